@@ -1,0 +1,124 @@
+"""How close is a reconstruction to the original? Four answers for images in [0, 1].
+
+- MSE: the loss most of the models minimise; easy to read, but blind to *where* errors are.
+- BCE: per-pixel binary cross-entropy, the other training loss (Keras blog numbers are in BCE).
+  It is not 0 for a perfect copy of a grey image: it bottoms out at the image's own entropy.
+- PSNR: MSE on a log scale (decibels), the usual way to report denoising results.
+- SSIM: compares local structure (edges, strokes) rather than single pixels, closer to what
+  a person sees.
+
+Each metric takes one image (H, W) and returns a float, or a batch (N, H, W) and returns an array
+of shape (N,), one value per image.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["mse", "bce", "psnr", "ssim", "image_metrics", "batch_mean_metrics", "PSNR_CAP_DB"]
+
+BCE_EPS = 1e-7
+# Identical images have infinite PSNR. We report 100 dB instead (an MSE of 1e-10), so tables,
+# means and plots stay finite; nothing a model produces gets anywhere near it.
+PSNR_CAP_DB = 100.0
+# tf.image.ssim defaults to an 11x11 window, which spans 40% of a 28-px digit and so mostly
+# measures global shape. A 7x7 window (Gaussian sigma 1.0, i.e. +/-3 sigma) is about one stroke
+# wide and leaves a 22x22 map of local comparisons to average.
+SSIM_FILTER_SIZE = 7
+SSIM_FILTER_SIGMA = 1.0
+
+
+def mse(a: np.ndarray, b: np.ndarray) -> float | np.ndarray:
+    """Mean squared error per image."""
+    x, y, single = _pair(a, b)
+    return _per_image(np.mean((x - y) ** 2, axis=(1, 2)), single)
+
+
+def bce(target: np.ndarray, pred: np.ndarray) -> float | np.ndarray:
+    """Mean per-pixel binary cross-entropy (nats), with `pred` clipped to avoid log(0)."""
+    t, p, single = _pair(target, pred)
+    p = np.clip(p, BCE_EPS, 1.0 - BCE_EPS)
+    per_pixel = -(t * np.log(p) + (1.0 - t) * np.log1p(-p))
+    return _per_image(np.mean(per_pixel, axis=(1, 2)), single)
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float | np.ndarray:
+    """Peak signal-to-noise ratio in dB for a data range of 1, capped at `PSNR_CAP_DB`."""
+    x, y, single = _pair(a, b)
+    err = np.mean((x - y) ** 2, axis=(1, 2))
+    floor = 10.0 ** (-PSNR_CAP_DB / 10.0)
+    values = -10.0 * np.log10(np.maximum(err, floor))
+    return _per_image(values, single)
+
+
+def ssim(a: np.ndarray, b: np.ndarray) -> float | np.ndarray:
+    """Structural similarity (1 = identical) via `tf.image.ssim`, max_val 1, 7x7 window."""
+    x, y, single = _pair(a, b)
+    import tensorflow as tf  # lazy: importing TensorFlow takes seconds; nothing else needs it
+
+    n, height, width = x.shape
+    if n == 0:
+        return _per_image(np.zeros(0), single)
+    size = min(SSIM_FILTER_SIZE, height, width)
+    values = tf.image.ssim(
+        tf.constant(x[..., None], dtype=tf.float32),
+        tf.constant(y[..., None], dtype=tf.float32),
+        max_val=1.0,
+        filter_size=size,
+        filter_sigma=SSIM_FILTER_SIGMA,
+    )
+    return _per_image(np.asarray(values, dtype=np.float64), single)
+
+
+def image_metrics(clean: np.ndarray, other: np.ndarray) -> dict[str, float]:
+    """All four metrics for one image, e.g. for a caption under a reconstruction.
+
+    Given batches, returns the batch means (as `batch_mean_metrics`).
+    """
+    if np.ndim(clean) >= 3:
+        return batch_mean_metrics(clean, other)
+    return {
+        "mse": float(mse(clean, other)),
+        "bce": float(bce(clean, other)),
+        "psnr": float(psnr(clean, other)),
+        "ssim": float(ssim(clean, other)),
+    }
+
+
+def batch_mean_metrics(clean_batch: np.ndarray, other_batch: np.ndarray) -> dict[str, float]:
+    """Mean of each per-image metric over a batch (PSNR is the mean of per-image dB values)."""
+    if np.ndim(clean_batch) >= 3 and np.shape(clean_batch)[0] == 0:
+        raise ValueError("cannot average metrics over an empty batch")
+    return {
+        name: float(np.mean(fn(clean_batch, other_batch)))
+        for name, fn in (("mse", mse), ("bce", bce), ("psnr", psnr), ("ssim", ssim))
+    }
+
+
+def _pair(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Both inputs as float64 batches (N, H, W), and whether a single image was given.
+
+    uint8 images are read as 0..255 and (N, H, W, 1) batches lose their channel axis, so dataset
+    arrays and Keras outputs can be passed as they are.
+    """
+    x, y = _as_float(a), _as_float(b)
+    if x.shape != y.shape:
+        raise ValueError(f"images must have the same shape, got {x.shape} and {y.shape}")
+    if x.ndim == 2:
+        return x[None], y[None], True
+    if x.ndim == 3:
+        return x, y, False
+    if x.ndim == 4 and x.shape[-1] == 1:
+        return x[..., 0], y[..., 0], False
+    raise ValueError(f"expected an image (H, W) or a batch (N, H, W), got shape {x.shape}")
+
+
+def _as_float(a: np.ndarray) -> np.ndarray:
+    arr = np.asarray(a)
+    if arr.dtype == np.uint8:
+        return arr.astype(np.float64) / 255.0
+    return arr.astype(np.float64)
+
+
+def _per_image(values: np.ndarray, single: bool) -> float | np.ndarray:
+    return float(values[0]) if single else np.asarray(values, dtype=np.float64)

@@ -1,0 +1,318 @@
+"""Training CLI: `python -m ae_models.train NAME... | --all [--dataset] [--epochs] [--data-dir]`.
+
+Writes everything the app ships for a model into weights/<name>/: encoder.keras, decoder.keras,
+card.json, history.json, latents.npz, and updates weights/manifest.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import os
+import platform
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from . import architectures
+from .artifacts import update_manifest, weights_dir, write_json
+from .corruption import training_corruption
+from .data import canvas_style_digits, load_dataset, synthetic_digits
+from .registry import REGISTRY, ModelSpec, get_spec, model_keys
+from .vae import VAE
+
+VALIDATION_SIZE = 1000
+LATENT_SAMPLE = {"small": 10_000, "wide": 2_000}  # how many test codes latents.npz keeps
+
+
+@dataclass
+class TrainingData:
+    x_train: np.ndarray  # float32 (N, 28, 28, 1)
+    x_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    source: str
+
+    def sizes(self) -> dict[str, int]:
+        return {"train": len(self.x_train), "validation": len(self.x_val), "test": len(self.x_test)}
+
+
+def as_float(images: np.ndarray) -> np.ndarray:
+    return (images.astype(np.float32) / 255.0)[..., None]
+
+
+def prepare_data(dataset: str, data_dir: str | None, synthetic: int | None, seed: int) -> TrainingData:
+    """Real data where it can be found (or synthetic digits when asked): train/validation/test."""
+    if synthetic:
+        x, _ = synthetic_digits(synthetic, seed=seed)
+        x_test, y_test = synthetic_digits(max(synthetic // 4, 64), seed=seed + 1)
+        source = f"synthetic_digits({synthetic})"
+    else:
+        data = load_dataset(dataset, data_dir)
+        x, x_test, y_test, source = data.x_train, data.x_test, data.y_test, data.source
+    order = np.random.default_rng(seed).permutation(len(x))
+    n_val = min(VALIDATION_SIZE, len(x) // 8)
+    x = as_float(x[order])
+    return TrainingData(x[n_val:], x[:n_val], as_float(x_test), y_test.astype(np.uint8), source)
+
+
+def random_shift(images: np.ndarray, rng: np.random.Generator, max_shift: int = 2) -> np.ndarray:
+    """Move each digit by up to max_shift pixels: more variety from a 10k-digit training set.
+
+    MNIST digits have an empty 4-pixel border, so rolling never wraps ink around an edge.
+    """
+    shifted = np.empty_like(images)
+    for i, (dy, dx) in enumerate(rng.integers(-max_shift, max_shift + 1, size=(len(images), 2))):
+        shifted[i] = np.roll(images[i], (dy, dx), axis=(0, 1))
+    return shifted
+
+
+class CorruptedBatches(keras.utils.PyDataset):
+    """(input, clean target) batches; denoising models get fresh corruption in every batch."""
+
+    def __init__(self, images: np.ndarray, spec: ModelSpec, batch_size: int, seed: int, **kwargs):
+        super().__init__(**kwargs)
+        self.images = images
+        self.spec = spec
+        self.batch_size = batch_size
+        self.rng = np.random.default_rng(seed)
+        self.order = self.rng.permutation(len(images))
+
+    def __len__(self) -> int:
+        return int(np.ceil(len(self.images) / self.batch_size))
+
+    def __getitem__(self, index: int):
+        rows = self.order[index * self.batch_size:(index + 1) * self.batch_size]
+        clean = self.images[rows]
+        if self.spec.training.augment:
+            clean = random_shift(clean, self.rng)
+        noisy = training_corruption(clean[..., 0], self.spec.corruption, self.rng,
+                                    self.spec.training.max_sigma)[..., None]
+        return noisy.astype(np.float32), clean
+
+    def on_epoch_end(self) -> None:
+        self.order = self.rng.permutation(len(self.images))
+
+
+def _loss(spec: ModelSpec):
+    return {"mse": "mse", "bce": "binary_crossentropy"}[spec.training.loss]
+
+
+def tensorboard_available() -> bool:
+    """TensorBoard logging needs the tensorboard package and the TensorFlow backend."""
+    return keras.backend.backend() == "tensorflow" and importlib.util.find_spec("tensorboard") is not None
+
+
+def _callbacks(spec: ModelSpec, log_dir: Path | None) -> list:
+    callbacks = [
+        keras.callbacks.EarlyStopping(monitor="val_loss", patience=spec.training.patience,
+                                      restore_best_weights=True),
+        keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.5,
+                                          patience=max(2, spec.training.patience // 3), min_lr=1e-5),
+    ]
+    if log_dir is not None and tensorboard_available():
+        callbacks.append(keras.callbacks.TensorBoard(log_dir=str(log_dir / spec.key)))
+    return callbacks
+
+
+def fit_keras(spec: ModelSpec, encoder: keras.Model, decoder: keras.Model, data: TrainingData,
+              epochs: int, seed: int, log_dir: Path | None) -> dict[str, list[float]]:
+    """Train with `model.fit`: early stopping on validation loss, best weights restored."""
+    settings = spec.training
+    if spec.is_vae:
+        model = VAE(encoder, decoder)
+        val_inputs = data.x_val
+    else:
+        model = keras.Model(encoder.input, decoder(encoder.output), name=spec.key)
+        val_inputs = training_corruption(data.x_val[..., 0], spec.corruption,
+                                         np.random.default_rng(seed + 7),
+                                         settings.max_sigma)[..., None]
+    model.compile(optimizer=keras.optimizers.Adam(settings.learning_rate),
+                  loss=None if spec.is_vae else _loss(spec))
+    batches = CorruptedBatches(data.x_train, spec, settings.batch_size, seed)
+    history = model.fit(batches, validation_data=(val_inputs, data.x_val), epochs=epochs,
+                        callbacks=_callbacks(spec, log_dir), verbose=2 if not sys.stdout.isatty() else 1)
+    return {k: [float(v) for v in vals] for k, vals in history.history.items()}
+
+
+def fit_gradient_tape(spec: ModelSpec, encoder: keras.Model, decoder: keras.Model,
+                      data: TrainingData, epochs: int, seed: int,
+                      log_dir: Path | None) -> dict[str, list[float]]:
+    """R1: the TF2 training loop written out with tf.GradientTape, logging to TensorBoard."""
+    import tensorflow as tf
+
+    settings = spec.training
+    optimizer = keras.optimizers.Adam(settings.learning_rate)
+    weights = encoder.trainable_variables + decoder.trainable_variables
+    logging = log_dir is not None and tensorboard_available()
+    writer = tf.summary.create_file_writer(str(log_dir / spec.key)) if logging else None
+
+    @tf.function
+    def train_step(noisy, clean):
+        with tf.GradientTape() as tape:
+            reconstruction = decoder(encoder(noisy, training=True), training=True)
+            loss = tf.reduce_mean(tf.square(reconstruction - clean))
+        optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
+        return loss
+
+    @tf.function
+    def val_loss_fn(images):
+        return tf.reduce_mean(tf.square(decoder(encoder(images)) - images))
+
+    batches = CorruptedBatches(data.x_train, spec, settings.batch_size, seed)
+    history: dict[str, list[float]] = {"loss": [], "val_loss": []}
+    best, best_weights, waited = np.inf, None, 0
+    for epoch in range(epochs):
+        start = time.time()
+        losses = [float(train_step(*batches[i])) for i in range(len(batches))]
+        batches.on_epoch_end()
+        val = float(val_loss_fn(data.x_val))
+        history["loss"].append(float(np.mean(losses)))
+        history["val_loss"].append(val)
+        print(f"Epoch {epoch + 1}/{epochs} - {time.time() - start:.1f}s - "
+              f"loss: {history['loss'][-1]:.5f} - val_loss: {val:.5f}", flush=True)
+        if writer is not None:
+            with writer.as_default():
+                tf.summary.scalar("loss", history["loss"][-1], step=epoch)
+                tf.summary.scalar("val_loss", val, step=epoch)
+                sample = data.x_val[:8]
+                tf.summary.image("original", sample, step=epoch, max_outputs=8)
+                tf.summary.image("reconstruction", decoder(encoder(sample)), step=epoch, max_outputs=8)
+        if val < best:
+            best, best_weights, waited = val, [w.numpy() for w in weights], 0
+        else:
+            waited += 1
+            if waited >= settings.patience:
+                print(f"Early stopping: no improvement for {waited} epochs", flush=True)
+                break
+    if best_weights is not None:
+        for variable, value in zip(weights, best_weights):
+            variable.assign(value)
+    return history
+
+
+def _layer_table(model: keras.Model) -> list[dict]:
+    rows = []
+    for layer in model.layers:
+        shape = getattr(layer, "output", None)
+        shape = [tuple(t.shape) for t in shape] if isinstance(shape, list) else tuple(shape.shape)
+        rows.append({"name": layer.name, "type": type(layer).__name__,
+                     "output_shape": str(shape).replace("None", "N"),
+                     "params": int(layer.count_params())})
+    return rows
+
+
+def _code_function(spec: ModelSpec, encoder: keras.Model):
+    def encode(x):
+        out = encoder(x, training=False)
+        return np.asarray(out[0] if spec.is_vae else out).reshape(len(x), -1)
+    return encode
+
+
+def batched(fn, x: np.ndarray, batch_size: int = 500) -> np.ndarray:
+    return np.concatenate([fn(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
+
+
+def write_latents(spec: ModelSpec, encoder: keras.Model, data: TrainingData, folder: Path) -> None:
+    """Test codes with labels (float16) and a 3-D PCA of them, so a new drawing projects the same way."""
+    n = LATENT_SAMPLE["small" if spec.code_size <= 16 else "wide"]
+    codes = batched(_code_function(spec, encoder), data.x_test[:n])
+    mean = codes.mean(axis=0)
+    _, _, vt = np.linalg.svd(codes - mean, full_matrices=False)
+    components = np.zeros((3, spec.code_size), np.float32)
+    components[:min(3, len(vt))] = vt[:3]
+    projected = (codes - mean) @ components.T
+    np.savez_compressed(folder / "latents.npz", codes=codes.astype(np.float16),
+                        labels=data.y_test[:n], pca_mean=mean.astype(np.float32),
+                        pca_components=components, projected=projected.astype(np.float16))
+
+
+def quick_test_metrics(spec: ModelSpec, encoder: keras.Model, decoder: keras.Model,
+                       data: TrainingData) -> dict[str, float]:
+    """Test-set MSE, plus MSE on canvas-style drawings (drawings are not MNIST)."""
+    encode = _code_function(spec, encoder)
+
+    def reconstruct(x):
+        return np.asarray(decoder(encode(x), training=False))
+
+    drawings = as_float(canvas_style_digits(200, seed=1234)[0])
+    return {
+        "test_mse": float(np.mean((batched(reconstruct, data.x_test) - data.x_test) ** 2)),
+        "drawings_mse": float(np.mean((batched(reconstruct, drawings) - drawings) ** 2)),
+    }
+
+
+def train_one(spec: ModelSpec, data: TrainingData, epochs: int | None, seed: int,
+              log_dir: Path | None) -> dict:
+    """Build, train and write one model's artefacts; returns its card."""
+    keras.utils.set_random_seed(seed)
+    encoder, decoder = architectures.build(spec)
+    epochs = epochs or spec.training.epochs
+    start = time.time()
+    fit = fit_gradient_tape if spec.training.loop == "gradient_tape" else fit_keras
+    history = fit(spec, encoder, decoder, data, epochs, seed, log_dir)
+    wall_time = time.time() - start
+
+    folder = weights_dir(spec.key)
+    folder.mkdir(parents=True, exist_ok=True)
+    encoder.save(folder / "encoder.keras")
+    decoder.save(folder / "decoder.keras")
+    write_json(folder / "history.json", history)
+    write_latents(spec, encoder, data, folder)
+    best_epoch = int(np.argmin(history["val_loss"])) + 1
+    card = {
+        "key": spec.key, "title": spec.title, "description": spec.description,
+        "family": spec.family, "recipe": spec.recipe, "dataset": spec.dataset,
+        "code_shape": list(spec.code_shape), "corruption": spec.corruption,
+        "training": asdict(spec.training) | {"epochs_run": len(history["val_loss"]),
+                                             "best_epoch": best_epoch, "seed": seed,
+                                             "wall_time_s": round(wall_time, 1)},
+        "final_losses": {k: v[best_epoch - 1] for k, v in history.items()},
+        "data": {"source": data.source, **data.sizes()},
+        "parameters": {"encoder": encoder.count_params(), "decoder": decoder.count_params()},
+        "architecture": {"encoder": _layer_table(encoder), "decoder": _layer_table(decoder)},
+        "test_metrics": quick_test_metrics(spec, encoder, decoder, data),
+        "notes": list(spec.notes),
+        "trained_with": {"backend": keras.backend.backend(), "keras": keras.__version__,
+                         "machine": f"{platform.machine()} {os.cpu_count()} cores",
+                         "date": dt.date.today().isoformat()},
+    }
+    write_json(folder / "card.json", card)
+    update_manifest(spec.key)
+    print(f"[{spec.key}] done in {wall_time:.0f}s: {card['test_metrics']}", flush=True)
+    return card
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("names", nargs="*", help=f"models to train: {', '.join(REGISTRY)}")
+    parser.add_argument("--all", action="store_true", help="train every model of the dataset")
+    parser.add_argument("--dataset", default="mnist", choices=["mnist", "fashion_mnist"])
+    parser.add_argument("--epochs", type=int, help="override the registry's epoch count")
+    parser.add_argument("--data-dir", help="folder with the IDX files (else $AE_DATA_DIR, ...)")
+    parser.add_argument("--synthetic", type=int, metavar="N",
+                        help="train on N synthetic digits instead of a real data set (smoke runs)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--log-dir", default="runs", help="TensorBoard logs ('' to disable)")
+    args = parser.parse_args(argv)
+    names = model_keys(args.dataset) if args.all else args.names
+    if not names:
+        parser.error("name at least one model, or pass --all")
+    specs = [get_spec(name) for name in names]
+    datasets = {spec.dataset for spec in specs}
+    log_dir = Path(args.log_dir) if args.log_dir else None
+    for dataset in sorted(datasets):
+        data = prepare_data(dataset, args.data_dir, args.synthetic, args.seed)
+        print(f"Data: {data.source} {data.sizes()}", flush=True)
+        for spec in (s for s in specs if s.dataset == dataset):
+            train_one(spec, data, args.epochs, args.seed, log_dir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

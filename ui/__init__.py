@@ -1,0 +1,1 @@
+"""Streamlit widgets and the pure figure/image builders the pages draw with."""

@@ -1,0 +1,470 @@
+"""Plotly figures for the Autoencoder Lab, built from plain NumPy arrays.
+
+Every builder takes arrays and returns a `plotly.graph_objects.Figure`; the pages decide where
+to show it. Styling is tuned for a projector: large fonts, thick lines and markers, a white
+background and colour-blind-friendly colours. No Streamlit import, so all of it is unit-tested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from PIL import Image
+
+from ui.images import to_uint8
+
+# Tableau 10, the colour-blind-friendly default of Tableau (Plotly's "T10" is a close relative);
+# its pale grey (#BAB0AC) is swapped for Tableau's dark grey so digit 9 stays visible on white.
+DIGIT_COLORS: tuple[str, ...] = (
+    "#4E79A7",  # 0 blue
+    "#F28E2B",  # 1 orange
+    "#E15759",  # 2 red
+    "#76B7B2",  # 3 teal
+    "#59A14F",  # 4 green
+    "#EDC948",  # 5 yellow
+    "#B07AA1",  # 6 purple
+    "#FF9DA7",  # 7 pink
+    "#9C755F",  # 8 brown
+    "#79706E",  # 9 grey
+)
+DEFAULT_CLASS_NAMES: tuple[str, ...] = tuple(str(i) for i in range(10))
+
+USER_POINT_NAME = "Your drawing"
+PROBE_POINT_NAME = "Probe"
+USER_POINT_COLOR = "#FFD400"  # gold star with a black outline: stands out on every class colour
+
+BASE_FONT_SIZE = 18
+TITLE_FONT_SIZE = 22
+LEGEND_FONT_SIZE = 18
+LINE_WIDTH = 3
+LINE_MARKER_SIZE = 9
+
+
+def _style(fig: go.Figure, title: str, height: int, **layout: object) -> go.Figure:
+    """Apply the shared projector-friendly look: white template, big fonts, readable legend."""
+    fig.update_layout(
+        template="plotly_white",
+        title={"text": title, "font": {"size": TITLE_FONT_SIZE}},
+        font={"size": BASE_FONT_SIZE, "color": "#111111"},
+        legend={"font": {"size": LEGEND_FONT_SIZE}, "itemsizing": "constant"},
+        hoverlabel={"font": {"size": 16}},
+        height=height,
+        margin={"l": 70, "r": 30, "t": 70 if title else 30, "b": 60},
+    )
+    if layout:
+        fig.update_layout(**layout)
+    return fig
+
+
+def _class_name(label: int, class_names: Sequence[str]) -> str:
+    return class_names[label] if 0 <= label < len(class_names) else str(label)
+
+
+def _digit_color(label: int) -> str:
+    return DIGIT_COLORS[int(label) % len(DIGIT_COLORS)]
+
+
+def _check_codes(codes: np.ndarray, labels: np.ndarray, dims: int) -> tuple[np.ndarray, np.ndarray]:
+    """Validate a (N, dims) batch of codes against its (N,) labels."""
+    codes = np.asarray(codes, dtype=np.float64)
+    labels = np.asarray(labels).astype(np.int64).reshape(-1)
+    if codes.ndim != 2 or codes.shape[1] != dims:
+        raise ValueError(f"expected codes of shape (N, {dims}), got {codes.shape}")
+    if len(codes) != len(labels):
+        raise ValueError(f"{len(codes)} codes but {len(labels)} labels")
+    return codes, labels
+
+
+def _check_point(
+    point: Sequence[float] | np.ndarray | None, dims: int, name: str
+) -> np.ndarray | None:
+    if point is None:
+        return None
+    point = np.asarray(point, dtype=np.float64).reshape(-1)
+    if point.shape != (dims,):
+        raise ValueError(f"{name} must have {dims} coordinates, got shape {point.shape}")
+    return point
+
+
+def _background_source(image: np.ndarray, invert: bool) -> Image.Image:
+    """PIL image for a layout image; optionally inverted to dark ink on white paper."""
+    pixels = to_uint8(image)
+    if invert:
+        pixels = 255 - pixels
+    return Image.fromarray(np.ascontiguousarray(pixels))
+
+
+def latent_scatter_2d(
+    codes: np.ndarray,
+    labels: np.ndarray,
+    class_names: Sequence[str] | None = None,
+    user_point: Sequence[float] | np.ndarray | None = None,
+    probe_point: Sequence[float] | np.ndarray | None = None,
+    background: np.ndarray | None = None,
+    background_extent: tuple[float, float, float, float] | None = None,
+    title: str = "",
+    axis_titles: tuple[str, str] = ("z1", "z2"),
+    background_invert: bool = True,
+) -> go.Figure:
+    """Map of a 2-D latent space: one coloured cloud per class, plus the user's drawing on top.
+
+    Uses SVG `go.Scatter` (not Scattergl) because Streamlit's click selection needs it. Each
+    point's `customdata` is its row index in `codes`, so a clicked point maps back to its sample.
+    `background` (grayscale or RGB, e.g. an `image_grid` of decoded digits) is stretched over
+    `background_extent` = (xmin, xmax, ymin, ymax), row 0 at the top (ymax); by default it is
+    inverted to dark digits on white so the coloured dots stay readable over it.
+    """
+    codes, labels = _check_codes(codes, labels, 2)
+    names = tuple(class_names) if class_names is not None else DEFAULT_CLASS_NAMES
+    user = _check_point(user_point, 2, "user_point")
+    probe = _check_point(probe_point, 2, "probe_point")
+    xy_hover = f"{axis_titles[0]}=%{{x:.2f}}<br>{axis_titles[1]}=%{{y:.2f}}"
+
+    fig = go.Figure()
+    for label in np.unique(labels):
+        index = np.flatnonzero(labels == label)
+        name = _class_name(int(label), names)
+        fig.add_trace(
+            go.Scatter(
+                x=codes[index, 0],
+                y=codes[index, 1],
+                mode="markers",
+                name=name,
+                customdata=index,
+                marker={"size": 6, "color": _digit_color(label), "opacity": 0.7},
+                hovertemplate=f"class {name}<br>{xy_hover}<extra></extra>",
+            )
+        )
+
+    if probe is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[probe[0]],
+                y=[probe[1]],
+                mode="markers",
+                name=PROBE_POINT_NAME,
+                marker={
+                    "symbol": "x",
+                    "size": 20,
+                    "color": "black",
+                    "line": {"width": 2, "color": "white"},
+                },
+                hovertemplate=f"probe<br>{xy_hover}<extra></extra>",
+            )
+        )
+    if user is not None:  # added last so it is drawn on top of everything
+        fig.add_trace(
+            go.Scatter(
+                x=[user[0]],
+                y=[user[1]],
+                mode="markers",
+                name=USER_POINT_NAME,
+                marker={
+                    "symbol": "star",
+                    "size": 22,
+                    "color": USER_POINT_COLOR,
+                    "line": {"width": 2.5, "color": "black"},
+                },
+                hovertemplate=f"your drawing<br>{xy_hover}<extra></extra>",
+            )
+        )
+
+    xaxis: dict[str, object] = {"title": {"text": axis_titles[0]}, "zeroline": False}
+    yaxis: dict[str, object] = {
+        "title": {"text": axis_titles[1]},
+        "zeroline": False,
+        "scaleanchor": "x",  # one unit is as long on both axes: distances in the code are honest
+        "scaleratio": 1,
+    }
+    if background is not None:
+        if background_extent is None:
+            raise ValueError("a background needs background_extent=(xmin, xmax, ymin, ymax)")
+        xmin, xmax, ymin, ymax = (float(v) for v in background_extent)
+        fig.add_layout_image(
+            source=_background_source(background, background_invert),
+            xref="x",
+            yref="y",
+            x=xmin,
+            y=ymax,
+            sizex=xmax - xmin,
+            sizey=ymax - ymin,
+            xanchor="left",
+            yanchor="top",
+            sizing="stretch",
+            opacity=0.35,
+            layer="below",
+        )
+        # Plotly's autorange ignores layout images: fit the grid and every point, plus a margin.
+        extra = [p for p in (user, probe) if p is not None]
+        points = np.vstack([codes, [[xmin, ymin], [xmax, ymax]], *extra])
+        low, high = points.min(axis=0), points.max(axis=0)
+        margin = 0.02 * (high - low)
+        xaxis["range"] = [low[0] - margin[0], high[0] + margin[0]]
+        yaxis["range"] = [low[1] - margin[1], high[1] + margin[1]]
+
+    return _style(
+        fig,
+        title,
+        height=600,
+        xaxis=xaxis,
+        yaxis=yaxis,
+        clickmode="event+select",
+        dragmode="pan",
+        hovermode="closest",
+        # Keep the teacher's zoom/pan while the drawing changes; a new title (model) resets it.
+        uirevision=title or "latent-2d",
+    )
+
+
+def latent_scatter_3d(
+    codes: np.ndarray,
+    labels: np.ndarray,
+    class_names: Sequence[str] | None = None,
+    user_point: Sequence[float] | np.ndarray | None = None,
+    probe_point: Sequence[float] | np.ndarray | None = None,
+    title: str = "",
+) -> go.Figure:
+    """Rotatable 3-D latent space: a small-marker cloud per class, the user's code a big diamond."""
+    codes, labels = _check_codes(codes, labels, 3)
+    names = tuple(class_names) if class_names is not None else DEFAULT_CLASS_NAMES
+    user = _check_point(user_point, 3, "user_point")
+    probe = _check_point(probe_point, 3, "probe_point")
+
+    fig = go.Figure()
+    for label in np.unique(labels):
+        index = np.flatnonzero(labels == label)
+        name = _class_name(int(label), names)
+        fig.add_trace(
+            go.Scatter3d(
+                x=codes[index, 0],
+                y=codes[index, 1],
+                z=codes[index, 2],
+                mode="markers",
+                name=name,
+                customdata=index,
+                marker={"size": 3, "color": _digit_color(label), "opacity": 0.8},
+                hovertemplate=f"class {name}<extra></extra>",
+            )
+        )
+    if probe is not None:
+        fig.add_trace(
+            go.Scatter3d(
+                x=[probe[0]],
+                y=[probe[1]],
+                z=[probe[2]],
+                mode="markers",
+                name=PROBE_POINT_NAME,
+                marker={"symbol": "x", "size": 12, "color": "black"},
+            )
+        )
+    if user is not None:
+        fig.add_trace(
+            go.Scatter3d(
+                x=[user[0]],
+                y=[user[1]],
+                z=[user[2]],
+                mode="markers",
+                name=USER_POINT_NAME,
+                marker={
+                    "symbol": "diamond",
+                    "size": 14,
+                    "color": USER_POINT_COLOR,
+                    "line": {"width": 3, "color": "black"},
+                },
+            )
+        )
+
+    def axis(name: str) -> dict[str, object]:
+        return {"title": {"text": name, "font": {"size": BASE_FONT_SIZE}}, "tickfont": {"size": 14}}
+
+    return _style(
+        fig,
+        title,
+        height=650,
+        scene={"xaxis": axis("z1"), "yaxis": axis("z2"), "zaxis": axis("z3"), "aspectmode": "cube"},
+        uirevision=title or "latent-3d",
+        margin={"l": 0, "r": 0, "t": 60 if title else 10, "b": 0},
+    )
+
+
+def code_bar_chart(code: np.ndarray, title: str = "Code") -> go.Figure:
+    """The code as one bar per unit: shows how sparse or spread out it is (fine to ~600 units)."""
+    code = np.asarray(code, dtype=np.float64).reshape(-1)
+    fig = go.Figure(
+        go.Bar(
+            x=np.arange(len(code)),
+            y=code,
+            marker={"color": DIGIT_COLORS[0], "line": {"width": 0}},
+            hovertemplate="unit %{x}: %{y:.3f}<extra></extra>",
+        )
+    )
+    return _style(
+        fig,
+        title,
+        height=250,
+        bargap=0,
+        showlegend=False,
+        margin={"l": 60, "r": 20, "t": 50 if title else 20, "b": 50},
+        xaxis={"title": {"text": "code unit"}, "range": [-0.5, len(code) - 0.5]},
+        yaxis={"title": {"text": "value"}},
+    )
+
+
+def psnr_vs_sigma(
+    sigmas: Sequence[float],
+    series: Mapping[str, Sequence[float]],
+    title: str = "Reconstruction quality vs noise",
+    dashed: set[str] | None = None,
+) -> go.Figure:
+    """PSNR against Gaussian noise level, one line per model; classical baselines (in `dashed`)
+    get dashed lines and square markers so they stay distinguishable without colour."""
+    dashed = dashed or set()
+    fig = go.Figure()
+    for i, (name, values) in enumerate(series.items()):
+        if len(values) != len(sigmas):
+            raise ValueError(f"series {name!r} has {len(values)} values for {len(sigmas)} sigmas")
+        is_baseline = name in dashed
+        fig.add_trace(
+            go.Scatter(
+                x=list(sigmas),
+                y=[None if v is None or not np.isfinite(v) else float(v) for v in values],
+                mode="lines+markers",
+                name=name,
+                line={"width": LINE_WIDTH, "dash": "dash" if is_baseline else "solid",
+                      "color": DIGIT_COLORS[i % len(DIGIT_COLORS)]},
+                marker={"size": LINE_MARKER_SIZE, "symbol": "square" if is_baseline else "circle"},
+                hovertemplate=f"{name}<br>sigma=%{{x:.2f}}<br>PSNR=%{{y:.1f}} dB<extra></extra>",
+            )
+        )
+    return _style(
+        fig,
+        title,
+        height=480,
+        xaxis={"title": {"text": "Gaussian noise sigma"}},
+        yaxis={"title": {"text": "PSNR (dB)"}},
+        hovermode="x unified",
+    )
+
+
+def training_curves(
+    history: Mapping[str, Sequence[float]], title: str = "Training curves"
+) -> go.Figure:
+    """Loss per epoch, one line per history key; "val_x" shares x's colour but is dashed.
+
+    The y axis turns logarithmic when the values span more than a decade, so the late epochs
+    (where models differ) are not squashed flat against the axis.
+    """
+    bases = list(dict.fromkeys(key.removeprefix("val_") for key in history))
+    fig = go.Figure()
+    all_values: list[float] = []
+    for key, values in history.items():
+        values = [float(v) for v in values]
+        all_values += [v for v in values if np.isfinite(v)]
+        colour = DIGIT_COLORS[bases.index(key.removeprefix("val_")) % len(DIGIT_COLORS)]
+        fig.add_trace(
+            go.Scatter(
+                x=list(range(1, len(values) + 1)),
+                y=values,
+                mode="lines+markers" if len(values) <= 30 else "lines",
+                name=key,
+                line={
+                    "width": LINE_WIDTH,
+                    "color": colour,
+                    "dash": "dash" if key.startswith("val_") else "solid",
+                },
+                marker={"size": 7},
+            )
+        )
+    positive = [v for v in all_values if v > 0]
+    all_positive = bool(positive) and len(positive) == len(all_values)
+    log_y = all_positive and max(positive) / min(positive) > 10.0
+    return _style(
+        fig,
+        title,
+        height=420,
+        xaxis={"title": {"text": "epoch"}},
+        yaxis={"title": {"text": "loss"}, "type": "log" if log_y else "linear"},
+        hovermode="x unified",
+    )
+
+
+def metric_bars(
+    names: Sequence[str],
+    values: Sequence[float],
+    baseline: float | None = None,
+    baseline_name: str = "PCA",
+    title: str = "",
+    y_title: str = "",
+    horizontal: bool = False,
+) -> go.Figure:
+    """Compare models on one metric, with an optional dashed line for a baseline such as PCA.
+
+    `y_title` labels the value axis (the x axis when `horizontal=True`, handy for long names).
+    """
+    if len(names) != len(values):
+        raise ValueError(f"{len(names)} names but {len(values)} values")
+    names = [str(n) for n in names]
+    values = [float(v) for v in values]
+    bar = go.Bar(
+        x=values if horizontal else names,
+        y=names if horizontal else values,
+        orientation="h" if horizontal else "v",
+        marker={"color": DIGIT_COLORS[0]},
+        text=[f"{v:.3g}" for v in values],
+        textposition="auto",
+        textfont={"size": 16},
+        hovertemplate="%{text}<extra></extra>",
+    )
+    fig = go.Figure(bar)
+    value_axis = {"title": {"text": y_title}}
+    name_axis = {"title": {"text": ""}, "automargin": True}
+    if horizontal:
+        fig.update_yaxes(autorange="reversed")  # first name at the top, like a table
+    if baseline is not None:
+        line = {"line_dash": "dash", "line_width": 3, "line_color": "black",
+                "annotation_text": f"{baseline_name}: {baseline:.3g}", "annotation_font_size": 16}
+        if horizontal:
+            fig.add_vline(x=baseline, annotation_position="top", **line)
+        else:
+            fig.add_hline(y=baseline, annotation_position="top right", **line)
+    return _style(
+        fig,
+        title,
+        height=max(300, 120 + 50 * len(names)) if horizontal else 450,
+        showlegend=False,
+        xaxis=value_axis if horizontal else name_axis,
+        yaxis=name_axis if horizontal else value_axis,
+    )
+
+
+def kl_per_dimension(
+    kl: np.ndarray,
+    title: str = "How much each latent dimension is used (KL)",
+    active_threshold: float = 0.1,
+) -> go.Figure:
+    """Bar per VAE latent dimension of its average KL divergence (nats).
+
+    Dimensions below `active_threshold` carry almost no information (the "collapsed" ones)
+    and are drawn grey, so the class sees at a glance how many dimensions the VAE really uses.
+    """
+    kl = np.asarray(kl, dtype=np.float64).reshape(-1)
+    colours = [DIGIT_COLORS[0] if v >= active_threshold else "#BBBBBB" for v in kl]
+    fig = go.Figure(
+        go.Bar(
+            x=[f"z{i + 1}" for i in range(len(kl))],
+            y=kl,
+            marker={"color": colours},
+            hovertemplate="%{x}: %{y:.3f} nats<extra></extra>",
+        )
+    )
+    return _style(
+        fig,
+        title,
+        height=380,
+        showlegend=False,
+        bargap=0.15 if len(kl) <= 64 else 0,
+        xaxis={"title": {"text": "latent dimension"}},
+        yaxis={"title": {"text": "KL (nats)"}, "rangemode": "tozero"},
+    )
