@@ -27,7 +27,7 @@ from .registry import REGISTRY, ModelSpec, get_spec, model_keys
 from .vae import VAE
 
 VALIDATION_SIZE = 1000
-LATENT_SAMPLE = {"small": 10_000, "wide": 2_000}  # how many test codes latents.npz keeps
+LATENT_SAMPLE = {"small": 10_000, "wide": 1_000}  # how many test codes latents.npz keeps
 
 
 @dataclass
@@ -288,6 +288,17 @@ def train_one(spec: ModelSpec, data: TrainingData, epochs: int | None, seed: int
     return card
 
 
+def rewrite_latents(spec: ModelSpec, data: TrainingData) -> None:
+    """Recompute the reference latents of an already trained model (e.g. after a format change)."""
+    from .loading import verify_files
+
+    encoder_path, _ = verify_files(spec.key)
+    encoder = keras.saving.load_model(encoder_path, safe_mode=True, compile=False)
+    write_latents(spec, encoder, data, weights_dir(spec.key))
+    update_manifest(spec.key)
+    print(f"[{spec.key}] latents rewritten", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("names", nargs="*", help=f"models to train: {', '.join(REGISTRY)}")
@@ -299,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="train on N synthetic digits instead of a real data set (smoke runs)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--log-dir", default="runs", help="TensorBoard logs ('' to disable)")
+    parser.add_argument("--latents-only", action="store_true",
+                        help="rewrite latents.npz from the shipped encoder, without training")
     args = parser.parse_args(argv)
     names = model_keys(args.dataset) if args.all else args.names
     if not names:
@@ -310,7 +323,10 @@ def main(argv: list[str] | None = None) -> int:
         data = prepare_data(dataset, args.data_dir, args.synthetic, args.seed)
         print(f"Data: {data.source} {data.sizes()}", flush=True)
         for spec in (s for s in specs if s.dataset == dataset):
-            train_one(spec, data, args.epochs, args.seed, log_dir)
+            if args.latents_only:
+                rewrite_latents(spec, data)
+            else:
+                train_one(spec, data, args.epochs, args.seed, log_dir)
     return 0
 
 

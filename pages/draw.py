@@ -1,0 +1,86 @@
+"""Draw & reconstruct: one input, corrupted if you like, rebuilt by every chosen model side by side."""
+
+import streamlit as st
+
+from ae_models.corruption import apply_corruption
+from ae_models.metrics import image_metrics
+from ae_models.registry import REGISTRY
+from ui import widgets
+from ui.figures import code_bar_chart
+from ui.models import get_model
+
+st.title("Draw & reconstruct")
+st.markdown("Draw a digit. Each autoencoder squeezes it through its **code** and rebuilds it: "
+            "what survives the squeeze is what the model learnt.")
+
+widgets.explain("What am I looking at?", r"""
+An **autoencoder** is two networks: an *encoder* that turns the 784 pixels into a short **code**
+(the bottleneck) and a *decoder* that rebuilds the image from the code alone. Training only asks
+for the output to match the input, so the code must keep what matters about digits.
+
+* **MSE** (mean squared error) $= \frac{1}{784}\sum_i (x_i - \hat x_i)^2$: lower is better.
+* **PSNR** $= 10 \log_{10}(1 / \mathrm{MSE})$ in dB: higher is better; +3 dB halves the error.
+* **SSIM** compares local structure (1 = identical).
+* The **error map** shows where the rebuilt digit differs: dark is right, bright is wrong.
+
+A **denoising** autoencoder is shown a corrupted digit and asked for the clean one, so it learns
+what digits look like rather than copying pixels. Try Gaussian noise or a crosshair below.
+""")
+
+
+@st.fragment
+def playground() -> None:
+    left, right = st.columns([2, 5], gap="large")
+    with left:
+        current = widgets.input_picker()
+        settings = widgets.corruption_controls("draw")
+        chosen = widgets.model_picker()
+    with right:
+        if current is None:
+            st.info("Nothing drawn yet: draw a digit on the black canvas (or choose *Example*).",
+                    icon=":material/draw:")
+            return
+        clean = current.image
+        corrupted = apply_corruption(clean, settings)
+        c1, c2, _ = st.columns([1, 1, 2])
+        with c1:
+            widgets.show_image(clean, "What the models see (28x28)")
+        with c2:
+            if settings.kind != "none":
+                widgets.show_image(corrupted, "Corrupted input")
+        if not chosen:
+            st.info("Choose at least one model to compare.")
+            return
+        for key in chosen:
+            result_row(key, clean, corrupted)
+
+
+def result_row(key: str, clean, corrupted) -> None:
+    spec = REGISTRY[key]
+    st.subheader(f"{spec.title}  ·  code {spec.code_label}", divider="gray")
+    status = get_model(key)
+    if status.model is None:
+        widgets.model_error(key, status.error)
+        return
+    model = status.model
+    code = model.encode(corrupted)
+    rebuilt = model.decode(code)
+    scores = image_metrics(clean, rebuilt)
+    img_col, err_col, metric_col, code_col = st.columns([1, 1, 1, 2])
+    with img_col:
+        widgets.show_image(rebuilt, "Reconstruction")
+    with err_col:
+        widgets.show_heatmap(clean, rebuilt, "Error map")
+    with metric_col:
+        st.metric("MSE", f"{scores['mse']:.4f}")
+        st.metric("PSNR", f"{scores['psnr']:.1f} dB")
+        st.metric("SSIM", f"{scores['ssim']:.3f}")
+    with code_col:
+        if spec.code_size <= 3:
+            st.markdown("**Code**: " + ", ".join(f"z{i + 1} = {v:+.2f}" for i, v in enumerate(code)))
+        else:
+            st.plotly_chart(code_bar_chart(code, f"Code: {spec.code_size} numbers"),
+                            key=f"code_{key}", config={"displayModeBar": False})
+
+
+playground()

@@ -1,0 +1,168 @@
+"""Streamlit widgets shared by the pages: input picker, corruption and model controls, image tiles."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import streamlit as st
+
+from ae_models.corruption import CorruptionSettings
+from ae_models.preprocess import InputError, preprocess_array, preprocess_bytes
+from ae_models.registry import REGISTRY, model_keys
+from ui import state
+from ui.images import error_heatmap, upscale
+from ui.models import examples
+
+CANVAS_SIZE = 280
+UPLOAD_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp"]
+INPUT_MODES = ["Draw", "Upload", "Example"]
+
+
+def image_scale() -> int:
+    """Pixels per MNIST pixel: larger in presenter mode, for the back of the room."""
+    return 10 if state.presenter_mode() else 7
+
+
+def show_image(image: np.ndarray, caption: str | None = None, scale: int | None = None) -> None:
+    """A 28x28 image (or an RGB heat map) upscaled with nearest neighbour: sharp pixels, never blurred."""
+    pixels = image if image.ndim == 3 else upscale(image, scale or image_scale())
+    st.image(pixels, caption=caption)
+
+
+def show_heatmap(clean: np.ndarray, other: np.ndarray, caption: str = "Error") -> None:
+    st.image(error_heatmap(clean, other, scale=image_scale()), caption=caption)
+
+
+def explain(title: str, body: str) -> None:
+    """A collapsed explanation; hidden altogether in presenter mode."""
+    if not state.presenter_mode():
+        with st.expander(title, expanded=False):
+            st.markdown(body)
+
+
+def model_error(key: str, message: str) -> None:
+    st.error(f"**{REGISTRY[key].title}** is unavailable. {message}", icon=":material/error:")
+
+
+def _canvas_input() -> None:
+    from streamlit_drawable_canvas import st_canvas  # needs a running app: import here
+
+    version = st.session_state.setdefault("canvas_version", 0)
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    stroke = left.slider("Pen width", 8, 40, 22, key="pen_width")
+    if right.button("Clear", icon=":material/delete:", use_container_width=True):
+        st.session_state["canvas_version"] = version + 1
+        st.session_state.pop("canvas_digest", None)
+        if (current := state.current_input()) and current.source == "drawing":
+            state.clear_input()
+        st.rerun(scope="fragment")
+    result = st_canvas(stroke_width=stroke, stroke_color="#FFFFFF", background_color="#000000",
+                       height=CANVAS_SIZE, width=CANVAS_SIZE, drawing_mode="freedraw",
+                       return_image_data=True, key=f"canvas_{version}")
+    data = None if result is None else result.image_data
+    if data is None:
+        return
+    digest = hashlib.md5(np.ascontiguousarray(data).tobytes()).hexdigest()
+    if digest == st.session_state.get("canvas_digest"):
+        return  # nothing new: keep whatever the current input is (an upload, an example...)
+    st.session_state["canvas_digest"] = digest
+    processed = preprocess_array(data)
+    if processed.image is None:
+        if (current := state.current_input()) and current.source == "drawing":
+            state.clear_input()
+    else:
+        state.set_input(processed.image, "drawing")
+
+
+def _upload_input() -> None:
+    upload = st.file_uploader("An image of a digit (PNG, JPEG, BMP, GIF, WebP)", type=UPLOAD_TYPES,
+                              key="upload")
+    if upload is None:
+        return
+    try:
+        processed = preprocess_bytes(upload.getvalue())
+    except InputError as exc:
+        st.error(f"**{upload.name}**: {exc}", icon=":material/broken_image:")
+        return
+    if processed.message:
+        (st.warning if processed.image is None else st.info)(processed.message)
+    if processed.image is not None:
+        state.set_input(processed.image, f"upload: {upload.name}")
+
+
+def _example_input() -> None:
+    ex = examples()
+    index = st.number_input(f"Example number (from the {ex.source})", 0, len(ex.images) - 1, 0,
+                            key="example_index")
+    if st.button("Use this example", icon=":material/check:") or state.current_input() is None:
+        label = int(ex.labels[index])
+        state.set_input(ex.images[index], f"example #{index} (a {label})", label)
+
+
+def input_picker() -> state.CurrentInput | None:
+    """Draw, upload or pick an example; the result becomes the session's current input."""
+    mode = st.segmented_control("Input", INPUT_MODES, default="Draw", key="input_mode",
+                                label_visibility="collapsed")
+    if mode == "Upload":
+        _upload_input()
+    elif mode == "Example":
+        _example_input()
+    else:
+        _canvas_input()
+    return state.current_input()
+
+
+def input_summary(current: state.CurrentInput | None) -> None:
+    """The 28x28 version the models actually see, or a hint when there is nothing yet."""
+    if current is None:
+        st.info("Nothing drawn yet: draw a digit on the Draw page (or pick an example there).",
+                icon=":material/draw:")
+        return
+    show_image(current.image, f"What the models see (28x28, {current.source})")
+
+
+def require_input(page_hint: str = "Draw & reconstruct") -> state.CurrentInput | None:
+    """The current input, or an example digit so a page always has something to show."""
+    current = state.current_input()
+    if current is None:
+        ex = examples()
+        st.caption(f"No drawing yet, so this page uses an example digit. Draw your own on "
+                   f"the *{page_hint}* page.")
+        return state.CurrentInput(ex.images[0], "example #0", int(ex.labels[0]))
+    return current
+
+
+def corruption_controls(key: str = "corrupt") -> CorruptionSettings:
+    """None / Gaussian / crosshair / both, with their parameters and a seed."""
+    kinds = {"None": "none", "Gaussian noise": "gaussian", "Crosshair": "crosshair", "Both": "both"}
+    choice = st.segmented_control("Corruption", list(kinds), default="None", key=f"{key}_kind")
+    kind = kinds.get(choice or "None", "none")
+    sigma, thickness, row, col, intensity, random_pos = 0.5, 2, 14, 14, 1.0, False
+    if kind in ("gaussian", "both"):
+        sigma = st.slider("Noise sigma", 0.0, 1.0, 0.5, 0.05, key=f"{key}_sigma")
+    if kind in ("crosshair", "both"):
+        c1, c2 = st.columns(2)
+        thickness = c1.slider("Line thickness", 1, 5, 2, key=f"{key}_thickness")
+        intensity = c2.slider("Line brightness", 0.1, 1.0, 1.0, 0.1, key=f"{key}_intensity")
+        random_pos = st.toggle("Random position", key=f"{key}_random")
+        if not random_pos:
+            row = c1.slider("Row", 0, 27, 14, key=f"{key}_row")
+            col = c2.slider("Column", 0, 27, 14, key=f"{key}_col")
+    seed = 0
+    if kind != "none" and not state.presenter_mode():
+        seed = int(st.number_input("Seed", 0, 9999, 0, key=f"{key}_seed"))
+    return CorruptionSettings(kind=kind, sigma=sigma, thickness=thickness, row=row, col=col,
+                              intensity=intensity, random_position=random_pos, seed=seed)
+
+
+DEFAULT_MODELS = ["dense", "conv", "conv_denoise", "vae"]
+
+
+def model_picker(default: list[str] | None = None, key: str = "models",
+                 options: list[str] | None = None) -> list[str]:
+    """Choose models to compare; measurement twins are not offered."""
+    options = options or model_keys("mnist", include_twins=False)
+    default = [k for k in (default or DEFAULT_MODELS) if k in options]
+    return st.multiselect("Models to compare", options, default=default, key=key,
+                          format_func=lambda k: f"{REGISTRY[k].title} ({k})")
