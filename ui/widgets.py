@@ -17,6 +17,7 @@ from ui.models import examples
 CANVAS_SIZE = 280
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp"]
 INPUT_MODES = ["Draw", "Upload", "Example"]
+LINKED = "query-params"  # settings live in the URL, so a link reopens the same view
 
 
 def image_scale() -> int:
@@ -136,22 +137,23 @@ def require_input(page_hint: str = "Draw & reconstruct") -> state.CurrentInput |
 def corruption_controls(key: str = "corrupt") -> CorruptionSettings:
     """None / Gaussian / crosshair / both, with their parameters and a seed."""
     kinds = {"None": "none", "Gaussian noise": "gaussian", "Crosshair": "crosshair", "Both": "both"}
-    choice = st.segmented_control("Corruption", list(kinds), default="None", key=f"{key}_kind")
+    choice = st.segmented_control("Corruption", list(kinds), default="None", key=f"{key}_kind",
+                                  bind=LINKED)
     kind = kinds.get(choice or "None", "none")
     sigma, thickness, row, col, intensity, random_pos = 0.5, 2, 14, 14, 1.0, False
     if kind in ("gaussian", "both"):
-        sigma = st.slider("Noise sigma", 0.0, 1.0, 0.5, 0.05, key=f"{key}_sigma")
+        sigma = st.slider("Noise sigma", 0.0, 1.0, 0.5, 0.05, key=f"{key}_sigma", bind=LINKED)
     if kind in ("crosshair", "both"):
         c1, c2 = st.columns(2)
-        thickness = c1.slider("Line thickness", 1, 5, 2, key=f"{key}_thickness")
-        intensity = c2.slider("Line brightness", 0.1, 1.0, 1.0, 0.1, key=f"{key}_intensity")
-        random_pos = st.toggle("Random position", key=f"{key}_random")
+        thickness = c1.slider("Line thickness", 1, 5, 2, key=f"{key}_thickness", bind=LINKED)
+        intensity = c2.slider("Line brightness", 0.1, 1.0, 1.0, 0.1, key=f"{key}_intensity", bind=LINKED)
+        random_pos = st.toggle("Random position", key=f"{key}_random", bind=LINKED)
         if not random_pos:
-            row = c1.slider("Row", 0, 27, 14, key=f"{key}_row")
-            col = c2.slider("Column", 0, 27, 14, key=f"{key}_col")
+            row = c1.slider("Row", 0, 27, 14, key=f"{key}_row", bind=LINKED)
+            col = c2.slider("Column", 0, 27, 14, key=f"{key}_col", bind=LINKED)
     seed = 0
     if kind != "none" and not state.presenter_mode():
-        seed = int(st.number_input("Seed", 0, 9999, 0, key=f"{key}_seed"))
+        seed = int(st.number_input("Seed", 0, 9999, 0, key=f"{key}_seed", bind=LINKED))
     return CorruptionSettings(kind=kind, sigma=sigma, thickness=thickness, row=row, col=col,
                               intensity=intensity, random_position=random_pos, seed=seed)
 
@@ -164,5 +166,5 @@ def model_picker(default: list[str] | None = None, key: str = "models",
     """Choose models to compare; measurement twins are not offered."""
     options = options or model_keys("mnist", include_twins=False)
     default = [k for k in (default or DEFAULT_MODELS) if k in options]
-    return st.multiselect("Models to compare", options, default=default, key=key,
+    return st.multiselect("Models to compare", options, default=default, key=key, bind=LINKED,
                           format_func=lambda k: f"{REGISTRY[k].title} ({k})")
