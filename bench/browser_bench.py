@@ -1,0 +1,355 @@
+"""Browser benchmarks of the running app: stroke to result, cold start, memory, concurrent classes.
+
+    python bench/browser_bench.py stroke [--repeats 15]
+    python bench/browser_bench.py cold-start [--repeats 3]
+    python bench/browser_bench.py memory
+    python bench/browser_bench.py concurrency --sessions 5 10 20 [--duration 60] [--url URL]
+    python bench/browser_bench.py soak --sessions 10 --duration 300
+
+Each prints a Markdown table; `--write` replaces that section of bench/RESULTS.md.
+Numbers are medians (p50) and 95th percentiles over repeated strokes on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "e2e"))
+
+from browser_actions import CANVAS, STROKES, draw_digit, image_sources, open_page  # noqa: E402
+from server import (CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server,  # noqa: E402
+                    wait_healthy)
+
+RESULTS = REPO / "bench" / "RESULTS.md"
+N_DEFAULT_MODELS = 4
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; {dt.date.today()}"
+
+
+def rss_mb(pid: int) -> float:
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def write_section(title: str, body: str) -> None:
+    """Replace (or append) the '## title' section of bench/RESULTS.md."""
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    section = f"## {title}\n{body.strip()}\n"
+    marker = f"## {title}\n"
+    if marker in text:
+        start = text.index(marker)
+        nxt = text.find("\n## ", start + len(marker))
+        text = text[:start] + section + (text[nxt + 1:] if nxt != -1 else "")
+    else:
+        text = text.rstrip() + "\n\n" + section
+    RESULTS.write_text(text)
+
+
+class Server:
+    def __init__(self, url: str | None = None):
+        self.url, self.proc = url, None
+
+    def __enter__(self):
+        if self.url is None:
+            port = free_port()
+            self.proc = start_server(port)
+            self.url = f"http://127.0.0.1:{port}"
+            wait_healthy(self.url)
+        return self
+
+    def __exit__(self, *exc):
+        if self.proc is not None:
+            stop_server(self.proc)
+
+
+def launch(pw):
+    return pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+# --- 1. stroke to result -------------------------------------------------------------------
+
+def stroke_to_result_ms(page, digit: int) -> float:
+    """Mouse-up to the moment every reconstruction image shows the new result, measured in the page."""
+    before = image_sources(page, "Reconstruction")
+    canvas = page.locator(CANVAS).first
+    box = canvas.bounding_box()
+    pts = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in STROKES[digit]]
+    page.mouse.move(*pts[0])
+    page.mouse.down()
+    for x, y in pts[1:]:
+        page.mouse.move(x, y, steps=8)
+    page.evaluate("window.__t0 = performance.now()")
+    page.mouse.up()
+    return page.evaluate(
+        """([before, n]) => new Promise((resolve, reject) => {
+            const done = () => {
+              const srcs = Array.from(document.querySelectorAll('[data-testid="stImage"]'))
+                .filter(el => (el.innerText || '').includes('Reconstruction'))
+                .map(el => (el.querySelector('img') || {}).src || '');
+              return srcs.length >= n && srcs.every(s => s && !before.includes(s));
+            };
+            const t0 = window.__t0;
+            const tick = () => {
+              if (done()) return resolve(performance.now() - t0);
+              if (performance.now() - t0 > 30000) return reject('timeout');
+              requestAnimationFrame(tick);
+            };
+            tick();
+        })""", [before, N_DEFAULT_MODELS])
+
+
+def bench_stroke(args) -> str:
+    from playwright.sync_api import sync_playwright
+
+    with Server(args.url) as server, sync_playwright() as pw:
+        browser = launch(pw)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        open_page(page, server.url, "draw")
+        draw_digit(page, 3)  # warm-up: models load, functions trace
+        page.wait_for_function("document.querySelectorAll('[data-testid=\"stImage\"]').length > 4",
+                               timeout=120_000)
+        time.sleep(2)
+        times = []
+        for i in range(args.repeats):
+            times.append(stroke_to_result_ms(page, [3, 7, 1, 0][i % 4]))
+            time.sleep(0.5)
+        browser.close()
+    return (f"Stroke to result (mouse-up to the last of {N_DEFAULT_MODELS} reconstructions updated, "
+            f"default models), {len(times)} strokes: median **{statistics.median(times):.0f} ms**, "
+            f"p95 {percentile(times, 95):.0f} ms, min {min(times):.0f} ms. Target: at most 400 ms.\n\n"
+            f"Machine: {machine()}.")
+
+
+# --- 4. cold start and 5. memory ------------------------------------------------------------
+
+def bench_cold_start(args) -> str:
+    from playwright.sync_api import sync_playwright
+
+    results = []
+    with sync_playwright() as pw:
+        browser = launch(pw)
+        for _ in range(args.repeats):
+            port = free_port()
+            t0 = time.perf_counter()
+            proc = start_server(port)
+            url = f"http://127.0.0.1:{port}"
+            try:
+                wait_healthy(url)
+                page = browser.new_page()
+                page.goto(f"{url}/draw")
+                page.locator(CANVAS).first.wait_for(timeout=120_000)
+                results.append(time.perf_counter() - t0)
+                page.close()
+            finally:
+                stop_server(proc)
+    return (f"Cold start (launch `streamlit run app.py` to the draw page's canvas visible in the "
+            f"browser), {len(results)} runs: median **{statistics.median(results):.1f} s** "
+            f"(runs: {', '.join(f'{r:.1f}' for r in results)}). Target: at most 10 s.\n\n"
+            f"Machine: {machine()}.")
+
+
+TOUR = ["", "draw", "denoise", "latent-2d", "latent-3d", "vae", "zoo"]
+
+
+def bench_memory(args) -> str:
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    proc = start_server(port)
+    url = f"http://127.0.0.1:{port}"
+    rows = []
+    try:
+        wait_healthy(url)
+        rows.append(("server started", rss_mb(proc.pid)))
+        with sync_playwright() as pw:
+            browser = launch(pw)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            open_page(page, url, "draw")
+            draw_digit(page, 3)
+            time.sleep(5)
+            for path in TOUR:
+                open_page(page, url, path)
+                time.sleep(3)
+                rows.append((f"after /{path}", rss_mb(proc.pid)))
+            browser.close()
+    finally:
+        stop_server(proc)
+    table = "\n".join(f"| {name} | {mb:.0f} |" for name, mb in rows)
+    return (f"Resident memory of the server process while one browser visits every page "
+            f"(target: at most 1,200 MB after the tour): **{rows[-1][1]:.0f} MB** at the end.\n\n"
+            f"| moment | RSS (MB) |\n|---|---|\n{table}\n\nMachine: {machine()}.")
+
+
+# --- 6. concurrency and soak ----------------------------------------------------------------
+
+async def one_session(browser, url: str, duration: float, period: float, latencies: list,
+                      errors: list, index: int) -> None:
+    context = await browser.new_context(viewport={"width": 1300, "height": 900})
+    page = await context.new_page()
+    page.set_default_timeout(120_000)
+    try:
+        await page.goto(f"{url}/draw")
+        canvas = page.locator(CANVAS).first
+        await canvas.wait_for()
+        await asyncio.sleep(index * period / 10)  # stagger the class
+        end = time.time() + duration
+        i = 0
+        while time.time() < end:
+            started = time.time()
+            box = await canvas.bounding_box()
+            pts = [(box["x"] + x * box["width"], box["y"] + y * box["height"])
+                   for x, y in STROKES[[3, 7, 1, 0][(i + index) % 4]]]
+            before = await page.evaluate(
+                """() => Array.from(document.querySelectorAll('[data-testid="stImage"]'))
+                  .filter(el => (el.innerText || '').includes('Reconstruction'))
+                  .map(el => (el.querySelector('img') || {}).src || '')""")
+            await page.mouse.move(*pts[0])
+            await page.mouse.down()
+            for x, y in pts[1:]:
+                await page.mouse.move(x, y, steps=5)
+            await page.evaluate("window.__t0 = performance.now()")
+            await page.mouse.up()
+            try:
+                ms = await page.evaluate(
+                    """([before, n]) => new Promise((resolve, reject) => {
+                        const t0 = window.__t0;
+                        const tick = () => {
+                          const srcs = Array.from(document.querySelectorAll('[data-testid="stImage"]'))
+                            .filter(el => (el.innerText || '').includes('Reconstruction'))
+                            .map(el => (el.querySelector('img') || {}).src || '');
+                          if (srcs.length >= n && srcs.every(s => s && !before.includes(s)))
+                            return resolve(performance.now() - t0);
+                          if (performance.now() - t0 > 20000) return reject('no result in 20 s');
+                          setTimeout(tick, 10);
+                        };
+                        tick();
+                    })""", [before, N_DEFAULT_MODELS])
+                latencies.append(ms)
+            except Exception as exc:  # a missing result counts as an error
+                errors.append(f"session {index}: {exc}")
+            if await page.locator('[data-testid="stException"]').count():
+                errors.append(f"session {index}: exception element")
+            i += 1
+            await asyncio.sleep(max(0.0, period - (time.time() - started)))
+    except Exception as exc:
+        errors.append(f"session {index}: {type(exc).__name__}: {exc}")
+    finally:
+        await context.close()
+
+
+async def run_class(url: str, sessions: int, duration: float, period: float = 2.0,
+                    pid: int | None = None) -> dict:
+    from playwright.async_api import async_playwright
+
+    latencies: list[float] = []
+    errors: list[str] = []
+    memory: list[tuple[float, float]] = []
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                           args=CHROMIUM_ARGS)
+        t0 = time.time()
+
+        async def sample_memory():
+            while True:
+                if pid:
+                    memory.append((time.time() - t0, rss_mb(pid)))
+                await asyncio.sleep(10)
+
+        sampler = asyncio.create_task(sample_memory())
+        await asyncio.gather(*(one_session(browser, url, duration, period, latencies, errors, i)
+                               for i in range(sessions)))
+        sampler.cancel()
+        await browser.close()
+    return {"sessions": sessions, "strokes": len(latencies), "errors": errors,
+            "p50": percentile(latencies, 50) if latencies else float("nan"),
+            "p95": percentile(latencies, 95) if latencies else float("nan"), "memory": memory}
+
+
+def bench_concurrency(args) -> str:
+    rows = []
+    with Server(args.url) as server:
+        for n in args.sessions:
+            r = asyncio.run(run_class(server.url, n, args.duration))
+            rows.append(r)
+            print(f"{n} sessions: p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, "
+                  f"{r['strokes']} strokes, {len(r['errors'])} errors", flush=True)
+    table = "\n".join(f"| {r['sessions']} | {r['strokes']} | {r['p50']:.0f} | {r['p95']:.0f} | "
+                      f"{len(r['errors'])} |" for r in rows)
+    where = args.url or "one `streamlit run app.py` process"
+    return (f"{', '.join(str(n) for n in args.sessions)} browser sessions against {where}, each "
+            f"drawing a stroke every 2 s for {args.duration:.0f} s (default 4 models):\n\n"
+            f"| sessions | strokes | p50 stroke-to-result (ms) | p95 (ms) | errors |\n"
+            f"|---|---|---|---|---|\n{table}\n\nMachine: {machine()} (the browsers run on the "
+            f"same 2 cores as the server, so these are pessimistic).")
+
+
+def bench_soak(args) -> str:
+    port = free_port()
+    proc = start_server(port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url)
+        r = asyncio.run(run_class(url, args.sessions[0], args.duration, pid=proc.pid))
+    finally:
+        stop_server(proc)
+    mem = r["memory"]
+    after_first = next((m for t, m in mem if t >= 60), mem[0][1] if mem else float("nan"))
+    end = mem[-1][1] if mem else float("nan")
+    growth = (end - after_first) / after_first * 100
+    return (f"Soak: {r['sessions']} browser sessions drawing every 2 s for {args.duration:.0f} s "
+            f"against one server: {r['strokes']} strokes, **{len(r['errors'])} errors**, p50 "
+            f"{r['p50']:.0f} ms, p95 {r['p95']:.0f} ms. Server memory after the first minute "
+            f"{after_first:.0f} MB, at the end {end:.0f} MB (**{growth:+.1f}%**; target within 10%)."
+            f"\n\nErrors: {r['errors'][:5] or 'none'}\n\nMachine: {machine()}.")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=["stroke", "cold-start", "memory", "concurrency", "soak"])
+    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--sessions", type=int, nargs="+", default=[5, 10, 20])
+    parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--url", help="an already running server (e.g. nginx in front of several)")
+    parser.add_argument("--write", action="store_true", help="record the result in bench/RESULTS.md")
+    args = parser.parse_args()
+    bench = {"stroke": bench_stroke, "cold-start": bench_cold_start, "memory": bench_memory,
+             "concurrency": bench_concurrency, "soak": bench_soak}[args.what]
+    body = bench(args)
+    print(body)
+    if args.write:
+        titles = {"stroke": "Stroke to result", "cold-start": "Cold start", "memory": "Memory",
+                  "concurrency": "Concurrency" + (" behind nginx" if args.url else ""),
+                  "soak": "Soak"}
+        write_section(titles[args.what], body)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""Home: what an autoencoder is, in one picture built from a real model, and the zoo at a glance."""
+
+import numpy as np
+import streamlit as st
+
+from ae_models.metrics import mse
+from ae_models.registry import REGISTRY, model_keys
+from ui import widgets, zoo
+from ui.models import card, get_model, metrics
+
+CARDS_PER_ROW = 4
+CARD_IMAGE_SCALE = 4
+PICTURE_DEFAULT = "conv"
+PAGE_LINKS = [
+    ("pages/draw.py", "Draw & reconstruct", ":material/draw:",
+     "Draw a digit and watch every model rebuild it."),
+    ("pages/denoise.py", "Denoising lab", ":material/blur_off:",
+     "Add noise or a crosshair; see which model cleans it up."),
+    ("pages/latent_2d.py", "Latent space 2-D", ":material/scatter_plot:",
+     "Digits as points on a plane; click anywhere to decode it."),
+    ("pages/latent_3d.py", "Latent space 3-D", ":material/view_in_ar:",
+     "Rotate the 3-number code of ten thousand digits."),
+    ("pages/vae.py", "VAE explorer", ":material/grid_view:",
+     "Sample new digits and walk smoothly between them."),
+    ("pages/zoo.py", "Model zoo", ":material/table_chart:",
+     "Every model's numbers, layers and training curves."),
+]
+
+st.title("Autoencoder Lab")
+st.markdown("#### A network that squeezes a digit into a few numbers and rebuilds it from them alone: "
+            "whatever survives the squeeze is what it learnt about handwriting.")
+
+widgets.explain("What is an autoencoder?", r"""
+Two networks trained together. The **encoder** turns the 784 pixels of a digit into a short
+**code**; the **decoder** rebuilds the 784 pixels from that code alone. Training asks only that
+the output match the input,
+
+$$\text{loss} = \frac{1}{784}\sum_{i=1}^{784} (x_i - \hat x_i)^2 ,$$
+
+but the code is far too small to copy every pixel, so the pair must learn what digits have in
+common (strokes, loops, slants) and keep only what makes *this* digit different.
+The middle picture is the code of the digit on the left: one coloured cell per number
+(dark = low, yellow = high).
+""")
+
+current = widgets.require_input("Draw & reconstruct")
+
+
+@st.fragment
+def one_picture(image: np.ndarray, source: str) -> None:
+    keys = model_keys("mnist", include_twins=False)
+    head, pick = st.columns([3, 1], vertical_alignment="bottom")
+    head.subheader("The whole idea in one picture")
+    key = pick.selectbox("Model", keys, index=keys.index(PICTURE_DEFAULT), key="home_model",
+                         format_func=lambda k: REGISTRY[k].title, bind="query-params")
+    status = get_model(key)
+    if status.model is None:
+        widgets.model_error(key, status.error)
+        return
+    code = status.model.encode(image)
+    output = status.model.decode(code)
+    note = f"{REGISTRY[key].title} on {source}: reconstruction MSE {mse(image, output):.4f}"
+    st.html(zoo.pipeline_html(image, code, output, REGISTRY[key], widgets.image_scale(), note))
+
+
+def page_links() -> None:
+    st.subheader("Explore")
+    for start in range(0, len(PAGE_LINKS), 3):
+        for col, (page, label, icon, text) in zip(st.columns(3), PAGE_LINKS[start:start + 3]):
+            with col, st.container(border=True):
+                st.page_link(page, label=f"**{label}**", icon=icon)
+                st.markdown(text)
+
+
+def model_card(key: str, image: np.ndarray, all_metrics: dict) -> None:
+    spec = REGISTRY[key]
+    st.markdown(f"##### {spec.title}")
+    text, picture = st.columns([3, 2])
+    text.markdown(spec.description)
+    text.markdown(zoo.card_facts(spec, all_metrics, card(key)))
+    status = get_model(key)
+    if status.model is None:
+        widgets.model_error(key, status.error)
+        return
+    with picture:
+        widgets.show_image(status.model.reconstruct(image), "its rebuild", scale=CARD_IMAGE_SCALE)
+
+
+def zoo_cards(image: np.ndarray) -> None:
+    st.subheader("The zoo")
+    st.caption("Each card rebuilds the digit above. Test MSE: mean squared pixel error on "
+               "10,000 test digits (lower is better); PCA: the best *linear* code of the same size.")
+    keys = model_keys("mnist", include_twins=False)
+    all_metrics = metrics()
+    for start in range(0, len(keys), CARDS_PER_ROW):
+        for col, key in zip(st.columns(CARDS_PER_ROW), keys[start:start + CARDS_PER_ROW]):
+            with col, st.container(border=True):
+                model_card(key, image, all_metrics)
+
+
+one_picture(current.image, current.source)
+page_links()
+zoo_cards(current.image)

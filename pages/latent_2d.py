@@ -1,0 +1,95 @@
+"""Latent space 2-D: every test digit as a point of a 2-number code; click anywhere to decode it."""
+
+import streamlit as st
+
+from ae_models.registry import REGISTRY
+from ui import latent, widgets
+from ui.figures import latent_scatter_2d
+from ui.models import class_names, get_model
+
+PREFIX = "l2d"
+CHART_KEY = "l2d_chart"
+GRID_SIZES = [10, 15, 20]
+
+st.title("Latent space 2-D")
+st.markdown("Squeeze every digit into just **two numbers** and each one becomes a dot on a map. "
+            "Click any dot, or slide to any empty spot, to see what the decoder makes of it.")
+
+widgets.explain("What am I looking at?", r"""
+**The bottleneck.** The encoder squeezes the 784 pixels of a digit into a short **code** $z$;
+the decoder has to rebuild the whole digit from $z$ alone. Here the code is only two numbers,
+$z = (z_1, z_2)$, so training must decide what matters most about a digit.
+
+**Why a 2-D code makes a map.** Two numbers are a position on a plane: each test digit is one dot,
+coloured by its true class (the model never saw the labels). Digits the decoder rebuilds alike
+sit close together, so classes form clouds. Every spot of the plane is a code, even where no dot
+is: the decoder turns it into an image, so you can *walk* between digits.
+
+**Why a plain autoencoder's map has gaps.** It is only asked to rebuild its training digits,
+$\text{loss} = \lVert x - \hat x \rVert^2$. Nothing asks the space *between* clouds to mean
+anything, so the clouds drift far apart (look at the axis values) and empty regions decode to
+smudges. A **VAE** encodes each digit as a small cloud $z = \mu + \sigma\,\varepsilon$ and adds a
+penalty $\mathrm{KL}\big(q(z\mid x)\,\Vert\,\mathcal N(0, I)\big)$ that pulls every code towards
+the origin: the map becomes compact and gap-free, and almost every spot decodes to a digit.
+Compare *2-D code* with *VAE, 2-D latent* and switch on the decoded grid.
+
+**PCA, the linear baseline.** Principal component analysis finds the two directions along which
+a cloud of points spreads most: $z = W^\top (x - \mu)$, $\hat x = \mu + W z$. An autoencoder
+with no non-linearities learns exactly this; a deep one can bend the map and do better. For models
+with wider codes (32 to 576 numbers) the *PCA view* shows the shadow of their codes on the two
+main directions. Decoding a spot of that shadow sets every other direction to its average, so
+those decodings are only approximate.
+""")
+
+options = latent.latent_2d_options()
+c1, c2, c3 = st.columns([3, 2, 2], vertical_alignment="bottom")
+with c1:
+    key = latent.latent_model_picker(options, key=f"{PREFIX}_model")
+with c2:
+    show_grid = st.toggle("Decoded digits behind the dots", key=f"{PREFIX}_grid",
+                          bind="query-params",
+                          help="Decode a grid of codes over the whole map and draw it faintly "
+                               "behind the dots: what every region of the plane means.")
+with c3:
+    grid_n = st.select_slider("Grid size", GRID_SIZES, value=15, key=f"{PREFIX}_grid_n",
+                              bind="query-params", disabled=not show_grid)
+current = widgets.require_input()
+
+
+@st.fragment
+def explorer(key: str, show_grid: bool, grid_n: int, current) -> None:
+    spec = REGISTRY[key]
+    status = get_model(key)
+    if status.model is None:
+        widgets.model_error(key, status.error)
+        return
+    view = latent.latent_view(key, dims=2)
+    if view is None:
+        return
+    if view.pca:
+        st.caption(f"**PCA view** of a {spec.code_size}-number code: PC1 and PC2 keep "
+                   f"{view.explained:.0%} of its spread. This is a flat slice of a wider code, "
+                   f"so decodings of clicked points are approximate.")
+    model = status.model
+    user = latent.user_code(model, view, current.image)
+    latent.apply_click(PREFIX, view, CHART_KEY)
+
+    plot_col, side_col = st.columns([3, 2], gap="large")
+    with side_col:
+        point = latent.probe_and_digit_panel(PREFIX, view, model, current.image, user)
+    with plot_col:
+        background = None
+        if show_grid:
+            background = latent.background_grid(key, view.extent, grid_n, view, model)
+        fig = latent_scatter_2d(
+            view.points, view.labels, class_names(key), user_point=user.point,
+            probe_point=point, background=background,
+            background_extent=view.extent if background is not None else None,
+            title=f"{spec.title}: {view.shown} test digits", axis_titles=view.axis_names)
+        st.plotly_chart(fig, key=CHART_KEY, on_select="rerun", selection_mode="points",
+                        config={"displayModeBar": False, "scrollZoom": True})
+        st.caption("Click a dot to decode its code (the black **x** marks the decoded point). "
+                   "Drag to pan, scroll to zoom, double-click to reset.")
+
+
+explorer(key, show_grid, grid_n, current)

@@ -1,0 +1,235 @@
+"""VAE explorer: a variational autoencoder's latent space as a grid, traversals, blends and samples."""
+
+import numpy as np
+import streamlit as st
+
+from ae_models import latent_walks as lw
+from ae_models.registry import REGISTRY
+from ui import state, widgets
+from ui.figures import kl_per_dimension
+from ui.images import image_grid, to_uint8, upscale
+from ui.models import examples, get_model, metrics
+
+GRID_MODEL, MODEL = "vae_2d", "vae"
+QUANTILES = (0.05, 0.95)  # the manifold grid spans these prior probabilities
+GRID_WIDTH = 660  # pixels: the manifold grid fills about this width whatever n is
+ROW_WIDTH = 760  # pixels: a traversal or interpolation row fills about this width
+SPAN = 3.0  # traversals go this many prior standard deviations either way
+UNUSED_KL = 0.1  # nats: below this a dimension has collapsed to the prior
+SAMPLE_ROWS, SAMPLE_COLS = 4, 8
+SECTIONS = ["Manifold grid", "Traversals", "Interpolation", "Samples"]
+
+st.title("VAE explorer")
+st.markdown("A **variational** autoencoder is trained so that its codes look like random draws "
+            "from a bell curve. So *every* code decodes to a plausible digit: you can walk "
+            "through its latent space, blend two digits and invent new ones.")
+
+widgets.explain("What makes an autoencoder variational?", r"""
+**A cloud instead of a point.** The encoder gives, for each digit $x$, a mean $\mu$ and a spread
+$\sigma$ per latent dimension: a little Gaussian cloud $q(z \mid x)$ of codes. During training a
+code is *drawn* from that cloud with the **reparameterisation trick**
+$z = \mu + \sigma \cdot \varepsilon$, $\varepsilon \sim \mathcal N(0, I)$: the randomness sits in
+$\varepsilon$, so gradients still flow back into $\mu$ and $\sigma$.
+
+**The loss is the (negative) ELBO**, two terms pulling against each other:
+$$\text{ELBO} = \underbrace{\mathbb E_{q(z\mid x)}\big[\log p(x \mid z)\big]}_{\text{rebuild the digit}}
+\; - \; \underbrace{\mathrm{KL}\big(q(z \mid x)\,\Vert\,p(z)\big)}_{\text{stay close to the prior}},
+\qquad p(z) = \mathcal N(0, I).$$
+The first term is the reconstruction (cross-entropy between digit and decoding). The second
+charges, in nats, for every bit of information a code carries about its digit.
+
+**Why the space becomes continuous.** Each digit's cloud has to overlap the prior, so the clouds
+of all digits tile the bell curve without gaps, and the decoder must draw something sensible for
+every code it may be handed. That is why the **manifold grid** shows a smooth morph, why
+**interpolations** pass through real-looking digits, and why codes drawn from $\mathcal N(0, I)$
+give new **samples**. A plain autoencoder has none of this: between its training codes lie
+regions it never learnt to decode.
+
+**KL per dimension** is how much the model spends on each latent number. A dimension that is
+not worth its KL cost collapses to the prior ($\mu = 0$, $\sigma = 1$, KL $\approx 0$): the
+decoder ignores it, and traversing it changes nothing. The traversals list the most used
+dimensions first.
+""")
+
+current = widgets.require_input("Draw & reconstruct")
+YOUR_INPUT = "your drawing" if current.source == "drawing" else f"your input ({current.source})"
+
+
+def _title(key: str) -> str:
+    return REGISTRY[key].title
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def decoded(key: str, codes: np.ndarray) -> np.ndarray:
+    """One batched decode per grid, remembered for the same codes (the model is cached already)."""
+    return get_model(key).model.decode(codes)
+
+
+@st.cache_data(show_spinner=False)
+def kl_per_dim(key: str) -> tuple[np.ndarray, str]:
+    """Average KL of each latent dimension: from the evaluation if stored, else over the examples."""
+    stored = lw.kl_from_metrics(metrics(), key)
+    if stored is not None and len(stored) == REGISTRY[key].code_size:
+        return stored, "the test set"
+    ex = examples()
+    mean, log_var = get_model(key).model.encode_distribution(ex.images)
+    return lw.kl_per_dimension(mean, log_var), f"{len(ex.images)} example digits"
+
+
+def row_scale(n_tiles: int) -> int:
+    """Integer upscale so a row of tiles fills about ROW_WIDTH (crisp pixels, never blurred)."""
+    return int(np.clip(ROW_WIDTH // (30 * n_tiles), 2, widgets.image_scale()))
+
+
+def labelled_row(label: str, tiles: np.ndarray, scale: int) -> None:
+    """One strip of digits with its label beside it, in page text (readable on a projector)."""
+    label_col, image_col = st.columns([1, 5], vertical_alignment="center")
+    label_col.markdown(label)
+    image_col.image(upscale(image_grid(tiles, cols=len(tiles), pad=2), scale))
+
+
+@st.fragment
+def manifold_section() -> None:
+    status = get_model(GRID_MODEL)
+    if status.model is None:
+        widgets.model_error(GRID_MODEL, status.error)
+        return
+    controls, picture = st.columns([1, 2], gap="large")
+    with controls:
+        n = st.slider("Grid size n (n x n digits)", 5, 25, 15, key="vae_grid_n",
+                      bind="query-params")
+        code = status.model.encode(current.image)
+        row, col, inside = lw.grid_cell(code, n, *QUANTILES)
+        edge = f"{lw.gaussian_quantiles(2, *QUANTILES)[1]:.2f}"
+        st.markdown(f"**{_title(GRID_MODEL)}**: every tile is the decoder's drawing of one code "
+                    f"$z = (z_1, z_2)$.\n\n"
+                    f"* $z_1$ grows **left to right**, $z_2$ grows **bottom to top**, "
+                    f"each from $-{edge}$ to $+{edge}$ (the 5 % to 95 % points of the bell "
+                    "curve, in equal steps of probability).")
+        where = (f"the **gold frame** (row {row + 1}, column {col + 1})" if inside else
+                 "beyond the grid's edge; the **gold frame** marks the nearest edge tile")
+        st.markdown(f"* {YOUR_INPUT.capitalize()} sits at **z = ({code[0]:+.2f}, {code[1]:+.2f})**"
+                    f" ({lw.prior_percentile(code[0]):.0f} % and "
+                    f"{lw.prior_percentile(code[1]):.0f} % of the prior): {where}.")
+        widgets.show_image(current.image, "Your input", scale=4)
+    with picture:
+        tiles = decoded(GRID_MODEL, lw.manifold_grid_codes(n, *QUANTILES)).reshape(n, n, 28, 28)
+        cell = lw.tile_size(n, GRID_WIDTH)
+        pixels = lw.nearest_resize(to_uint8(image_grid(tiles, pad=0)), n * cell, n * cell)
+        st.image(lw.mark_cell(pixels, row, col, cell),
+                 caption=f"{n} x {n} = {n * n} decodings · z1 → right, z2 → up")
+
+
+@st.fragment
+def traversal_section() -> None:
+    status = get_model(MODEL)
+    if status.model is None:
+        widgets.model_error(MODEL, status.error)
+        return
+    model, size = status.model, REGISTRY[MODEL].code_size
+    kl, kl_source = kl_per_dim(MODEL)
+    order = lw.dims_by_kl(kl)
+    controls, rows = st.columns([1, 2.4], gap="large")
+    with controls:
+        start_from = st.radio("Start from", ["Your input", "A prior sample"], horizontal=True,
+                              key="vae_trav_start", bind="query-params")
+        k = st.slider("Rows: the most used dimensions", 1, size, 8, key="vae_trav_k",
+                      bind="query-params")
+        n_steps = st.slider("Steps per row", 5, 13, 9, step=2, key="vae_trav_steps",
+                            bind="query-params")
+        if start_from == "Your input":
+            start, start_caption = model.encode(current.image), "Start: your input, decoded"
+        else:
+            seed = int(st.number_input("Prior sample seed", 0, 9999, 0, key="vae_trav_seed",
+                                       bind="query-params"))
+            start = lw.prior_samples(1, size, seed)[0]
+            start_caption = f"Start: a code drawn from N(0, I) (seed {seed})"
+        widgets.show_image(decoded(MODEL, start[None])[0], start_caption, scale=4)
+        st.plotly_chart(kl_per_dimension(kl, title="KL per dimension", active_threshold=UNUSED_KL),
+                        key="vae_kl_chart", config={"displayModeBar": False})
+        st.caption(f"Average KL in nats over {kl_source}; grey bars: unused dimensions.")
+    with rows:
+        dims = order[:k]
+        codes = lw.traversal_codes(start, dims, n_steps, SPAN)
+        images = decoded(MODEL, codes.reshape(-1, size)).reshape(len(dims), n_steps, 28, 28)
+        st.markdown(f"**{_title(MODEL)}**: each row moves **one** of the {size} numbers of the "
+                    f"code from −{SPAN:g} to +{SPAN:g} standard deviations (left to right) and "
+                    "keeps the others; the middle column is the start.")
+        scale = row_scale(n_steps)
+        for d, strip in zip(dims, images):
+            unused = " · *unused*" if kl[d] < UNUSED_KL else ""
+            labelled_row(f"#### z{d + 1}\nKL {kl[d]:.2f} nats{unused}", strip, scale)
+
+
+@st.fragment
+def interpolation_section() -> None:
+    status = get_model(MODEL)
+    if status.model is None:
+        widgets.model_error(MODEL, status.error)
+        return
+    model, ex = status.model, examples()
+    controls, rows = st.columns([1, 2.4], gap="large")
+    with controls:
+        digit = st.selectbox("Blend into an example of the digit", list(range(10)), index=8,
+                             key="vae_interp_digit", bind="query-params")
+        n = st.slider("Steps", 5, 15, 9, key="vae_interp_steps", bind="query-params")
+        spherical = False
+        if not state.presenter_mode():
+            spherical = st.toggle("Curved path (spherical)", key="vae_interp_spherical",
+                                  bind="query-params",
+                                  help="Follow a great circle between the two codes instead of "
+                                       "a straight line: keeps the code's length typical.")
+        matches = np.flatnonzero(ex.labels == digit)
+        target = ex.images[matches[0] if len(matches) else 0]
+        a_col, b_col = st.columns(2)
+        with a_col:
+            widgets.show_image(current.image, "A: your input", scale=4)
+        with b_col:
+            widgets.show_image(target, f"B: an example {digit}", scale=4)
+    with rows:
+        codes = lw.interpolate_codes(model.encode(current.image), model.encode(target), n,
+                                     spherical)
+        st.markdown(f"From **A** (left) to **B** (right) in {n} steps. Through the latent space "
+                    "every step is a digit; the pixel blend is just two images fading into "
+                    "each other.")
+        scale = row_scale(n)
+        labelled_row(f"#### Through the latent space\n{_title(MODEL)}",
+                     decoded(MODEL, codes), scale)
+        labelled_row("#### Straight pixel blend\nfor contrast",
+                     lw.pixel_blend(current.image, target, n), scale)
+
+
+def _next_sample_seed() -> None:
+    st.session_state["vae_sample_seed"] = int(st.session_state.get("vae_sample_seed", 0)) + 1
+
+
+@st.fragment
+def samples_section() -> None:
+    controls, picture = st.columns([1, 2.4], gap="large")
+    with controls:
+        key = st.radio("Model", [MODEL, GRID_MODEL], format_func=_title, horizontal=True,
+                       key="vae_sample_model", bind="query-params")
+        st.button("Resample", icon=":material/casino:", on_click=_next_sample_seed,
+                  key="vae_resample", type="primary", use_container_width=True)
+        seed = int(st.number_input("Seed", 0, 1_000_000, 0, key="vae_sample_seed",
+                                   bind="query-params"))
+        st.markdown(f"Each digit is the decoding of a code drawn at random from the prior "
+                    f"$\\mathcal N(0, I)$: {REGISTRY[key].code_size} random numbers, no input "
+                    "at all. The model has never seen these digits.")
+    with picture:
+        status = get_model(key)
+        if status.model is None:
+            widgets.model_error(key, status.error)
+            return
+        codes = lw.prior_samples(SAMPLE_ROWS * SAMPLE_COLS, REGISTRY[key].code_size, seed)
+        images = decoded(key, codes)
+        st.image(upscale(image_grid(images, cols=SAMPLE_COLS, pad=2), row_scale(SAMPLE_COLS)),
+                 caption=f"{len(images)} samples of {_title(key)} (seed {seed})")
+
+
+tabs = st.tabs(SECTIONS, key="vae_section", bind="query-params")
+for tab, section in zip(tabs, [manifold_section, traversal_section, interpolation_section,
+                               samples_section]):
+    with tab:
+        if tab.open:
+            section()

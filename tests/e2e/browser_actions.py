@@ -1,0 +1,83 @@
+"""What a person does in the browser, as functions shared by the end-to-end tests and the benchmarks."""
+
+from __future__ import annotations
+
+import time
+
+CANVAS = '[data-testid="stBidiComponentIsolated"] canvas.upper-canvas'
+EXCEPTION = '[data-testid="stException"]'
+
+# Pen paths in a unit box: how a person draws these digits on the canvas.
+STROKES = {
+    3: [(0.25, 0.18), (0.5, 0.1), (0.72, 0.22), (0.52, 0.47), (0.75, 0.68), (0.5, 0.9), (0.25, 0.8)],
+    7: [(0.22, 0.15), (0.78, 0.15), (0.42, 0.88)],
+    1: [(0.4, 0.25), (0.55, 0.12), (0.55, 0.88)],
+    0: [(0.5, 0.1), (0.28, 0.3), (0.3, 0.75), (0.5, 0.9), (0.72, 0.72), (0.7, 0.28), (0.5, 0.1)],
+}
+
+
+def open_page(page, base_url: str, path: str = "") -> None:
+    page.goto(f"{base_url}/{path}", wait_until="domcontentloaded")
+    page.wait_for_selector('[data-testid="stApp"]')
+    wait_idle(page)
+
+
+def wait_idle(page, timeout: float = 60, settle: float = 0.3) -> None:
+    """Wait until Streamlit has finished running the script (its status widget is gone)."""
+    deadline = time.time() + timeout
+    time.sleep(settle)
+    while time.time() < deadline:
+        running = page.locator('[data-testid="stStatusWidget"]').count()
+        if not running:
+            return
+        time.sleep(0.1)
+    raise TimeoutError("the app was still running after %.0f s" % timeout)
+
+
+def draw_digit(page, digit: int = 3, steps: int = 12) -> None:
+    """Draw one stroke on the canvas with the mouse, as a person would."""
+    canvas = page.locator(CANVAS).first
+    canvas.wait_for()
+    box = canvas.bounding_box()
+    points = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in STROKES[digit]]
+    page.mouse.move(*points[0])
+    page.mouse.down()
+    for x, y in points[1:]:
+        page.mouse.move(x, y, steps=steps)
+    page.mouse.up()
+
+
+def image_sources(page, caption: str) -> list[str]:
+    """The src of every st.image whose caption contains `caption` (they change when images do)."""
+    return page.evaluate(
+        """(caption) => Array.from(document.querySelectorAll('[data-testid="stImage"]'))
+            .filter(el => (el.innerText || '').includes(caption))
+            .map(el => { const img = el.querySelector('img'); return img ? img.src : ''; })""",
+        caption)
+
+
+def metric_values(page, label: str) -> list[str]:
+    return page.evaluate(
+        """(label) => Array.from(document.querySelectorAll('[data-testid="stMetric"]'))
+            .filter(el => el.querySelector('[data-testid="stMetricLabel"]').innerText.trim() === label)
+            .map(el => el.querySelector('[data-testid="stMetricValue"]').innerText.trim())""",
+        label)
+
+
+def assert_clean(page) -> None:
+    """No exception element and no traceback text anywhere on the page."""
+    assert page.locator(EXCEPTION).count() == 0, "an exception element is on the page"
+    assert "Traceback" not in page.inner_text("body"), "a traceback is on the page"
+
+
+def wait_for_change(page, caption: str, before: list[str], count: int | None = None,
+                    timeout: float = 30) -> list[str]:
+    """Poll until every image with `caption` differs from `before` (and there are `count` of them)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        now = image_sources(page, caption)
+        enough = len(now) >= (count or 1)
+        if enough and all(src and src not in before for src in now):
+            return now
+        time.sleep(0.02)
+    raise TimeoutError(f"images captioned {caption!r} did not update within {timeout:.0f} s")

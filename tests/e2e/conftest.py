@@ -1,0 +1,68 @@
+"""Real-browser fixtures: a Streamlit server on a free port and Debian's Chromium driven by Playwright.
+
+Without /usr/bin/chromium the browser tests are skipped with a reason, unless AE_REQUIRE_BROWSER=1
+(set by .ci/run), which turns a missing browser into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from server import CHROMIUM, CHROMIUM_ARGS, REPO, free_port, start_server, stop_server, wait_healthy
+
+SHOTS = REPO / "test-output" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if shutil.which(CHROMIUM) is None and not Path(CHROMIUM).exists():
+        if os.environ.get("AE_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"AE_REQUIRE_BROWSER=1 but no browser at {CHROMIUM} (apt-get install chromium)")
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium to run browser tests")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        if os.environ.get("AE_REQUIRE_BROWSER") == "1":
+            pytest.fail("AE_REQUIRE_BROWSER=1 but the playwright package is missing")
+        pytest.skip("the playwright package is not installed")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium_path) -> str:
+    """One server for the whole browser session; stopped by PID at the end."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    proc = start_server(port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url)
+        yield url
+    finally:
+        stop_server(proc)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh tab (own Streamlit session); a screenshot of it is saved after each test."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(60_000)
+    yield tab
+    try:
+        tab.screenshot(path=str(SHOTS / f"{request.node.name}.png"), full_page=True)
+    finally:
+        context.close()

@@ -1,0 +1,161 @@
+"""AppTest of the Home and Model zoo pages: they render, show every model, and survive a broken one."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui.models
+from ae_models.artifacts import WEIGHTS_ENV, weights_root
+from ae_models.data import canvas_style_digits
+from ae_models.registry import MODELS, REGISTRY, model_keys
+from ui.state import CurrentInput
+
+REPO = Path(__file__).resolve().parent.parent
+TIMEOUT = 600  # the first run imports TensorFlow and loads every model: slow on a busy machine
+BROKEN = "ae_2d"  # not the model of the home page's picture
+DETAIL = "conv"
+
+FAKE_METRICS = {
+    "baselines": {"pca_test_mse": {"2": 0.0556, "3": 0.0514, "32": 0.0153, "256": 0.0041}},
+    "models": {
+        "conv": {"status": "ok", "test_mse": 0.006, "pca_test_mse": 0.0041, "mse_over_pca": 1.46,
+                 "test_psnr": 23.0, "test_ssim": 0.93, "drawings_mse": 0.005,
+                 "denoising_psnr": {"gaussian_0.5": 14.0, "crosshair": 15.5},
+                 "gain_over_input_db": {"gaussian_0.5": 4.6, "crosshair": 3.0},
+                 "margin_over_best_classical_db": {"gaussian_0.5": -0.9, "crosshair": 1.0}},
+        "ae_2d": {"status": "ok", "test_mse": 0.041, "pca_test_mse": 0.0556, "mse_over_pca": 0.74},
+    },
+    "targets": [
+        {"id": "ae_2d_mse_vs_pca2", "model": "ae_2d", "description": "ae_2d test MSE <= 0.8 x PCA-2",
+         "value": 0.041, "op": "<=", "threshold": 0.0445, "passed": True, "detail": "0.74 x PCA-2"},
+        {"id": "vae_neg_elbo", "model": "vae", "description": "vae -ELBO <= 108 nats per image",
+         "value": None, "op": "<=", "threshold": 108, "passed": False,
+         "detail": "vae was not evaluated (missing)"},
+    ],
+}
+
+
+def _drawing() -> CurrentInput:
+    image = canvas_style_digits(1, seed=5)[0][0].astype(np.float32) / 255
+    return CurrentInput(image, "drawing")
+
+
+def _texts(elements) -> list[str]:
+    return [str(e.value) for e in elements]
+
+
+@pytest.fixture(scope="module")
+def home() -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
+    at.session_state["current_input"] = _drawing()
+    at.run()
+    return at
+
+
+@pytest.fixture(scope="module")
+def zoo() -> AppTest:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ui.models, "metrics", lambda: FAKE_METRICS)
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
+        at.run()
+        at.switch_page("pages/zoo.py")
+        at.run()
+        first = {
+            "exception": list(at.exception), "errors": _texts(at.error),
+            "table": at.dataframe[0].value.copy(), "markdown": _texts(at.markdown),
+            "selected": at.selectbox(key="zoo_model").value,
+        }
+        at.selectbox(key="zoo_model").set_value(DETAIL).run()
+        at.first = first  # what the page showed before the selection changed
+        yield at
+
+
+def test_home_shows_the_picture_cards_and_links(home):
+    assert not home.exception
+    assert not home.error, _texts(home.error)
+    assert home.title[0].value == "Autoencoder Lab"
+    # The one picture: input, code and output embedded, with their sizes, from the conv model.
+    picture = home.html[0].value
+    assert picture.count("data:image/png;base64,") == 3
+    assert "784 pixels" in picture and "256 numbers" in picture
+    assert "Convolutional on drawing" in picture
+    # One card per model shown in the app, the twin left out, each with its rebuild.
+    titles = [t.removeprefix("##### ") for t in _texts(home.markdown) if t.startswith("##### ")]
+    shown = model_keys("mnist", include_twins=False)
+    assert titles == [REGISTRY[k].title for k in shown]
+    assert REGISTRY["sparse_twin"].title not in titles
+    assert len(home.get("imgs")) >= len(shown)
+    # Links to every other page.
+    links = [link.proto.page for link in home.page_link]
+    assert len(links) == 6 and any("zoo" in link for link in links)
+
+
+def test_home_picture_follows_the_model_choice(home):
+    home.selectbox(key="home_model").set_value("dense").run()
+    assert not home.exception
+    picture = home.html[0].value
+    assert "32 numbers" in picture and "Shallow dense on drawing" in picture
+    assert home.query_params.get("home_model") in ("dense", ["dense"])
+
+
+def test_home_with_a_missing_weight_file_keeps_the_other_cards(home, tmp_path, monkeypatch):
+    broken = tmp_path / "weights"
+    broken.mkdir()
+    shutil.copy(weights_root() / "manifest.json", broken / "manifest.json")
+    shutil.copytree(weights_root() / BROKEN, broken / BROKEN)
+    (broken / BROKEN / "encoder.keras").unlink()
+    monkeypatch.setenv(WEIGHTS_ENV, str(broken))
+    ui.models._load.clear(BROKEN)  # the others stay cached: only this one is looked up again
+    try:
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
+        at.session_state["current_input"] = _drawing()
+        at.run()
+        assert not at.exception
+        errors = _texts(at.error)
+        assert len(errors) == 1, errors
+        assert REGISTRY[BROKEN].title in errors[0] and "encoder.keras" in errors[0]
+        titles = [t for t in _texts(at.markdown) if t.startswith("##### ")]
+        assert len(titles) == len(model_keys("mnist", include_twins=False))
+        assert "784 pixels" in at.html[0].value  # the picture still works
+    finally:
+        ui.models._load.clear(BROKEN)
+
+
+def test_zoo_table_has_every_registry_entry(zoo):
+    first = zoo.first
+    assert not first["exception"] and not first["errors"], first["errors"]
+    table = first["table"]
+    assert list(table["Key"]) == [spec.key for spec in MODELS]
+    assert "sparse_twin" in list(table["Key"])
+    row = table.set_index("Key").loc["conv"]
+    assert row["Test MSE"] == pytest.approx(0.006) and row["PCA MSE"] == pytest.approx(0.0041)
+    assert row["Recipe"] == "R3" and row["Code size"] == 256
+    # Targets as badges, with the numbers.
+    badges = [m for m in first["markdown"] if "-badge[" in m]
+    assert len(badges) == 2
+    assert any(":green-badge[" in b and "0.041" in b for b in badges)
+    assert any(":red-badge[" in b for b in badges)
+    assert first["selected"] == MODELS[0].key
+
+
+def test_zoo_details_of_the_selected_model(zoo):
+    assert not zoo.exception
+    assert not zoo.error, _texts(zoo.error)
+    assert zoo.query_params.get("zoo_model") in (DETAIL, [DETAIL])
+    assert any(f"`{DETAIL}`" in m for m in _texts(zoo.markdown))
+    card = ui.models.card(DETAIL)
+    tables = [d.value for d in zoo.dataframe]
+    layers = [t for t in tables if list(t.columns) == ["Layer", "Type", "Output shape", "Params"]]
+    assert len(layers) == 2, "encoder and decoder tables"
+    for part, table in zip(("encoder", "decoder"), layers):
+        assert list(table["Layer"]) == [layer["name"] for layer in card["architecture"][part]]
+        assert int(table["Params"].sum()) == card["parameters"][part]
+    # The PCA bar chart, the loss curves and the learning-rate schedule.
+    assert len(zoo.get("plotly_chart")) == 3
+    denoise = [t for t in tables if "Corruption" in t.columns]
+    assert len(denoise) == 1 and list(denoise[0]["Corruption"]) == ["σ 0.5", "crosshair"]

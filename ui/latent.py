@@ -1,0 +1,228 @@
+"""Streamlit pieces shared by the two latent-space pages: the plotted codes, the model choice,
+the probe sliders, the decoded-probe panel and the "your digit" panel.
+
+The maths (PCA projection, grids, ranges) lives in `ae_models.latent_maps`; this module only
+caches, lays out and wires it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from ae_models import latent_maps
+from ae_models.registry import REGISTRY, model_keys
+from ui import widgets
+from ui.images import image_grid
+from ui.models import latents as stored_latents
+
+MAX_POINTS = 4000  # SVG markers: 4,000 draw and click briskly, 10,000 make every rerun sluggish
+TWO_D_MODELS = ("ae_2d", "vae_2d")
+
+
+@dataclass(frozen=True)
+class LatentView:
+    """What a latent plot shows for one model: a subset of test codes in plot coordinates."""
+
+    key: str
+    latents: Mapping[str, np.ndarray]  # shared, read-only
+    points: np.ndarray  # (n, dims) plotted subset
+    labels: np.ndarray  # (n,)
+    ranges: np.ndarray  # (dims, 2) [low, high] covering every stored code
+    steps: tuple[float, ...]  # slider step per axis
+    total: int  # how many codes latents.npz holds
+    explained: float | None  # share of variance on the plotted PCA axes (None: exact code)
+
+    @property
+    def dims(self) -> int:
+        return self.points.shape[1]
+
+    @property
+    def pca(self) -> bool:
+        return self.explained is not None
+
+    @property
+    def axis_names(self) -> tuple[str, ...]:
+        return tuple(f"{'PC' if self.pca else 'z'}{i + 1}" for i in range(self.dims))
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        return tuple(float(v) for v in self.ranges[:2].reshape(-1))  # (xmin, xmax, ymin, ymax)
+
+    @property
+    def shown(self) -> str:
+        """How many test digits are plotted, e.g. "4,000 of 10,000"."""
+        n = len(self.points)
+        return f"{n:,} of {self.total:,}" if n < self.total else f"{n:,}"
+
+    def to_code(self, point: np.ndarray) -> np.ndarray:
+        return latent_maps.to_code(point, self.latents)
+
+    def to_plot(self, code: np.ndarray) -> np.ndarray:
+        return latent_maps.to_plot(code, self.latents, self.dims)
+
+    def clip(self, point: np.ndarray) -> np.ndarray:
+        return np.clip(np.asarray(point, np.float64), self.ranges[:, 0], self.ranges[:, 1])
+
+    def describe(self, point: np.ndarray) -> str:
+        return ", ".join(f"{n} = {v:.2f}" for n, v in zip(self.axis_names, point))
+
+
+@st.cache_data(show_spinner=False)
+def _view_arrays(key: str, dims: int, max_points: int) -> dict | None:
+    data = stored_latents(key)
+    if data is None:
+        return None
+    all_points = latent_maps.plot_points(data, dims)
+    rows = latent_maps.subsample(data["labels"], max_points)
+    ranges = latent_maps.axis_ranges(all_points)
+    pca = latent_maps.needs_pca(data["codes"].shape[1], dims)
+    return {"points": all_points[rows], "labels": np.asarray(data["labels"])[rows],
+            "ranges": ranges, "total": len(all_points),
+            "steps": tuple(latent_maps.nice_step(hi - lo) for lo, hi in ranges),
+            "explained": latent_maps.explained_variance(data, dims) if pca else None}
+
+
+def latent_view(key: str, dims: int, max_points: int = MAX_POINTS) -> LatentView | None:
+    """The plotted codes of one model, or None (with a message) when latents.npz is missing."""
+    arrays = _view_arrays(key, dims, max_points)
+    if arrays is None:
+        st.warning(f"No stored test codes for **{REGISTRY[key].title}** (weights/{key}/latents.npz "
+                   f"is missing or unreadable). Rebuild them with: "
+                   f"`python -m ae_models.train {key} --latents-only`", icon=":material/warning:")
+        return None
+    return LatentView(key=key, latents=stored_latents(key), **arrays)
+
+
+def latent_2d_options() -> list[str]:
+    """The 2-D models first, then every wider model (shown through its PCA)."""
+    wider = [k for k in model_keys("mnist", include_twins=False)
+             if k not in TWO_D_MODELS and REGISTRY[k].code_size > 2]
+    return [*TWO_D_MODELS, *wider]
+
+
+def _option_label(key: str) -> str:
+    spec = REGISTRY[key]
+    if spec.code_size <= 2:
+        return f"{spec.title} ({key})"
+    return f"PCA view: {spec.title} ({key}, code {spec.code_label})"
+
+
+def latent_model_picker(options: list[str], key: str) -> str:
+    """One model for a latent map, kept in the URL so a shared link opens the same map."""
+    return st.selectbox("Model", options, key=key, bind="query-params",
+                        format_func=_option_label)
+
+
+def _set_point(keys: list[str], point: np.ndarray) -> None:
+    for k, v in zip(keys, point):
+        st.session_state[k] = float(v)
+
+
+def _slider_keys(prefix: str, view: LatentView) -> list[str]:
+    # One key per model: each range is the model's own, and switching back restores its probe.
+    return [f"{prefix}_{axis}_{view.key}" for axis in "xyz"[:view.dims]]
+
+
+def apply_click(prefix: str, view: LatentView, chart_key: str) -> None:
+    """Move the probe to the point clicked on the chart (each click once; call before the sliders).
+
+    The chart's selection stays in session state across reruns, so the last one handled is
+    remembered: otherwise moving a slider would snap the probe back to an old click.
+    """
+    clicked = selected_point(st.session_state.get(chart_key))
+    memo = f"{prefix}_last_click"
+    if clicked == st.session_state.get(memo):
+        return
+    st.session_state[memo] = clicked
+    if clicked is not None:
+        _set_point(_slider_keys(prefix, view), view.clip(np.asarray(clicked)))
+
+
+def selected_point(event: object) -> tuple[float, float] | None:
+    """(x, y) of the first clicked point of a Plotly selection event, or None.
+
+    Uses dict access: it works on Streamlit's event object and on a dict injected by a test.
+    """
+    try:
+        points = event["selection"]["points"]  # type: ignore[index]
+        first = points[0]
+        return float(first["x"]), float(first["y"])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+
+
+def probe_sliders(prefix: str, view: LatentView, start: np.ndarray) -> np.ndarray:
+    """One slider per plotted axis over the plotted range (URL-bound); starts at `start`.
+
+    A "back to your digit" button puts the probe on the user's own code again.
+    """
+    keys = _slider_keys(prefix, view)
+    start = view.clip(start)
+    for k, v in zip(keys, start):
+        st.session_state.setdefault(k, float(v))  # no value= below: session state is the value
+    point = np.array([
+        st.slider(name, float(lo), float(hi), step=step, format="%.2f", key=k, bind="query-params")
+        for name, (lo, hi), step, k in zip(view.axis_names, view.ranges, view.steps, keys)
+    ])
+    st.button("Back to your digit", icon=":material/my_location:", key=f"{prefix}_home",
+              on_click=_set_point, args=(keys, start),
+              help="Put the probe on your digit's code again.")
+    return point
+
+
+def decoded_panel(image: np.ndarray, view: LatentView, point: np.ndarray) -> None:
+    """The probe's decoding, bigger than the other images: it is what the class looks at."""
+    st.markdown("**Decoded from the map**")
+    note = " (approximate: the other directions are set to their average)" if view.pca else ""
+    widgets.show_image(image, f"Decoded at {view.describe(point)}{note}",
+                       scale=widgets.image_scale() + 3)
+
+
+@dataclass(frozen=True)
+class UserCode:
+    code: np.ndarray  # the model's full code of the user's digit
+    point: np.ndarray  # where it is plotted (the code, or its PCA projection)
+    rebuilt: np.ndarray  # decode(code): the reconstruction
+
+
+def user_code(model, view: LatentView, image: np.ndarray) -> UserCode:
+    code = model.encode(image)
+    return UserCode(code, view.to_plot(code), model.decode(code))
+
+
+def your_digit_panel(image: np.ndarray, user: UserCode, view: LatentView) -> None:
+    """The user's input beside its reconstruction, and where its code sits on the map."""
+    st.markdown("**Your digit** (the gold star)")
+    c1, c2 = st.columns(2)
+    with c1:
+        widgets.show_image(image, "Your input")
+    with c2:
+        widgets.show_image(user.rebuilt, "Rebuilt from its code")
+    where = view.describe(user.point)
+    st.caption(f"Its code is at {where}" + (" (projected onto the two PCA axes)." if view.pca
+                                            else "."))
+
+
+@st.cache_data(show_spinner="Decoding a grid of digits...", max_entries=32)
+def background_grid(key: str, extent: tuple[float, float, float, float], n: int,
+                    _view: LatentView, _model) -> np.ndarray:
+    """n x n digits decoded over the plot (one batch call), tiled into one image; cached per
+    model, range and size."""
+    images = latent_maps.decoded_grid(_model.decode, _view.latents, extent, n)
+    return image_grid(images, pad=0)
+
+
+def probe_and_digit_panel(prefix: str, view: LatentView, model, image: np.ndarray,
+                          user: UserCode) -> np.ndarray:
+    """The side panel of both latent pages: the decoded probe on top, its sliders, then the
+    user's digit with its reconstruction. Returns the probe point (plot coordinates)."""
+    probe_slot = st.container()
+    point = probe_sliders(prefix, view, start=user.point)
+    with probe_slot:
+        decoded_panel(model.decode(view.to_code(point)), view, point)
+    your_digit_panel(image, user, view)
+    return point
