@@ -11,7 +11,7 @@ shape they were given.
 from __future__ import annotations
 
 import numpy as np
-from scipy import ndimage
+from scipy import linalg, ndimage
 from scipy.spatial import cKDTree
 
 __all__ = [
@@ -42,18 +42,23 @@ def _flat_batch(x: np.ndarray) -> np.ndarray:
     return arr.reshape(len(arr), -1)
 
 
+def _scatter(x_train_flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    x = _flat_batch(x_train_flat)
+    mean = x.mean(axis=0)
+    centred = x - mean
+    return mean, centred.T @ centred
+
+
 def pca_basis(x_train_flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean and every principal axis (rows, by decreasing variance): one decomposition serves every k.
 
     The evaluation compares models with codes from 2 to 576 numbers against PCA of the same size,
     so the decomposition is done once and sliced.
     """
-    x = _flat_batch(x_train_flat)
-    mean = x.mean(axis=0)
-    centred = x - mean
     # Eigenvectors of the D x D scatter matrix are the right singular vectors of the centred data;
     # for 10k x 784 this is several times faster than the SVD of the data matrix itself.
-    variances, axes = np.linalg.eigh(centred.T @ centred)
+    mean, scatter = _scatter(x_train_flat)
+    variances, axes = np.linalg.eigh(scatter)
     order = np.argsort(variances)[::-1]
     return mean, np.ascontiguousarray(axes[:, order].T)
 
@@ -61,12 +66,15 @@ def pca_basis(x_train_flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def fit_pca(x_train_flat: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """The k-component PCA of the training images: (mean (D,), components (k, D), orthonormal rows).
 
-    The linear model every autoencoder with a k-number code has to beat.
+    The linear model every autoencoder with a k-number code has to beat. Only the top k axes
+    are computed; use `pca_basis` to slice many k from one decomposition.
     """
-    mean, vt = pca_basis(x_train_flat)
-    if not 1 <= k <= len(vt):
-        raise ValueError(f"k must be in 1..{len(vt)}, not {k}")
-    return mean, vt[:k]
+    mean, scatter = _scatter(x_train_flat)
+    dim = len(scatter)
+    if not 1 <= k <= dim:
+        raise ValueError(f"k must be in 1..{dim}, not {k}")
+    _, axes = linalg.eigh(scatter, subset_by_index=[dim - k, dim - 1])
+    return mean, np.ascontiguousarray(axes[:, ::-1].T)
 
 
 def pca_reconstruct(images: np.ndarray, mean: np.ndarray, components: np.ndarray,

@@ -257,13 +257,16 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
 
 
 def _target(tid: str, model: str, description: str, value: float | None, op: str,
-            threshold: float | None, detail: str = "") -> dict[str, Any]:
+            threshold: float | None, detail: str = "", needs: tuple[str, ...] = ()) -> dict[str, Any]:
+    """One acceptance check with its numbers; a missing input fails it and says which model."""
     ok = value is not None and threshold is not None and _OPS[op](value, threshold)
+    if value is None or threshold is None:
+        absent = [k for k, v in ((model, value), *((n, threshold) for n in needs)) if v is None]
+        detail = f"not evaluated: {', '.join(dict.fromkeys(absent))} missing or not measured"
     return {"id": tid, "model": model, "description": description,
             "value": None if value is None else _sig(value, 5), "op": op,
             "threshold": None if threshold is None else _sig(threshold, 5),
-            "passed": bool(ok),
-            "detail": detail if value is not None else f"{model} was not evaluated (missing)"}
+            "passed": bool(ok), "detail": detail}
 
 
 def check_targets(models: dict[str, dict[str, Any]], baselines: dict[str, Any]) -> list[dict[str, Any]]:
@@ -317,11 +320,13 @@ def check_targets(models: dict[str, dict[str, Any]], baselines: dict[str, Any]) 
     targets.append(_target("sparse_activation", "sparse",
                            "sparse mean code activation <= 0.6 x sparse_twin", act, "<=",
                            None if twin_act is None else 0.6 * twin_act,
-                           "" if act is None or not twin_act else f"{act / twin_act:.3f} x twin"))
+                           "" if act is None or not twin_act else f"{act / twin_act:.3f} x twin",
+                           needs=("sparse_twin",)))
     twin_mse, mse = get("sparse_twin", "test_mse"), get("sparse", "test_mse")
     targets.append(_target("sparse_mse", "sparse", "sparse test MSE <= 1.5 x sparse_twin", mse, "<=",
                            None if twin_mse is None else 1.5 * twin_mse,
-                           "" if mse is None or not twin_mse else f"{mse / twin_mse:.3f} x twin"))
+                           "" if mse is None or not twin_mse else f"{mse / twin_mse:.3f} x twin",
+                           needs=("sparse_twin",)))
     for key in ("ae_2d", "vae_2d"):
         targets.append(_target(f"{key}_knn", key, f"{key} {KNN_K}-NN label agreement >= 0.75",
                                get(key, "knn_agreement"), ">=", 0.75))
@@ -517,12 +522,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", help="folder with the IDX files (else $AE_DATA_DIR, ...)")
     parser.add_argument("--limit", type=int, metavar="N",
                         help="only the first N test digits (a quick look: nothing is written)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="re-check the targets and rewrite README.md from metrics.json, "
+                             "without evaluating anything")
     args = parser.parse_args(argv)
+    metrics_path = weights_root() / "metrics.json"
+    if args.report_only:
+        if not metrics_path.is_file():
+            parser.error(f"{metrics_path} does not exist; run with --all first")
+        result = read_json(metrics_path)
+        result["targets"] = check_targets(result["models"], result["baselines"])
+        print(markdown_report(result))
+        write_json(metrics_path, result)
+        (weights_root() / "README.md").write_text(readme_text(result))
+        return 0
     if args.all and args.names:
         parser.error("pass --all or model names, not both")
     keys = model_keys(args.dataset) if args.all else args.names
     if not keys:
-        parser.error("name at least one model, or pass --all")
+        parser.error(f"no models registered for {args.dataset}" if args.all
+                     else "name at least one model, or pass --all")
     for key in keys:
         if key not in REGISTRY:
             parser.error(f"unknown model {key!r}; known: {', '.join(REGISTRY)}")
@@ -540,7 +559,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     log(f"data ready in {time.time() - start:.1f}s: {len(ev.x_test)} test digits from {ev.source}")
     result = run(keys, ev, log)
-    metrics_path = weights_root() / "metrics.json"
     if not args.all and metrics_path.is_file():
         result = merge_previous(result, read_json(metrics_path))
     result["targets"] = check_targets(result["models"], result["baselines"])

@@ -75,15 +75,16 @@ def page_links() -> None:
 def model_card(key: str, image: np.ndarray, all_metrics: dict) -> None:
     spec = REGISTRY[key]
     st.markdown(f"##### {spec.title}")
-    text, picture = st.columns([3, 2])
-    text.markdown(spec.description)
-    text.markdown(zoo.card_facts(spec, all_metrics, card(key)))
+    st.markdown(spec.description)
     status = get_model(key)
     if status.model is None:
+        st.markdown(zoo.card_facts(spec, all_metrics, card(key)))
         widgets.model_error(key, status.error)
         return
+    picture, text = st.columns([1, 1], vertical_alignment="center")
     with picture:
         widgets.show_image(status.model.reconstruct(image), "its rebuild", scale=CARD_IMAGE_SCALE)
+    text.markdown(zoo.card_facts(spec, all_metrics, card(key)))
 
 
 def zoo_cards(image: np.ndarray) -> None:

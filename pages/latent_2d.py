@@ -87,7 +87,7 @@ def explorer(key: str, show_grid: bool, grid_n: int, current) -> None:
             background_extent=view.extent if background is not None else None,
             title=f"{spec.title}: {view.shown} test digits", axis_titles=view.axis_names)
         st.plotly_chart(fig, key=CHART_KEY, on_select="rerun", selection_mode="points",
-                        config={"displayModeBar": False, "scrollZoom": True})
+                        theme=None, config={"displayModeBar": False, "scrollZoom": True})
         st.caption("Click a dot to decode its code (the black **x** marks the decoded point). "
                    "Drag to pan, scroll to zoom, double-click to reset.")
 

@@ -56,7 +56,7 @@ def explorer(current) -> None:
         fig = latent_scatter_3d(view.points, view.labels, class_names(MODEL),
                                 user_point=user.point, probe_point=point,
                                 title=f"{spec.title}: {view.shown} test digits")
-        st.plotly_chart(fig, key=f"{PREFIX}_chart", config={"displayModeBar": False})
+        st.plotly_chart(fig, key=f"{PREFIX}_chart", theme=None, config={"displayModeBar": False})
         st.caption("Drag to rotate, scroll to zoom. Gold diamond: your digit; black **x**: the "
                    "probe, decoded on the right.")
 

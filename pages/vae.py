@@ -210,7 +210,7 @@ def samples_section() -> None:
         key = st.radio("Model", [MODEL, GRID_MODEL], format_func=_title, horizontal=True,
                        key="vae_sample_model", bind="query-params")
         st.button("Resample", icon=":material/casino:", on_click=_next_sample_seed,
-                  key="vae_resample", type="primary", use_container_width=True)
+                  key="vae_resample", type="primary", width="stretch")
         seed = int(st.number_input("Seed", 0, 1_000_000, 0, key="vae_sample_seed",
                                    bind="query-params"))
         st.markdown(f"Each digit is the decoding of a code drawn at random from the prior "

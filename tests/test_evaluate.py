@@ -8,8 +8,8 @@ import pytest
 from ae_models import baselines as bl
 
 
-def _random_images(n: int = 50, seed: int = 0) -> np.ndarray:
-    return np.random.default_rng(seed).random((n, 28, 28)).astype(np.float32)
+def _random_images(n: int = 50, seed: int = 0, side: int = 28) -> np.ndarray:
+    return np.random.default_rng(seed).random((n, side, side)).astype(np.float32)
 
 
 # --- PCA --------------------------------------------------------------------------------------
@@ -21,12 +21,16 @@ def test_pca_full_rank_reconstructs_exactly() -> None:
     out = bl.pca_reconstruct(x[:20], mean, components)
     assert out.shape == (20, 28, 28)
     np.testing.assert_allclose(out, x[:20], atol=1e-5)
+    mean_all, axes = bl.pca_basis(x)  # the sliced full basis used by the evaluation, too
+    np.testing.assert_allclose(bl.pca_reconstruct(x[:20], mean_all, axes), x[:20], atol=1e-5)
 
 
 def test_pca_components_are_orthonormal_and_ordered() -> None:
-    x = _random_images(300)
+    x = _random_images(300, side=12)
     mean, components = bl.fit_pca(x, k=10)
     np.testing.assert_allclose(components @ components.T, np.eye(10), atol=1e-8)
+    _, axes = bl.pca_basis(x)
+    np.testing.assert_allclose(np.abs(np.sum(axes[:10] * components, axis=1)), 1.0, atol=1e-6)
     centred = x.reshape(len(x), -1) - mean
     variances = ((centred @ components.T) ** 2).mean(axis=0)
     assert np.all(np.diff(variances) <= 1e-12)
@@ -34,7 +38,7 @@ def test_pca_components_are_orthonormal_and_ordered() -> None:
 
 def test_pca_recovers_a_low_rank_signal_and_error_falls_with_k() -> None:
     rng = np.random.default_rng(1)
-    basis = rng.standard_normal((3, 784))
+    basis = rng.standard_normal((3, 144))
     x = 0.5 + 0.01 * rng.standard_normal((400, 3)) @ basis  # rank 3 around a constant image
     mean, components = bl.fit_pca(x, k=3)
     np.testing.assert_allclose(bl.pca_reconstruct(x, mean, components, clip=False), x, atol=1e-6)
@@ -43,20 +47,20 @@ def test_pca_recovers_a_low_rank_signal_and_error_falls_with_k() -> None:
 
 
 def test_pca_reconstruct_keeps_rank_and_clips() -> None:
-    x = _random_images(100)
+    x = _random_images(100, side=12)
     mean, components = bl.fit_pca(x, k=5)
     single = bl.pca_reconstruct(x[0], mean, components)
-    assert single.shape == (28, 28)
+    assert single.shape == (12, 12)
     np.testing.assert_allclose(single, bl.pca_reconstruct(x[:1], mean, components)[0])
     flat = bl.pca_reconstruct(x.reshape(100, -1) * 4, mean, components)
-    assert flat.shape == (100, 784) and flat.min() >= 0.0 and flat.max() <= 1.0
+    assert flat.shape == (100, 144) and flat.min() >= 0.0 and flat.max() <= 1.0
 
 
 def test_fit_pca_rejects_bad_k() -> None:
     with pytest.raises(ValueError):
-        bl.fit_pca(_random_images(20), k=0)
+        bl.fit_pca(_random_images(20, side=8), k=0)
     with pytest.raises(ValueError):
-        bl.fit_pca(_random_images(20), k=785)
+        bl.fit_pca(_random_images(20, side=8), k=65)
 
 
 # --- Filters ------------------------------------------------------------------------------------
@@ -70,7 +74,7 @@ def test_median_filter_removes_isolated_salt_pixels() -> None:
     out = bl.median_filter_3x3(x)
     assert out.shape == x.shape
     assert np.all(out[:2] == 0.0)
-    np.testing.assert_array_equal(out[2, 11:17, 11:17], 0.8)
+    np.testing.assert_allclose(out[2, 11:17, 11:17], 0.8, rtol=1e-6)
 
 
 def test_filters_work_per_image_not_across_the_batch() -> None:

@@ -36,7 +36,7 @@ def _chart(at: AppTest) -> dict[str, list]:
 
 
 def _images(at: AppTest) -> list[str]:
-    return [img.url for element in at.get("imgs") for img in element.proto.imgs]
+    return [url for element in at.get("image") for url in element.value]
 
 
 def _snapshot(at: AppTest) -> dict:

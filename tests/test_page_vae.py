@@ -42,7 +42,7 @@ def media() -> dict[str, bytes]:
 
 
 def image_urls(at: AppTest) -> list[str]:
-    return [url for element in at.get("imgs") for url in element.value]
+    return [url for element in at.get("image") for url in element.value]
 
 
 def image_size(media: dict[str, bytes], url: str) -> tuple[int, int]:
@@ -51,11 +51,19 @@ def image_size(media: dict[str, bytes], url: str) -> tuple[int, int]:
 
 
 def captions(at: AppTest) -> list[str]:
-    return [c for element in at.get("imgs") for c in element.captions]
+    return [c for element in at.get("image") for c in element.captions]
 
 
 def markdown(at: AppTest) -> list[str]:
     return [m.value for m in at.markdown]
+
+
+def open_page() -> AppTest:
+    """The app opened straight on this page (its url_path matches the file name), skipping Home."""
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=600)
+    at.switch_page(PAGE)
+    at.run()
+    return at
 
 
 def show_section(at: AppTest, name: str) -> None:
@@ -71,10 +79,7 @@ def assert_clean(at: AppTest) -> None:
 @pytest.fixture(scope="module")
 def app(media: dict[str, bytes]) -> AppTest:
     st.cache_data.clear()
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=600)
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
+    at = open_page()
     return at
 
 
@@ -96,7 +101,7 @@ def test_grid_size_changes_the_grid(app: AppTest, media: dict[str, bytes]) -> No
     assert any("Your drawing sits at" in m for m in markdown(app))
 
     def grid_image() -> tuple[str, tuple[int, int]]:
-        url = next(u for element in app.get("imgs") for u, c in
+        url = next(u for element in app.get("image") for u, c in
                    zip(element.value, element.captions) if "decodings" in c)
         return url, image_size(media, url)
 
@@ -118,10 +123,10 @@ def test_traversal_rows_follow_the_controls(app: AppTest) -> None:
     # Rows are ordered by KL, highest first.
     kls = [float(m.split("KL ")[1].split(" nats")[0]) for m in rows]
     assert kls == sorted(kls, reverse=True) and kls[0] > 0.5
-    strips = len(app.get("imgs"))
+    strips = len(app.get("image"))
     app.slider(key="vae_trav_k").set_value(3).run()
     assert len([m for m in markdown(app) if m.startswith("#### z")]) == 3
-    assert len(app.get("imgs")) == strips - 5
+    assert len(app.get("image")) == strips - 5
     assert len(app.get("plotly_chart")) == 1
 
     before = image_urls(app)
@@ -149,7 +154,7 @@ def test_resample_draws_new_samples(app: AppTest) -> None:
     assert_clean(app)
 
     def samples() -> tuple[str, str]:
-        return next((u, c) for element in app.get("imgs")
+        return next((u, c) for element in app.get("image")
                     for u, c in zip(element.value, element.captions) if "samples of" in c)
 
     url, caption = samples()
@@ -173,10 +178,7 @@ def test_a_broken_model_shows_an_error_and_the_rest_still_works(
 
     monkeypatch.setattr(ui.models, "get_model", broken_2d)
     st.cache_data.clear()
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=600)
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
+    at = open_page()
     assert not at.exception
     assert len(at.error) == 1 and "VAE, 2-D latent" in at.error[0].value
     show_section(at, "Samples")

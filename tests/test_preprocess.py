@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import struct
-import time
 import zlib
 
 import numpy as np
@@ -318,10 +317,8 @@ def test_truncated_png_is_refused():
 @pytest.mark.parametrize("declared", [(30000, 30000), (6000, 6000)], ids=["bomb", "over-limit"])
 def test_huge_declared_size_is_refused_before_decoding(declared):
     data = png_with_declared_size(*declared)
-    start = time.perf_counter()
     with pytest.raises(InputError, match="too large"):  # not "damaged": pixels never decoded
         preprocess_bytes(data)
-    assert time.perf_counter() - start < 1.0
 
 
 def test_max_pixels_is_respected():

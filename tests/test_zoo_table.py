@@ -184,9 +184,9 @@ def test_pipeline_html_embeds_three_images_and_the_sizes():
 
 def test_card_facts_and_headline_numbers():
     spec = REGISTRY["dense"]
-    assert "32 numbers" in zoo.card_facts(spec, {}, None)
+    assert zoo.card_facts(spec, {}, None) == "Code: **32** numbers"
     facts = zoo.card_facts(spec, fake_metrics(), CARD)
-    assert "0.0110" in facts and "PCA 0.0153" in facts
+    assert "0.0110" in facts and "PCA: 0.0153" in facts
     assert zoo.code_caption(REGISTRY["conv"]) == "256 numbers (4x4x16)"
     numbers = dict(zoo.headline_numbers(spec, CARD, fake_metrics()))
     assert numbers["Parameters"] == "350" and numbers["Test MSE"] == "0.0110"

@@ -176,10 +176,10 @@ def probe_sliders(prefix: str, view: LatentView, start: np.ndarray) -> np.ndarra
 
 def decoded_panel(image: np.ndarray, view: LatentView, point: np.ndarray) -> None:
     """The probe's decoding, bigger than the other images: it is what the class looks at."""
-    st.markdown("**Decoded from the map**")
-    note = " (approximate: the other directions are set to their average)" if view.pca else ""
-    widgets.show_image(image, f"Decoded at {view.describe(point)}{note}",
-                       scale=widgets.image_scale() + 3)
+    st.markdown(f"**Decoded at {view.describe(point)}**")
+    widgets.show_image(image, scale=widgets.image_scale() + 3)
+    if view.pca:
+        st.caption("Approximate: every direction but PC1 and PC2 is set to its average.")
 
 
 @dataclass(frozen=True)

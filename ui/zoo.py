@@ -461,12 +461,12 @@ def pipeline_html(image: np.ndarray, code: np.ndarray, output: np.ndarray, spec:
 
 
 def card_facts(spec: ModelSpec, metrics: Metrics | None, card: Card | None) -> str:
-    """The one-line facts of a home-page card: code size and test MSE (with PCA's when known)."""
-    text = f"Code: **{code_caption(spec)}**"
+    """The short facts of a home-page card, one per line: code size, test MSE, PCA's MSE."""
+    lines = [f"Code: **{spec.code_size}** numbers"]
     mse = test_mse(spec.key, metrics, card)
     if mse is not None:
-        text += f"  \nTest MSE: **{mse:.4f}**"
+        lines.append(f"Test MSE: **{mse:.4f}**")
         pca = pca_mse(spec, metrics)
         if pca is not None:
-            text += f" (PCA {pca:.4f})"
-    return text
+            lines.append(f"PCA: {pca:.4f}")
+    return "  \n".join(lines)
