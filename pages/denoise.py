@@ -202,7 +202,8 @@ st.caption(" ".join(notes))
 
 
 @st.fragment
-def galleries() -> None:
+def galleries(keys: tuple[str, ...], with_pca: bool, clean: np.ndarray, gallery_clean: np.ndarray,
+              gallery_labels: list[str], about: str, one_digit: bool, chosen: list[str]) -> None:
     """Sections 2-4: they share the noise level and the crosshair, so they rerun together."""
     denoisers = _denoisers(keys, with_pca)
 
@@ -226,7 +227,7 @@ def galleries() -> None:
         row = c3.slider("Row", 0, 27, 14, key="dn_row", bind="query-params")
         col = c4.slider("Column", 0, 27, 14, key="dn_col", bind="query-params")
     cross_clean, cross_labels = gallery_clean, gallery_labels
-    if source == SOURCES[0] and not random_position:  # the same digit, the same lines: one column
+    if one_digit and not random_position:  # the same digit, the same lines: one column
         cross_clean, cross_labels = gallery_clean[:1], ["your digit"]
     crossed = crosshair(cross_clean, thickness, row, col, random_position=random_position,
                         seed=SEED)
@@ -297,4 +298,5 @@ def galleries() -> None:
         st.markdown("\n\n".join(lines))
 
 
-galleries()
+galleries(keys, with_pca, clean, gallery_clean, gallery_labels, about, source == SOURCES[0],
+          chosen)

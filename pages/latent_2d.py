@@ -10,6 +10,7 @@ from ui.models import class_names, get_model
 PREFIX = "l2d"
 CHART_KEY = "l2d_chart"
 GRID_SIZES = [10, 15, 20]
+MAP_HEIGHT = 700  # px: the map is the slide; equal axes make it narrow otherwise
 
 st.title("Latent space 2-D")
 st.markdown("Squeeze every digit into just **two numbers** and each one becomes a dot on a map. "
@@ -67,9 +68,10 @@ def explorer(key: str, show_grid: bool, grid_n: int, current) -> None:
     if view is None:
         return
     if view.pca:
-        st.caption(f"**PCA view** of a {spec.code_size}-number code: PC1 and PC2 keep "
-                   f"{view.explained:.0%} of its spread. This is a flat slice of a wider code, "
-                   f"so decodings of clicked points are approximate.")
+        st.info(f"**PCA view** of a {spec.code_size}-number code: its two main directions "
+                f"(PC1, PC2) keep {view.explained:.0%} of its spread. This is a flat slice of a "
+                f"wider code, so decodings of clicked points are approximate.",
+                icon=":material/layers:")
     model = status.model
     user = latent.user_code(model, view, current.image)
     latent.apply_click(PREFIX, view, CHART_KEY)
@@ -86,6 +88,7 @@ def explorer(key: str, show_grid: bool, grid_n: int, current) -> None:
             probe_point=point, background=background,
             background_extent=view.extent if background is not None else None,
             title=f"{spec.title}: {view.shown} test digits", axis_titles=view.axis_names)
+        fig.update_layout(height=MAP_HEIGHT)
         st.plotly_chart(fig, key=CHART_KEY, on_select="rerun", selection_mode="points",
                         theme=None, config={"displayModeBar": False, "scrollZoom": True})
         st.caption("Click a dot to decode its code (the black **x** marks the decoded point). "

@@ -52,7 +52,7 @@ dimensions first.
 """)
 
 current = widgets.require_input("Draw & reconstruct")
-YOUR_INPUT = "your drawing" if current.source == "drawing" else f"your input ({current.source})"
+YOUR_INPUT = "Your drawing" if current.source == "drawing" else f"Your input ({current.source})"
 
 
 def _title(key: str) -> str:
@@ -100,18 +100,18 @@ def manifold_section() -> None:
                       bind="query-params")
         code = status.model.encode(current.image)
         row, col, inside = lw.grid_cell(code, n, *QUANTILES)
-        edge = f"{lw.gaussian_quantiles(2, *QUANTILES)[1]:.2f}"
-        st.markdown(f"**{_title(GRID_MODEL)}**: every tile is the decoder's drawing of one code "
-                    f"$z = (z_1, z_2)$.\n\n"
-                    f"* $z_1$ grows **left to right**, $z_2$ grows **bottom to top**, "
-                    f"each from $-{edge}$ to $+{edge}$ (the 5 % to 95 % points of the bell "
-                    "curve, in equal steps of probability).")
-        where = (f"the **gold frame** (row {row + 1}, column {col + 1})" if inside else
-                 "beyond the grid's edge; the **gold frame** marks the nearest edge tile")
-        st.markdown(f"* {YOUR_INPUT.capitalize()} sits at **z = ({code[0]:+.2f}, {code[1]:+.2f})**"
-                    f" ({lw.prior_percentile(code[0]):.0f} % and "
-                    f"{lw.prior_percentile(code[1]):.0f} % of the prior): {where}.")
-        widgets.show_image(current.image, "Your input", scale=4)
+        edge = lw.gaussian_quantiles(2, *QUANTILES)[1]
+        st.markdown(f"**{_title(GRID_MODEL)}**: each tile is the decoding of one code "
+                    f"$z = (z_1, z_2)$. $z_1$ grows to the **right**, $z_2$ **upwards**, from "
+                    f"−{edge:.2f} to +{edge:.2f}: the 5 % to 95 % points of the prior "
+                    "$\\mathcal N(0, 1)$, in equal steps of probability.")
+        image_col, text_col = st.columns([1, 2], vertical_alignment="center")
+        with image_col:
+            widgets.show_image(current.image, scale=3)
+        where = (f"in the **gold frame** (row {row + 1}, column {col + 1})" if inside else
+                 "beyond the edge: the **gold frame** marks the nearest tile")
+        text_col.markdown(f"{YOUR_INPUT}: **z = ({code[0]:+.2f}, {code[1]:+.2f})**, "
+                          f"{where}.")
     with picture:
         tiles = decoded(GRID_MODEL, lw.manifold_grid_codes(n, *QUANTILES)).reshape(n, n, 28, 28)
         cell = lw.tile_size(n, GRID_WIDTH)

@@ -118,7 +118,7 @@ def model_details(key: str) -> None:
     if not curves:
         st.info(f"No training history for `{key}` (weights/{key}/history.json).")
     else:
-        loss = (info or {}).get("training", {}).get("loss", "")
+        loss = zoo.dig(info, "training", "loss") or ""
         title = f"Loss per epoch{f' ({loss})' if loss else ''}: dashed = validation"
         left, right = st.columns([3, 2])
         left.plotly_chart(training_curves(curves, title), config=CHART_CONFIG,

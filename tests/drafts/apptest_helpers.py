@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TIMEOUT = 300  # the first run loads TensorFlow and models: slow on a busy 2-core machine
 
 
@@ -17,11 +17,9 @@ def open_app(page: str | None = None):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
-    at.run()
     if page:
-        at.switch_page(page)
-        at.run()
-    return at
+        at.switch_page(page)  # straight to the page: no need to load the home page's models first
+    return at.run()
 
 
 def canvas_value(rgba: np.ndarray) -> dict:

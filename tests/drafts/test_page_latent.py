@@ -89,7 +89,7 @@ def test_2d_grid_and_pca_view(app: AppTest) -> None:
 
     at.selectbox(key="l2d_model").set_value("vae").run()
     _no_problems(at)
-    page_text = _markdown(at) + "\n".join(c.value for c in at.caption)
+    page_text = "\n".join(e.value for e in [*at.markdown, *at.caption, *at.info])
     assert "PCA view" in page_text and "approximate" in page_text
     assert "Decoded at PC1 = " in _markdown(at)
 

@@ -89,7 +89,7 @@ def test_renders_without_input_on_an_example_digit(app: AppTest, media: dict[str
     assert any("No drawing yet" in c.value for c in app.caption)
     grid = [c for c in captions(app) if "decodings" in c]
     assert grid == ["15 x 15 = 225 decodings · z1 → right, z2 → up"]
-    assert any("sits at **z = (" in m for m in markdown(app))
+    assert any(": **z = (" in m for m in markdown(app))
 
 
 def test_grid_size_changes_the_grid(app: AppTest, media: dict[str, bytes]) -> None:
@@ -98,7 +98,7 @@ def test_grid_size_changes_the_grid(app: AppTest, media: dict[str, bytes]) -> No
     app.run()
     assert_clean(app)
     assert not any("No drawing yet" in c.value for c in app.caption)
-    assert any("Your drawing sits at" in m for m in markdown(app))
+    assert any(m.startswith("Your drawing: **z = (") for m in markdown(app))
 
     def grid_image() -> tuple[str, tuple[int, int]]:
         url = next(u for element in app.get("image") for u, c in
