@@ -93,6 +93,7 @@ def explorer(key: str, show_grid: bool, grid_n: int, current) -> None:
                         theme=None, config={"displayModeBar": False, "scrollZoom": True})
         st.caption("Click a dot to decode its code (the black **x** marks the decoded point). "
                    "Drag to pan, scroll to zoom, double-click to reset.")
+        latent.scores_caption(key)
 
 
 explorer(key, show_grid, grid_n, current)

@@ -59,6 +59,7 @@ def explorer(current) -> None:
         st.plotly_chart(fig, key=f"{PREFIX}_chart", theme=None, config={"displayModeBar": False})
         st.caption("Drag to rotate, scroll to zoom. Gold diamond: your digit; black **x**: the "
                    "probe, decoded on the right.")
+        latent.scores_caption(MODEL)
 
 
 explorer(current)

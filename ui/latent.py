@@ -17,6 +17,7 @@ from ae_models import latent_maps
 from ae_models.registry import REGISTRY, model_keys
 from ui import widgets
 from ui.images import image_grid
+from ui.models import card, metrics
 from ui.models import latents as stored_latents
 
 MAX_POINTS = 4000  # SVG markers: 4,000 draw and click briskly, 10,000 make every rerun sluggish
@@ -226,3 +227,20 @@ def probe_and_digit_panel(prefix: str, view: LatentView, model, image: np.ndarra
         decoded_panel(model.decode(view.to_code(point)), view, point)
     your_digit_panel(image, user, view)
     return point
+
+
+def scores_caption(key: str) -> None:
+    """How good this code is, in one line: its test MSE beside PCA's with as many numbers
+    (from weights/metrics.json, else the model card), and how well classes cluster."""
+    entry = metrics().get("models", {}).get(key, {})
+    if entry.get("status") == "ok":
+        parts = [f"Test MSE **{entry['test_mse']:.4f}**",
+                 f"PCA with {entry['pca_k']} numbers: {entry['pca_test_mse']:.4f}"]
+        if entry.get("knn_agreement") is not None:
+            parts.append(f"a test digit's 10 nearest codes share its class "
+                         f"{entry['knn_agreement']:.0%} of the time")
+        st.caption(" · ".join(parts))
+        return
+    mse = ((card(key) or {}).get("test_metrics") or {}).get("test_mse")
+    if mse is not None:
+        st.caption(f"Test MSE **{mse:.4f}**")

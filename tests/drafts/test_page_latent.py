@@ -17,7 +17,7 @@ import ui.models
 import ui.state
 from ae_models.data import canvas_style_digits
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[1 if Path(__file__).parent.name == "tests" else 2]
 TIMEOUT = 600  # the first run imports TensorFlow and loads models; the test machine is shared
 CHART_KEY = "l2d_chart"
 
@@ -43,6 +43,10 @@ def _no_problems(at: AppTest) -> None:
 
 @pytest.fixture(scope="module")
 def app() -> AppTest:
+    # Load TensorFlow and the models first (cached per process), outside the AppTest timeout:
+    # ours, and the home page's, which the first run shows.
+    for key in ("ae_2d", "vae", "ae_3d", "conv"):
+        assert ui.models.get_model(key).model is not None, key
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
     at.run()
     image = (canvas_style_digits(1, seed=3)[0][0] / 255).astype(np.float32)
