@@ -36,7 +36,8 @@ Compare *2-D code* with *VAE, 2-D latent* and switch on the decoded grid.
 
 **PCA, the linear baseline.** Principal component analysis finds the two directions along which
 a cloud of points spreads most: $z = W^\top (x - \mu)$, $\hat x = \mu + W z$. An autoencoder
-with no non-linearities learns exactly this; a deep one can bend the map and do better. For models
+with no non-linearities learns exactly this; a deep one can bend the map and do better (the line
+under the map compares the model's test error with PCA's using as many numbers). For models
 with wider codes (32 to 576 numbers) the *PCA view* shows the shadow of their codes on the two
 main directions. Decoding a spot of that shadow sets every other direction to its average, so
 those decodings are only approximate.
