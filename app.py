@@ -5,15 +5,15 @@ import streamlit as st
 st.set_page_config(page_title="Autoencoder Lab", page_icon=":material/blur_on:", layout="wide")
 
 PAGES = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("pages/draw.py", title="Draw & reconstruct", icon=":material/draw:", url_path="draw"),
-    st.Page("pages/denoise.py", title="Denoising lab", icon=":material/blur_off:", url_path="denoise"),
-    st.Page("pages/latent_2d.py", title="Latent space 2-D", icon=":material/scatter_plot:",
+    st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("app_pages/draw.py", title="Draw & reconstruct", icon=":material/draw:", url_path="draw"),
+    st.Page("app_pages/denoise.py", title="Denoising lab", icon=":material/blur_off:", url_path="denoise"),
+    st.Page("app_pages/latent_2d.py", title="Latent space 2-D", icon=":material/scatter_plot:",
             url_path="latent-2d"),
-    st.Page("pages/latent_3d.py", title="Latent space 3-D", icon=":material/view_in_ar:",
+    st.Page("app_pages/latent_3d.py", title="Latent space 3-D", icon=":material/view_in_ar:",
             url_path="latent-3d"),
-    st.Page("pages/vae.py", title="VAE explorer", icon=":material/grid_view:", url_path="vae"),
-    st.Page("pages/zoo.py", title="Model zoo", icon=":material/table_chart:", url_path="zoo"),
+    st.Page("app_pages/vae.py", title="VAE explorer", icon=":material/grid_view:", url_path="vae"),
+    st.Page("app_pages/zoo.py", title="Model zoo", icon=":material/table_chart:", url_path="zoo"),
 ]
 
 page = st.navigation(PAGES)

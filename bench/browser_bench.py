@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "drafts" / "e2e"))  # tests/e2e once green
+sys.path.insert(0, str(REPO / "tests" / "e2e"))
 
 from browser_actions import CANVAS, STROKES, draw_digit, image_sources, open_page  # noqa: E402
 from server import (CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server,  # noqa: E402

@@ -8,7 +8,7 @@ import pytest
 from apptest_helpers import canvas_value, drawn_digit, image_urls, images_with_caption, open_app
 from ui.widgets import DEFAULT_MODELS
 
-DRAW = "pages/draw.py"
+DRAW = "app_pages/draw.py"
 
 
 @pytest.fixture(scope="module")

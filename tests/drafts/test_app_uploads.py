@@ -13,7 +13,7 @@ MIME = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif"}
 
 @pytest.fixture(scope="module")
 def at():
-    at = open_app("pages/draw.py")
+    at = open_app("app_pages/draw.py")
     at.button_group(key="input_mode").set_value("Upload").run()
     assert at.get("file_uploader"), "the upload mode shows a file uploader"
     return at

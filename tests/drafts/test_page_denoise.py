@@ -17,7 +17,7 @@ from ui.state import CurrentInput
 
 REPO = next(p for p in Path(__file__).resolve().parents if (p / "app.py").is_file())
 TIMEOUT = 600  # the first run imports TensorFlow and loads four models: slow on a busy machine
-PAGE = "pages/denoise.py"
+PAGE = "app_pages/denoise.py"
 DEFAULT_TITLES = [REGISTRY[k].title for k in ("conv_denoise", "conv_crosshair", "conv", "dense")]
 BASELINES = ["noisy input", "median 3x3", "Gaussian blur"]
 

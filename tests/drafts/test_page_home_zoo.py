@@ -67,7 +67,7 @@ def zoo() -> AppTest:
                       lambda key: ui.models.ModelStatus(None, "not loaded in this test"))
         at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
         at.run()
-        at.switch_page("pages/zoo.py")
+        at.switch_page("app_pages/zoo.py")
         at.run()
         first = {
             "exception": list(at.exception), "errors": _texts(at.error),

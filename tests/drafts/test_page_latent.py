@@ -56,7 +56,7 @@ def app() -> AppTest:
 
 def test_2d_click_decodes_that_point_and_sliders_take_over(app: AppTest) -> None:
     at = app
-    at.switch_page("pages/latent_2d.py")
+    at.switch_page("app_pages/latent_2d.py")
     at.session_state[CHART_KEY] = _click(1.0, -0.5, 2)
     at.run()
     _no_problems(at)
@@ -85,7 +85,7 @@ def test_2d_click_decodes_that_point_and_sliders_take_over(app: AppTest) -> None
 
 def test_2d_grid_and_pca_view(app: AppTest) -> None:
     at = app
-    at.switch_page("pages/latent_2d.py")
+    at.switch_page("app_pages/latent_2d.py")
     at.toggle(key="l2d_grid").set_value(True).run()
     _no_problems(at)
     layout = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]
@@ -100,7 +100,7 @@ def test_2d_grid_and_pca_view(app: AppTest) -> None:
 
 def test_3d_sliders_move_the_decoded_probe(app: AppTest) -> None:
     at = app
-    at.switch_page("pages/latent_3d.py")
+    at.switch_page("app_pages/latent_3d.py")
     at.run()
     _no_problems(at)
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
@@ -120,7 +120,7 @@ def test_broken_model_shows_an_error_not_a_traceback(app: AppTest,
     at = app
     broken = ui.models.ModelStatus(None, "the weight file is missing (test)")
     monkeypatch.setattr(ui.models, "get_model", lambda key: broken)
-    at.switch_page("pages/latent_3d.py")
+    at.switch_page("app_pages/latent_3d.py")
     at.run()
     assert not at.exception
     assert any("unavailable" in e.value for e in at.error)

@@ -21,7 +21,7 @@ from ae_models.data import canvas_style_digits
 from ui.state import CurrentInput
 
 REPO = Path(__file__).resolve().parent.parent
-PAGE = "pages/vae.py"
+PAGE = "app_pages/vae.py"
 
 
 @pytest.fixture(scope="module")

@@ -12,17 +12,17 @@ CARDS_PER_ROW = 4
 CARD_IMAGE_SCALE = 4
 PICTURE_DEFAULT = "conv"
 PAGE_LINKS = [
-    ("pages/draw.py", "Draw & reconstruct", ":material/draw:",
+    ("app_pages/draw.py", "Draw & reconstruct", ":material/draw:",
      "Draw a digit and watch every model rebuild it."),
-    ("pages/denoise.py", "Denoising lab", ":material/blur_off:",
+    ("app_pages/denoise.py", "Denoising lab", ":material/blur_off:",
      "Add noise or a crosshair; see which model cleans it up."),
-    ("pages/latent_2d.py", "Latent space 2-D", ":material/scatter_plot:",
+    ("app_pages/latent_2d.py", "Latent space 2-D", ":material/scatter_plot:",
      "Digits as points on a plane; click anywhere to decode it."),
-    ("pages/latent_3d.py", "Latent space 3-D", ":material/view_in_ar:",
+    ("app_pages/latent_3d.py", "Latent space 3-D", ":material/view_in_ar:",
      "Rotate the 3-number code of ten thousand digits."),
-    ("pages/vae.py", "VAE explorer", ":material/grid_view:",
+    ("app_pages/vae.py", "VAE explorer", ":material/grid_view:",
      "Sample new digits and walk smoothly between them."),
-    ("pages/zoo.py", "Model zoo", ":material/table_chart:",
+    ("app_pages/zoo.py", "Model zoo", ":material/table_chart:",
      "Every model's numbers, layers and training curves."),
 ]
 

@@ -1,0 +1,69 @@
+"""Screenshots of every page with a drawn digit, for the README: `python docs/screenshots.py [OUT]`.
+
+Starts the app on a free port, draws a 3 on the Draw page with the mouse, then visits every page
+through the sidebar (so the drawing follows) and saves one PNG per page. `--presenter` takes them at
+1280x720 with presenter mode on, to check that each page's key figure fits one projector screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "e2e"))
+
+from browser_actions import draw_digit, open_page, wait_for_change, wait_idle  # noqa: E402
+from server import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server, wait_healthy  # noqa: E402
+
+PAGES = [("home", "Home"), ("draw", "Draw & reconstruct"), ("denoise", "Denoising lab"),
+         ("latent-2d", "Latent space 2-D"), ("latent-3d", "Latent space 3-D"),
+         ("vae", "VAE explorer"), ("zoo", "Model zoo")]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("out", nargs="?", default=str(REPO / "docs" / "screenshots"))
+    parser.add_argument("--presenter", action="store_true", help="1280x720, presenter mode on")
+    parser.add_argument("--pages", nargs="*", help="only these url paths (e.g. draw vae)")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    viewport = {"width": 1280, "height": 720} if args.presenter else {"width": 1400, "height": 1000}
+
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    server = start_server(port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport=viewport)
+            page.set_default_timeout(120_000)
+            open_page(page, url, "draw")
+            if args.presenter:
+                page.get_by_text("Presenter mode").click()
+                wait_idle(page)
+            draw_digit(page, 3)
+            wait_for_change(page, "Reconstruction", [], timeout=120)
+            wait_idle(page)
+            for path, title in PAGES:
+                if args.pages and path not in args.pages:
+                    continue
+                page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
+                wait_idle(page, timeout=180)
+                page.wait_for_timeout(1500)  # plotly and images finish painting
+                suffix = "-presenter" if args.presenter else ""
+                target = out / f"{path}{suffix}.png"
+                page.screenshot(path=str(target), full_page=not args.presenter)
+                print("wrote", target)
+            browser.close()
+    finally:
+        stop_server(server)
+
+
+if __name__ == "__main__":
+    main()
