@@ -30,7 +30,7 @@ what digits look like rather than copying pixels. Try Gaussian noise or a crossh
 
 @st.fragment
 def playground() -> None:
-    left, right = st.columns([2, 5], gap="large")
+    left, right = st.columns([1, 2], gap="large")
     with left:
         current = widgets.input_picker()
         settings = widgets.corruption_controls("draw")
@@ -66,7 +66,7 @@ def result_row(key: str, clean, corrupted) -> None:
     code = model.encode(corrupted)
     rebuilt = model.decode(code)
     scores = image_metrics(clean, rebuilt)
-    img_col, err_col, metric_col, code_col = st.columns([1, 1, 1, 2])
+    img_col, err_col, metric_col, code_col = st.columns([1, 1, 1.3, 2.2])
     with img_col:
         widgets.show_image(rebuilt, "Reconstruction")
     with err_col:

@@ -9,7 +9,6 @@ from ui import widgets, zoo
 from ui.models import card, get_model, metrics
 
 CARDS_PER_ROW = 4
-CARD_IMAGE_SCALE = 4
 PICTURE_DEFAULT = "conv"
 PAGE_LINKS = [
     ("app_pages/draw.py", "Draw & reconstruct", ":material/draw:",
@@ -72,33 +71,26 @@ def page_links() -> None:
                 st.markdown(text)
 
 
-def model_card(key: str, image: np.ndarray, all_metrics: dict) -> None:
+def model_card(key: str, all_metrics: dict) -> None:
+    """Facts only: loading eleven models here would keep the first page waiting for a minute."""
     spec = REGISTRY[key]
     st.markdown(f"##### {spec.title}")
     st.markdown(spec.description)
-    status = get_model(key)
-    if status.model is None:
-        st.markdown(zoo.card_facts(spec, all_metrics, card(key)))
-        widgets.model_error(key, status.error)
-        return
-    picture, text = st.columns([1, 1], vertical_alignment="center")
-    with picture:
-        widgets.show_image(status.model.reconstruct(image), "its rebuild", scale=CARD_IMAGE_SCALE)
-    text.markdown(zoo.card_facts(spec, all_metrics, card(key)))
+    st.markdown(zoo.card_facts(spec, all_metrics, card(key)))
 
 
-def zoo_cards(image: np.ndarray) -> None:
+def zoo_cards() -> None:
     st.subheader("The zoo")
-    st.caption("Each card rebuilds the digit above. Test MSE: mean squared pixel error on "
+    st.caption("Test MSE: mean squared pixel error on "
                "10,000 test digits (lower is better); PCA: the best *linear* code of the same size.")
     keys = model_keys("mnist", include_twins=False)
     all_metrics = metrics()
     for start in range(0, len(keys), CARDS_PER_ROW):
         for col, key in zip(st.columns(CARDS_PER_ROW), keys[start:start + CARDS_PER_ROW]):
             with col, st.container(border=True):
-                model_card(key, image, all_metrics)
+                model_card(key, all_metrics)
 
 
 one_picture(current.image, current.source)
 page_links()
-zoo_cards(current.image)
+zoo_cards()

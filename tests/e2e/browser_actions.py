@@ -22,13 +22,22 @@ def open_page(page, base_url: str, path: str = "") -> None:
     wait_idle(page)
 
 
-def wait_idle(page, timeout: float = 60, settle: float = 0.3) -> None:
-    """Wait until Streamlit has finished running the script (its status widget is gone)."""
+def wait_idle(page, timeout: float = 60, settle: float = 0.5) -> None:
+    """Wait until Streamlit has finished running the script.
+
+    Streamlit 1.67 with `toolbarMode = "minimal"` shows no running indicator, so "idle" means: no
+    status widget, spinner or skeleton on the page, and the page's markup unchanged for `settle` s.
+    """
     deadline = time.time() + timeout
-    time.sleep(settle)
+    busy = ('[data-testid="stStatusWidget"], [data-testid="stSpinner"], '
+            '[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')
+    last, stable_since = None, time.time()
     while time.time() < deadline:
-        running = page.locator('[data-testid="stStatusWidget"]').count()
-        if not running:
+        markup = page.evaluate("() => document.body.innerHTML.length + ':' + "
+                               "document.querySelectorAll('img').length")
+        if page.locator(busy).count() or markup != last:
+            last, stable_since = markup, time.time()
+        elif time.time() - stable_since >= settle:
             return
         time.sleep(0.1)
     raise TimeoutError("the app was still running after %.0f s" % timeout)
