@@ -46,18 +46,21 @@ def model_error(key: str, message: str) -> None:
     st.error(f"**{REGISTRY[key].title}** is unavailable. {message}", icon=":material/error:")
 
 
+def _clear_canvas() -> None:
+    """A new canvas key gives an empty canvas; a callback runs before the rerun, so no st.rerun."""
+    st.session_state["canvas_version"] = st.session_state.get("canvas_version", 0) + 1
+    st.session_state.pop("canvas_digest", None)
+    if (current := state.current_input()) and current.source == "drawing":
+        state.clear_input()
+
+
 def _canvas_input() -> None:
     from streamlit_drawable_canvas import st_canvas  # needs a running app: import here
 
     version = st.session_state.setdefault("canvas_version", 0)
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     stroke = left.slider("Pen width", 8, 40, 22, key="pen_width")
-    if right.button("Clear", icon=":material/delete:", use_container_width=True):
-        st.session_state["canvas_version"] = version + 1
-        st.session_state.pop("canvas_digest", None)
-        if (current := state.current_input()) and current.source == "drawing":
-            state.clear_input()
-        st.rerun(scope="fragment")
+    right.button("Clear", icon=":material/delete:", width="stretch", on_click=_clear_canvas)
     result = st_canvas(stroke_width=stroke, stroke_color="#FFFFFF", background_color="#000000",
                        height=CANVAS_SIZE, width=CANVAS_SIZE, drawing_mode="freedraw",
                        return_image_data=True, key=f"canvas_{version}")

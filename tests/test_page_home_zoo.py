@@ -15,7 +15,7 @@ from ae_models.data import canvas_style_digits
 from ae_models.registry import MODELS, REGISTRY, model_keys
 from ui.state import CurrentInput
 
-REPO = next(p for p in Path(__file__).resolve().parents if (p / "app.py").is_file())
+from apptest_helpers import REPO  # noqa: E402
 TIMEOUT = 600  # the first run imports TensorFlow and loads every model: slow on a busy machine
 BROKEN = "ae_2d"  # not the model of the home page's picture
 DETAIL = "conv"

@@ -17,7 +17,7 @@ import ui.models
 import ui.state
 from ae_models.data import canvas_style_digits
 
-REPO = Path(__file__).resolve().parents[1 if Path(__file__).parent.name == "tests" else 2]
+from apptest_helpers import REPO  # noqa: E402
 TIMEOUT = 600  # the first run imports TensorFlow and loads models; the test machine is shared
 CHART_KEY = "l2d_chart"
 

@@ -15,7 +15,7 @@ from ae_models.data import canvas_style_digits, dataset_available
 from ae_models.registry import REGISTRY
 from ui.state import CurrentInput
 
-REPO = next(p for p in Path(__file__).resolve().parents if (p / "app.py").is_file())
+from apptest_helpers import REPO  # noqa: E402
 TIMEOUT = 600  # the first run imports TensorFlow and loads four models: slow on a busy machine
 PAGE = "app_pages/denoise.py"
 DEFAULT_TITLES = [REGISTRY[k].title for k in ("conv_denoise", "conv_crosshair", "conv", "dense")]

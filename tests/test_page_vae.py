@@ -20,7 +20,7 @@ import ui.models
 from ae_models.data import canvas_style_digits
 from ui.state import CurrentInput
 
-REPO = Path(__file__).resolve().parent.parent
+from apptest_helpers import REPO  # noqa: E402
 PAGE = "app_pages/vae.py"
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 TIMEOUT = 300  # the first run loads TensorFlow and models: slow on a busy 2-core machine
 
 
