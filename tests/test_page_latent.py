@@ -71,16 +71,16 @@ def test_2d_click_decodes_that_point_and_sliders_take_over(app: AppTest) -> None
     assert len(at.image) >= 3  # decoded probe, the user's input, its reconstruction
     first = _decoded_image(at)
 
+    # Moving a slider decodes any point, and the old click does not snap the probe back.
+    at.slider(key="l2d_x_ae_2d").set_value(3.0).run()
+    _no_problems(at)
+    assert "Decoded at z1 = 3.00, z2 = -0.50" in _markdown(at)
+
     # A second click elsewhere decodes a different image.
     at.session_state[CHART_KEY] = _click(20.0, -30.0, 7)
     at.run()
     assert "Decoded at z1 = 20.00, z2 = -30.00" in _markdown(at)
     assert _decoded_image(at) != first
-
-    # Moving a slider decodes any point, and the old click does not snap the probe back.
-    at.slider(key="l2d_x_ae_2d").set_value(3.0).run()
-    _no_problems(at)
-    assert "Decoded at z1 = 3.00, z2 = -30.00" in _markdown(at)
 
 
 def test_2d_grid_and_pca_view(app: AppTest) -> None:

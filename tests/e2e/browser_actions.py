@@ -90,3 +90,9 @@ def wait_for_change(page, caption: str, before: list[str], count: int | None = N
             return now
         time.sleep(0.02)
     raise TimeoutError(f"images captioned {caption!r} did not update within {timeout:.0f} s")
+
+
+def go_to(page, title: str) -> None:
+    """Follow the sidebar link to a page (same session, so the current input comes along)."""
+    page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
+    wait_idle(page, timeout=120)

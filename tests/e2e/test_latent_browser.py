@@ -1,0 +1,66 @@
+"""A person on the latent pages: their drawing follows them, a click on the map decodes that point,
+and the 3-D probe sliders change the decoding."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser_actions import (assert_clean, draw_digit, go_to, open_page, wait_for_change,
+                             wait_idle)
+
+pytestmark = pytest.mark.browser
+NO_DRAWING = "No drawing yet"
+
+
+def decoded_caption(page) -> str:
+    return page.get_by_text("Decoded at").first.inner_text()
+
+
+def all_image_sources(page) -> list[str]:
+    return page.evaluate("() => Array.from(document.querySelectorAll('[data-testid=\"stImage\"] img'))"
+                         ".map(img => img.src)")
+
+
+def test_drawing_follows_to_the_latent_pages(page, app_url):
+    open_page(page, app_url, "draw")
+    draw_digit(page, 7)
+    wait_for_change(page, "Reconstruction", [])
+    for title in ("Latent space 2-D", "Latent space 3-D"):
+        go_to(page, title)
+        page.get_by_text("Your digit").first.wait_for()
+        assert page.get_by_text(NO_DRAWING).count() == 0, f"{title} lost the drawing"
+        assert_clean(page)
+
+
+def test_click_on_the_2d_map_decodes_that_point(page, app_url):
+    open_page(page, app_url, "latent-2d")
+    points = page.locator('[data-testid="stPlotlyChart"] .scatterlayer .points path.point')
+    points.first.wait_for()
+    before_text, before_images = decoded_caption(page), all_image_sources(page)
+    # a dot far from the probe: the last trace's last point (a different class than the first)
+    target = points.nth(points.count() // 2)
+    box = target.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("(before) => !document.body.innerText.includes(before)", arg=before_text,
+                           timeout=60_000)
+    wait_idle(page)
+    assert decoded_caption(page) != before_text
+    assert all_image_sources(page) != before_images, "the decoded digit did not change"
+    assert_clean(page)
+
+
+def test_3d_probe_sliders_change_the_decoding(page, app_url):
+    open_page(page, app_url, "latent-3d")
+    page.get_by_text("Decoded at").first.wait_for()
+    before_text, before_images = decoded_caption(page), all_image_sources(page)
+    slider = page.locator('[data-testid="stSlider"]').first.get_by_role("slider")
+    slider.focus()
+    for _ in range(15):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("(before) => !document.body.innerText.includes(before)", arg=before_text,
+                           timeout=60_000)
+    wait_idle(page)
+    assert decoded_caption(page) != before_text
+    assert all_image_sources(page) != before_images, "the decoded digit did not change"
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 1
+    assert_clean(page)
