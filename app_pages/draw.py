@@ -44,7 +44,7 @@ def playground() -> None:
         corrupted = apply_corruption(clean, settings)
         c1, c2, _ = st.columns([1, 1, 2])
         with c1:
-            widgets.show_image(clean, "What the models see (28x28)")
+            widgets.input_summary(current)
         with c2:
             if settings.kind != "none":
                 widgets.show_image(corrupted, "Corrupted input")

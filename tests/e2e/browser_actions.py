@@ -22,10 +22,10 @@ def open_page(page, base_url: str, path: str = "") -> None:
     wait_idle(page)
 
 
-def wait_idle(page, timeout: float = 60, settle: float = 0.5) -> None:
+def wait_idle(page, timeout: float = 60, settle: float = 0.8) -> None:
     """Wait until Streamlit has finished running the script.
 
-    Streamlit 1.67 with `toolbarMode = "minimal"` shows no running indicator, so "idle" means: no
+    Streamlit shows its running indicator only after 0.5 s of running, so "idle" means: no
     status widget, spinner or skeleton on the page, and the page's markup unchanged for `settle` s.
     """
     deadline = time.time() + timeout
@@ -80,7 +80,7 @@ def assert_clean(page) -> None:
 
 
 def wait_for_change(page, caption: str, before: list[str], count: int | None = None,
-                    timeout: float = 30) -> list[str]:
+                    timeout: float = 120) -> list[str]:
     """Poll until every image with `caption` differs from `before` (and there are `count` of them)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
