@@ -35,7 +35,8 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    server = start_server(port)
+    shared_data = REPO.parent / "shared" / "data"  # real test digits when this machine has them
+    server = start_server(port, {"AE_DATA_DIR": str(shared_data)} if shared_data.is_dir() else None)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url)

@@ -172,12 +172,9 @@ def latent_scatter_2d(
         )
 
     xaxis: dict[str, object] = {"title": {"text": axis_titles[0]}, "zeroline": False}
-    yaxis: dict[str, object] = {
-        "title": {"text": axis_titles[1]},
-        "zeroline": False,
-        "scaleanchor": "x",  # one unit is as long on both axes: distances in the code are honest
-        "scaleratio": 1,
-    }
+    # No equal aspect ratio: a plain autoencoder's codes often spread far more along one axis,
+    # and a locked ratio squeezed such a map into a thin strip that nobody could read.
+    yaxis: dict[str, object] = {"title": {"text": axis_titles[1]}, "zeroline": False}
     if background is not None:
         if background_extent is None:
             raise ValueError("a background needs background_extent=(xmin, xmax, ymin, ymax)")

@@ -65,7 +65,9 @@ def _canvas_input() -> None:
                        height=CANVAS_SIZE, width=CANVAS_SIZE, drawing_mode="freedraw",
                        return_image_data=True, key=f"canvas_{version}")
     data = None if result is None else result.image_data
-    if data is None:
+    if data is None:  # a fresh canvas (e.g. back from another page) has sent nothing yet
+        if (current := state.current_input()) and current.source == "drawing":
+            st.caption("Your last drawing is still the input (on the right): draw to replace it.")
         return
     digest = hashlib.md5(np.ascontiguousarray(data).tobytes()).hexdigest()
     if digest == st.session_state.get("canvas_digest"):

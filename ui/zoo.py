@@ -363,9 +363,14 @@ def pca_comparison_figure(rows: Sequence[Mapping[str, Any]]) -> go.Figure | None
     ratios = [(r["Model"], r["MSE / PCA"]) for r in rows if _number(r.get("MSE / PCA")) is not None]
     if ratios:
         names, values = zip(*ratios)
-        return metric_bars(names, values, baseline=1.0, baseline_name="PCA, same code size",
-                           title="Test MSE relative to PCA with the same code size",
-                           y_title="test MSE / PCA MSE (below 1 beats PCA)", horizontal=True)
+        fig = metric_bars(names, values, baseline=1.0, baseline_name="PCA, same code size",
+                          title="Test MSE relative to PCA with the same code size",
+                          y_title="test MSE / PCA MSE (log scale; below 1 beats PCA)",
+                          horizontal=True)
+        # Log scale: with 576 numbers PCA is almost exact, so a wide code's ratio is in the
+        # hundreds and would flatten every other bar on a linear axis.
+        fig.update_xaxes(type="log")
+        return fig
     plain = [(r["Model"], r["Test MSE"]) for r in rows if _number(r.get("Test MSE")) is not None]
     if not plain:
         return None
