@@ -6,7 +6,7 @@ from ae_models.corruption import apply_corruption
 from ae_models.metrics import image_metrics
 from ae_models.registry import REGISTRY
 from ui import widgets
-from ui.figures import code_bar_chart
+from ui.zoo import code_image
 from ui.models import get_model
 
 st.title("Draw & reconstruct")
@@ -79,8 +79,10 @@ def result_row(key: str, clean, corrupted) -> None:
         if spec.code_size <= 3:
             st.markdown("**Code**: " + ", ".join(f"z{i + 1} = {v:+.2f}" for i, v in enumerate(code)))
         else:
-            st.plotly_chart(code_bar_chart(code, f"Code: {spec.code_size} numbers"),
-                            key=f"code_{key}", config={"displayModeBar": False})
+            # An image, not a chart: a Plotly figure per model cost ~100 ms of every stroke.
+            st.image(code_image(code, spec.code_shape, size=widgets.image_scale() * 28),
+                     caption=f"Its code: {spec.code_size} numbers (dark low, yellow high)",
+                     output_format="PNG")
 
 
 playground()

@@ -117,7 +117,7 @@ def manifold_section() -> None:
         cell = lw.tile_size(n, GRID_WIDTH)
         pixels = lw.nearest_resize(to_uint8(image_grid(tiles, pad=0)), n * cell, n * cell)
         st.image(lw.mark_cell(pixels, row, col, cell),
-                 caption=f"{n} x {n} = {n * n} decodings · z1 → right, z2 → up")
+                 caption=f"{n} x {n} = {n * n} decodings · z1 → right, z2 → up", output_format="PNG")
 
 
 @st.fragment
@@ -224,7 +224,7 @@ def samples_section() -> None:
         codes = lw.prior_samples(SAMPLE_ROWS * SAMPLE_COLS, REGISTRY[key].code_size, seed)
         images = decoded(key, codes)
         st.image(upscale(image_grid(images, cols=SAMPLE_COLS, pad=2), row_scale(SAMPLE_COLS)),
-                 caption=f"{len(images)} samples of {_title(key)} (seed {seed})")
+                 caption=f"{len(images)} samples of {_title(key)} (seed {seed})", output_format="PNG")
 
 
 tabs = st.tabs(SECTIONS, key="vae_section", bind="query-params")

@@ -28,11 +28,11 @@ def image_scale() -> int:
 def show_image(image: np.ndarray, caption: str | None = None, scale: int | None = None) -> None:
     """A 28x28 image (or an RGB heat map) upscaled with nearest neighbour: sharp pixels, never blurred."""
     pixels = image if image.ndim == 3 else upscale(image, scale or image_scale())
-    st.image(pixels, caption=caption)
+    st.image(pixels, caption=caption, output_format="PNG")  # JPEG would smear the pixels
 
 
 def show_heatmap(clean: np.ndarray, other: np.ndarray, caption: str = "Error") -> None:
-    st.image(error_heatmap(clean, other, scale=image_scale()), caption=caption)
+    st.image(error_heatmap(clean, other, scale=image_scale()), caption=caption, output_format="PNG")
 
 
 def explain(title: str, body: str) -> None:
