@@ -6,6 +6,7 @@ from ae_models.corruption import apply_corruption
 from ae_models.metrics import image_metrics
 from ae_models.registry import REGISTRY
 from ui import widgets
+from ui.images import error_heatmap, labelled_grid_png, to_png_bytes
 from ui.zoo import code_image
 from ui.models import get_model
 
@@ -51,17 +52,38 @@ def playground() -> None:
         if not chosen:
             st.info("Choose at least one model to compare.")
             return
-        for key in chosen:
-            result_row(key, clean, corrupted)
+        rebuilt = {key: result_row(key, clean, corrupted) for key in chosen}
+        exports(clean, corrupted, {k: v for k, v in rebuilt.items() if v is not None})
 
 
-def result_row(key: str, clean, corrupted) -> None:
+def exports(clean, corrupted, rebuilt: dict) -> None:
+    """The 28x28 input and the whole result grid as PNG files, for slides and handouts."""
+    st.divider()
+    c1, c2 = st.columns(2)
+    with c1:
+        widgets.download("Download the 28x28 input (PNG)", lambda: to_png_bytes(clean),
+                         "input-28x28.png", "image/png", key="export_input")
+    if not rebuilt:
+        return
+
+    def grid() -> bytes:  # made only when the button is clicked
+        rows = [[corrupted, image, error_heatmap(clean, image, scale=1)] for image in rebuilt.values()]
+        return labelled_grid_png(rows, [REGISTRY[k].title for k in rebuilt],
+                                 ["Input", "Reconstruction", "Error"], scale=6)
+
+    with c2:
+        widgets.download("Download the result grid (PNG)", grid, "reconstructions.png", "image/png",
+                         key="export_grid")
+
+
+def result_row(key: str, clean, corrupted):
+    """One model's row; returns its reconstruction (None when the model is unavailable)."""
     spec = REGISTRY[key]
     st.subheader(f"{spec.title}  ·  code {spec.code_label}", divider="gray")
     status = get_model(key)
     if status.model is None:
         widgets.model_error(key, status.error)
-        return
+        return None
     model = status.model
     code = model.encode(corrupted)
     rebuilt = model.decode(code)
@@ -83,6 +105,7 @@ def result_row(key: str, clean, corrupted) -> None:
             st.image(code_image(code, spec.code_shape, size=widgets.image_scale() * 28),
                      caption=f"Its code: {spec.code_size} numbers (dark low, yellow high)",
                      output_format="PNG")
+    return rebuilt
 
 
 playground()

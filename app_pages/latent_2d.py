@@ -5,7 +5,7 @@ import streamlit as st
 from ae_models.registry import REGISTRY
 from ui import latent, widgets
 from ui.figures import latent_scatter_2d
-from ui.models import class_names, get_model
+from ui.models import class_names
 
 PREFIX = "l2d"
 CHART_KEY = "l2d_chart"
@@ -61,19 +61,15 @@ current = widgets.require_input()
 @st.fragment
 def explorer(key: str, show_grid: bool, grid_n: int, current) -> None:
     spec = REGISTRY[key]
-    status = get_model(key)
-    if status.model is None:
-        widgets.model_error(key, status.error)
+    loaded = latent.model_and_view(key, dims=2)
+    if loaded is None:
         return
-    view = latent.latent_view(key, dims=2)
-    if view is None:
-        return
+    model, view = loaded
     if view.pca:
         st.info(f"**PCA view** of a {spec.code_size}-number code: its two main directions "
                 f"(PC1, PC2) keep {view.explained:.0%} of its spread. This is a flat slice of a "
                 f"wider code, so decodings of clicked points are approximate.",
                 icon=":material/layers:")
-    model = status.model
     user = latent.user_code(model, view, current.image)
     latent.apply_click(PREFIX, view, CHART_KEY)
 
@@ -95,6 +91,7 @@ def explorer(key: str, show_grid: bool, grid_n: int, current) -> None:
         st.caption("Click a dot to decode its code (the black **x** marks the decoded point). "
                    "Drag to pan, scroll to zoom, double-click to reset.")
         latent.scores_caption(key)
+        widgets.download_figure_html(fig, f"latent-2d-{key}.html", key=f"{PREFIX}_export")
 
 
 explorer(key, show_grid, grid_n, current)

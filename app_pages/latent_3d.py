@@ -5,7 +5,7 @@ import streamlit as st
 from ae_models.registry import REGISTRY
 from ui import latent, widgets
 from ui.figures import latent_scatter_3d
-from ui.models import class_names, get_model
+from ui.models import class_names
 
 PREFIX = "l3d"
 MODEL = "ae_3d"
@@ -39,14 +39,10 @@ current = widgets.require_input()
 @st.fragment
 def explorer(current) -> None:
     spec = REGISTRY[MODEL]
-    status = get_model(MODEL)
-    if status.model is None:
-        widgets.model_error(MODEL, status.error)
+    loaded = latent.model_and_view(MODEL, dims=3)
+    if loaded is None:
         return
-    view = latent.latent_view(MODEL, dims=3)
-    if view is None:
-        return
-    model = status.model
+    model, view = loaded
     user = latent.user_code(model, view, current.image)
 
     plot_col, side_col = st.columns([3, 2], gap="large")
@@ -60,6 +56,7 @@ def explorer(current) -> None:
         st.caption("Drag to rotate, scroll to zoom. Gold diamond: your digit; black **x**: the "
                    "probe, decoded on the right.")
         latent.scores_caption(MODEL)
+        widgets.download_figure_html(fig, f"latent-3d-{MODEL}.html", key=f"{PREFIX}_export")
 
 
 explorer(current)

@@ -334,11 +334,16 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("what", choices=["stroke", "cold-start", "memory", "concurrency", "soak"])
     parser.add_argument("--repeats", type=int, default=15)
-    parser.add_argument("--sessions", type=int, nargs="+", default=[5, 10, 20])
-    parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--sessions", type=int, nargs="+",
+                        help="concurrency: 5 10 20 (default); soak: 10 (default)")
+    parser.add_argument("--duration", type=float,
+                        help="seconds per run: 60 (default); soak: 300 (default)")
     parser.add_argument("--url", help="an already running server (e.g. nginx in front of several)")
     parser.add_argument("--write", action="store_true", help="record the result in bench/RESULTS.md")
     args = parser.parse_args()
+    soak = args.what == "soak"  # the soak: 10 sessions for 5 minutes
+    args.sessions = args.sessions or ([10] if soak else [5, 10, 20])
+    args.duration = args.duration or (300.0 if soak else 60.0)
     bench = {"stroke": bench_stroke, "cold-start": bench_cold_start, "memory": bench_memory,
              "concurrency": bench_concurrency, "soak": bench_soak}[args.what]
     body = bench(args)

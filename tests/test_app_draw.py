@@ -36,6 +36,8 @@ def test_a_drawing_is_reconstructed_by_every_default_model(at):
     assert len(mse_values(at)) == len(DEFAULT_MODELS)
     assert len(images_with_caption(at, "Its code")) == len(DEFAULT_MODELS)  # every default code is wide
     assert at.session_state["current_input"].source == "drawing"
+    downloads = [b.proto.label for b in at.get("download_button")]
+    assert downloads == ["Download the 28x28 input (PNG)", "Download the result grid (PNG)"]
 
 
 def test_sigma_changes_the_corrupted_image_and_the_metrics(at):

@@ -137,3 +137,14 @@ def test_labelled_grid_png_checks_label_counts(digit: np.ndarray) -> None:
         images.labelled_grid_png([[digit]], ["a", "b"], ["x"])
     with pytest.raises(ValueError):
         images.labelled_grid_png([[digit, digit]], ["a"], ["x"])
+
+
+def test_the_exported_result_grid_is_one_png_with_a_row_per_model() -> None:
+    digit = np.zeros((28, 28), np.float32)
+    digit[6:22, 12:16] = 1.0
+    rows = [[digit, digit * 0.5, images.error_heatmap(digit, digit * 0.5, scale=1)]] * 3
+    png = images.labelled_grid_png(rows, ["a", "b", "c"], ["Input", "Reconstruction", "Error"],
+                                   scale=6)
+    picture = Image.open(io.BytesIO(png))
+    assert picture.format == "PNG"
+    assert picture.height > 3 * 28 * 6 and picture.width > 3 * 28 * 6

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 import numpy as np
 import streamlit as st
@@ -173,3 +174,16 @@ def model_picker(default: list[str] | None = None, key: str = "models",
     default = [k for k in (default or DEFAULT_MODELS) if k in options]
     return st.multiselect("Models to compare", options, default=default, key=key, bind=LINKED,
                           format_func=lambda k: f"{REGISTRY[k].title} ({k})")
+
+
+def download(label: str, make: Callable[[], bytes | str], file_name: str, mime: str, key: str) -> None:
+    """A download button whose file is only made when clicked (no cost on every stroke)."""
+    st.download_button(label, data=make, file_name=file_name, mime=mime, key=key,
+                       on_click="ignore", icon=":material/download:")
+
+
+def download_figure_html(fig, file_name: str, key: str) -> None:
+    """The Plotly figure as a standalone HTML file (plotly.js inside: opens offline)."""
+    download("Download the plot (HTML)",
+             lambda: fig.to_html(include_plotlyjs=True, full_html=True),
+             file_name, "text/html", key)
