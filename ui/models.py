@@ -5,6 +5,7 @@ Everything returned here is shared between users: treat it as read-only.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +26,12 @@ class ModelStatus:
 def _load(key: str):
     from ae_models.loading import load
 
-    return load(key)
+    model = load(key)
+    # Move everything alive now (TensorFlow, Keras, this model) out of the garbage collector's
+    # view: they live as long as the process, and scanning them made collections during a
+    # stroke take up to a second on 2 cores.
+    gc.freeze()
+    return model
 
 
 def get_model(key: str) -> ModelStatus:
