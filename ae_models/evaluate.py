@@ -257,8 +257,13 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
 
 
 def _target(tid: str, model: str, description: str, value: float | None, op: str,
-            threshold: float | None, detail: str = "", needs: tuple[str, ...] = ()) -> dict[str, Any]:
-    """One acceptance check with its numbers; a missing input fails it and says which model."""
+            threshold: float | None, detail: str = "", needs: tuple[str, ...] = (),
+            kind: str = "target") -> dict[str, Any]:
+    """One acceptance check with its numbers; a missing input fails it and says which model.
+
+    `kind` "aim" marks a goal the issue asks to report and aim at, not a hard target: it is shown
+    (met or missed) but does not count in "N of M targets met".
+    """
     ok = value is not None and threshold is not None and _OPS[op](value, threshold)
     if value is None or threshold is None:
         absent = [k for k, v in ((model, value), *((n, threshold) for n in needs)) if v is None]
@@ -266,7 +271,7 @@ def _target(tid: str, model: str, description: str, value: float | None, op: str
     return {"id": tid, "model": model, "description": description,
             "value": None if value is None else _sig(value, 5), "op": op,
             "threshold": None if threshold is None else _sig(threshold, 5),
-            "passed": bool(ok), "detail": detail}
+            "passed": bool(ok), "detail": detail, "kind": kind}
 
 
 def check_targets(models: dict[str, dict[str, Any]], baselines: dict[str, Any]) -> list[dict[str, Any]]:
@@ -328,8 +333,8 @@ def check_targets(models: dict[str, dict[str, Any]], baselines: dict[str, Any]) 
                            "" if mse is None or not twin_mse else f"{mse / twin_mse:.3f} x twin",
                            needs=("sparse_twin",)))
     for key in ("ae_2d", "vae_2d"):
-        targets.append(_target(f"{key}_knn", key, f"{key} {KNN_K}-NN label agreement >= 0.75",
-                               get(key, "knn_agreement"), ">=", 0.75))
+        targets.append(_target(f"{key}_knn", key, f"{key} {KNN_K}-NN label agreement >= 0.75 (aim)",
+                               get(key, "knn_agreement"), ">=", 0.75, kind="aim"))
     return targets
 
 
@@ -433,10 +438,15 @@ def markdown_report(result: dict[str, Any]) -> str:
 
     parts.append("### Targets\n")
     rows = [[t["description"], _fmt(t["value"], ".4g"), f"{t['op']} {_fmt(t['threshold'], '.4g')}",
-             t["detail"], "pass" if t["passed"] else "**FAIL**"] for t in result["targets"]]
-    passed = sum(t["passed"] for t in result["targets"])
+             t["detail"], ("pass" if t["passed"] else "**FAIL**") if t.get("kind") != "aim"
+             else ("aim met" if t["passed"] else "**aim missed**")] for t in result["targets"]]
+    hard = [t for t in result["targets"] if t.get("kind") != "aim"]
+    aims = [t for t in result["targets"] if t.get("kind") == "aim"]
+    passed = sum(t["passed"] for t in hard)
     parts.append(_table(["target", "value", "needs", "detail", "result"], rows))
-    parts.append(f"{passed} of {len(result['targets'])} targets met.")
+    aims_met = sum(t["passed"] for t in aims)
+    parts.append(f"{passed} of {len(hard)} targets met"
+                 + (f"; {aims_met} of {len(aims)} aims met." if aims else "."))
 
     if missing:
         parts.append("### Missing models\n")

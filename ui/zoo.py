@@ -339,7 +339,10 @@ def _fmt(value: Any) -> str:
 
 def target_markdown(target: Mapping[str, Any]) -> str:
     """One target as a line of Streamlit markdown: a pass/fail badge, what it asks, the numbers."""
-    badge = (":green-badge[:material/check: pass]" if target.get("passed")
+    aim = target.get("kind") == "aim"
+    badge = (":green-badge[:material/check: pass]" if target.get("passed") and not aim
+             else ":green-badge[:material/check: aim met]" if target.get("passed")
+             else ":orange-badge[:material/flag: aim missed]" if aim
              else ":red-badge[:material/close: fail]")
     text = html.escape(str(target.get("description", target.get("id", "target"))), quote=False)
     numbers = f"value **{_fmt(target.get('value'))}**"
