@@ -6,8 +6,7 @@ from ae_models.corruption import apply_corruption
 from ae_models.metrics import image_metrics
 from ae_models.registry import REGISTRY
 from ui import widgets
-from ui.images import error_heatmap, labelled_grid_png, to_png_bytes
-from ui.zoo import code_image
+from ui.images import code_image, error_heatmap, labelled_grid_png, to_png_bytes
 from ui.models import get_model
 
 st.title("Draw & reconstruct")

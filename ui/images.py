@@ -231,3 +231,43 @@ def labelled_grid_png(
     buffer = io.BytesIO()
     page.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def code_grid_shape(n: int) -> tuple[int, int]:
+    """A near-square (rows, cols) holding n numbers exactly: 32 -> 4x8, 196 -> 14x14, 3 -> 1x3."""
+    if n < 1:
+        raise ValueError(f"a code has at least one number, got {n}")
+    rows = max(d for d in range(1, math.isqrt(n) + 1) if n % d == 0)
+    return rows, n // rows
+
+
+def code_image(code: np.ndarray, code_shape: Sequence[int], size: int = 196) -> np.ndarray:
+    """The code as a heat map (RGB uint8) about `size` pixels wide: one coloured cell per number.
+
+    Values are stretched min-to-max (codes are not pixels: they can be negative or above 1), dark
+    is low and pale yellow high. A conv code (H, W, C) is drawn as its C little HxW feature maps
+    in a grid, separated by thin white gaps; a flat code as a near-square grid of cells.
+    """
+    values = np.asarray(code, dtype=np.float64).reshape(-1)
+    shape = tuple(int(d) for d in code_shape)
+    if int(np.prod(shape)) != values.size:
+        raise ValueError(f"code of {values.size} numbers does not fit shape {shape}")
+    low, high = float(np.min(values)), float(np.max(values))
+    scaled = (values - low) / (high - low) if high > low else np.full_like(values, 0.5)
+    if len(shape) != 3:
+        grid = scaled.reshape(code_grid_shape(values.size))
+        return upscale(colorize(grid), max(1, size // max(grid.shape)))
+    # (H, W, C) feature maps, flattened channel-last: C maps of HxW in a near-square grid.
+    height, width, channels = shape
+    rows, cols = code_grid_shape(channels)
+    maps = scaled.reshape(shape).transpose(2, 0, 1)
+    cell = max(1, size // (max(rows * height, cols * width) + max(rows, cols)))
+    gap = max(1, (cell + 1) // 2)
+    tile_h, tile_w = height * cell, width * cell
+    out = np.full((rows * tile_h + (rows - 1) * gap, cols * tile_w + (cols - 1) * gap, 3), 255,
+                  dtype=np.uint8)
+    for index, feature_map in enumerate(maps):
+        r, c = divmod(index, cols)
+        top, left = r * (tile_h + gap), c * (tile_w + gap)
+        out[top:top + tile_h, left:left + tile_w] = upscale(colorize(feature_map), cell)
+    return out
