@@ -86,7 +86,7 @@ def explorer(key: str, show_grid: bool, grid_n: int, current) -> None:
             background_extent=view.extent if background is not None else None,
             title=f"{spec.title}: {view.shown} test digits", axis_titles=view.axis_names)
         # legend under the map: beside it, it took a third of the plot's width
-        fig.update_layout(height=MAP_HEIGHT, legend={"orientation": "h", "yanchor": "top", "y": -0.08,
+        fig.update_layout(height=MAP_HEIGHT, legend={"orientation": "h", "yanchor": "top", "y": -0.13,
                                                      "x": 0, "font": {"size": 16}})
         st.plotly_chart(fig, key=CHART_KEY, on_select="rerun", selection_mode="points",
                         theme=None, config={"displayModeBar": False, "scrollZoom": True})
