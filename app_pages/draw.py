@@ -7,7 +7,6 @@ from ae_models.metrics import image_metrics
 from ae_models.registry import REGISTRY
 from ui import widgets
 from ui.images import code_image, error_heatmap, labelled_grid_png, to_png_bytes
-from ui.models import get_model
 
 st.title("Draw & reconstruct")
 st.markdown("Draw a digit. Each autoencoder squeezes it through its **code** and rebuilds it: "
@@ -79,11 +78,9 @@ def result_row(key: str, clean, corrupted):
     """One model's row; returns its reconstruction (None when the model is unavailable)."""
     spec = REGISTRY[key]
     st.subheader(f"{spec.title}  ·  code {spec.code_label}", divider="gray")
-    status = get_model(key)
-    if status.model is None:
-        widgets.model_error(key, status.error)
+    model = widgets.model_or_error(key)
+    if model is None:
         return None
-    model = status.model
     code = model.encode(corrupted)
     rebuilt = model.decode(code)
     scores = image_metrics(clean, rebuilt)

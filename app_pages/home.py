@@ -6,7 +6,7 @@ import streamlit as st
 from ae_models.metrics import mse
 from ae_models.registry import REGISTRY, model_keys
 from ui import widgets, zoo
-from ui.models import card, get_model, metrics
+from ui.models import card, metrics
 
 CARDS_PER_ROW = 4
 PICTURE_DEFAULT = "conv"
@@ -52,12 +52,11 @@ def one_picture(image: np.ndarray, source: str) -> None:
     head.subheader("The whole idea in one picture")
     key = pick.selectbox("Model", keys, index=keys.index(PICTURE_DEFAULT), key="home_model",
                          format_func=lambda k: REGISTRY[k].title, bind="query-params")
-    status = get_model(key)
-    if status.model is None:
-        widgets.model_error(key, status.error)
+    model = widgets.model_or_error(key)
+    if model is None:
         return
-    code = status.model.encode(image)
-    output = status.model.decode(code)
+    code = model.encode(image)
+    output = model.decode(code)
     note = f"{REGISTRY[key].title} on {source}: reconstruction MSE {mse(image, output):.4f}"
     st.html(zoo.pipeline_html(image, code, output, REGISTRY[key], widgets.image_scale(), note))
 

@@ -85,20 +85,19 @@ def labelled_row(label: str, tiles: np.ndarray, scale: int) -> None:
     """One strip of digits with its label beside it, in page text (readable on a projector)."""
     label_col, image_col = st.columns([1, 5], vertical_alignment="center")
     label_col.markdown(label)
-    image_col.image(upscale(image_grid(tiles, cols=len(tiles), pad=2), scale))
+    image_col.image(upscale(image_grid(tiles, cols=len(tiles), pad=2), scale), output_format="PNG")
 
 
 @st.fragment
 def manifold_section() -> None:
-    status = get_model(GRID_MODEL)
-    if status.model is None:
-        widgets.model_error(GRID_MODEL, status.error)
+    model = widgets.model_or_error(GRID_MODEL)
+    if model is None:
         return
     controls, picture = st.columns([1, 2], gap="large")
     with controls:
         n = st.slider("Grid size n (n x n digits)", 5, 25, 15, key="vae_grid_n",
                       bind="query-params")
-        code = status.model.encode(current.image)
+        code = model.encode(current.image)
         row, col, inside = lw.grid_cell(code, n, *QUANTILES)
         edge = lw.gaussian_quantiles(2, *QUANTILES)[1]
         st.markdown(f"**{_title(GRID_MODEL)}**: each tile is the decoding of one code "
@@ -122,11 +121,10 @@ def manifold_section() -> None:
 
 @st.fragment
 def traversal_section() -> None:
-    status = get_model(MODEL)
-    if status.model is None:
-        widgets.model_error(MODEL, status.error)
+    model = widgets.model_or_error(MODEL)
+    if model is None:
         return
-    model, size = status.model, REGISTRY[MODEL].code_size
+    size = REGISTRY[MODEL].code_size
     kl, kl_source = kl_per_dim(MODEL)
     order = lw.dims_by_kl(kl)
     controls, rows = st.columns([1, 2.4], gap="large")
@@ -163,11 +161,10 @@ def traversal_section() -> None:
 
 @st.fragment
 def interpolation_section() -> None:
-    status = get_model(MODEL)
-    if status.model is None:
-        widgets.model_error(MODEL, status.error)
+    model = widgets.model_or_error(MODEL)
+    if model is None:
         return
-    model, ex = status.model, examples()
+    ex = examples()
     controls, rows = st.columns([1, 2.4], gap="large")
     with controls:
         digit = st.selectbox("Blend into an example of the digit", list(range(10)), index=8,
@@ -217,9 +214,7 @@ def samples_section() -> None:
                     f"$\\mathcal N(0, I)$: {REGISTRY[key].code_size} random numbers, no input "
                     "at all. The model has never seen these digits.")
     with picture:
-        status = get_model(key)
-        if status.model is None:
-            widgets.model_error(key, status.error)
+        if widgets.model_or_error(key) is None:
             return
         codes = lw.prior_samples(SAMPLE_ROWS * SAMPLE_COLS, REGISTRY[key].code_size, seed)
         images = decoded(key, codes)

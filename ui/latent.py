@@ -17,7 +17,6 @@ from ae_models import latent_maps
 from ae_models.registry import REGISTRY, model_keys
 from ui import widgets
 from ui.images import image_grid
-from ui import models
 from ui.models import card, metrics
 from ui.models import latents as stored_latents
 
@@ -193,12 +192,11 @@ class UserCode:
 
 def model_and_view(key: str, dims: int) -> tuple[object, LatentView] | None:
     """The loaded model and its plotted codes, or None after showing in the page what is missing."""
-    status = models.get_model(key)  # looked up on the module: tests replace it
-    if status.model is None:
-        widgets.model_error(key, status.error)
+    model = widgets.model_or_error(key)
+    if model is None:
         return None
     view = latent_view(key, dims=dims)
-    return None if view is None else (status.model, view)
+    return None if view is None else (model, view)
 
 
 def user_code(model, view: LatentView, image: np.ndarray) -> UserCode:

@@ -13,6 +13,7 @@ from ae_models.preprocess import InputError, preprocess_array, preprocess_bytes
 from ae_models.registry import REGISTRY, model_keys
 from ui import state
 from ui.images import error_heatmap, upscale
+from ui import models
 from ui.models import examples
 
 CANVAS_SIZE = 280
@@ -45,6 +46,14 @@ def explain(title: str, body: str) -> None:
 
 def model_error(key: str, message: str) -> None:
     st.error(f"**{REGISTRY[key].title}** is unavailable. {message}", icon=":material/error:")
+
+
+def model_or_error(key: str):
+    """The loaded model, or None after putting its error card (with the rebuild command) here."""
+    status = models.get_model(key)  # looked up on the module: tests replace it
+    if status.model is None:
+        model_error(key, status.error)
+    return status.model
 
 
 def _clear_canvas() -> None:
