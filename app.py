@@ -3,6 +3,9 @@
 import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 
+from ae_models.registry import DATASETS
+from ui.state import DATASET_KEY
+
 # After every script run Streamlit calls keras.backend.clear_session() (plus a full garbage
 # collection) for apps that import Keras. Our models are loaded once per process and only read,
 # so there is nothing to clear (and no matplotlib to close), while the call made each stroke
@@ -20,11 +23,17 @@ PAGES = [
     st.Page("app_pages/latent_3d.py", title="Latent space 3-D", icon=":material/view_in_ar:",
             url_path="latent-3d"),
     st.Page("app_pages/vae.py", title="VAE explorer", icon=":material/grid_view:", url_path="vae"),
+    st.Page("app_pages/train_live.py", title="Train it live", icon=":material/model_training:",
+            url_path="train"),
     st.Page("app_pages/zoo.py", title="Model zoo", icon=":material/table_chart:", url_path="zoo"),
 ]
 
 page = st.navigation(PAGES)
 with st.sidebar:
+    st.radio("Data set", list(DATASETS), format_func=DATASETS.get, key=DATASET_KEY,
+             bind="query-params",
+             help="Which models every page shows: the digit models, or the ones trained on "
+                  "Fashion-MNIST (photos of clothes, shoes and bags).")
     st.toggle("Presenter mode", key="presenter",
               help="Bigger images and text for a projector; explanations hidden.")
 if st.session_state.get("presenter"):

@@ -83,6 +83,11 @@ def read_latents(key: str) -> dict[str, np.ndarray]:
         return {name: data[name] for name in data.files}
 
 
-def read_metrics() -> dict[str, Any]:
-    path = weights_root() / "metrics.json"
+def metrics_path(dataset: str = "mnist") -> Path:
+    """The evaluation of one dataset's models: metrics.json for MNIST, metrics_<dataset>.json else."""
+    return weights_root() / ("metrics.json" if dataset == "mnist" else f"metrics_{dataset}.json")
+
+
+def read_metrics(dataset: str = "mnist") -> dict[str, Any]:
+    path = metrics_path(dataset)
     return read_json(path) if path.is_file() else {}

@@ -16,8 +16,8 @@ from ui.figures import psnr_vs_sigma
 from ui.images import image_grid, labelled_grid_png, upscale
 from ui.models import examples, get_model
 
-DEFAULT_MODELS = ["conv_denoise", "conv_crosshair", "conv", "dense"]
-GAUSS_SPECIALIST, CROSS_SPECIALIST = "conv_denoise", "conv_crosshair"
+DEFAULT_MODELS = ["conv_denoise", "conv_crosshair", "conv", "dense"]  # roles: see state.model_for
+GAUSS_ROLE, CROSS_ROLE = "conv_denoise", "conv_crosshair"
 SOURCES = ["Current input", "Test digits"]
 BATCH_SIZES = [16, 32, 64]
 COPIES = 8  # noise draws of the current input averaged in the sweep and the tables
@@ -60,20 +60,20 @@ $\sigma = 0.5$ on a digit gives about 9 dB, a good denoiser 18-20 dB.
 
 # --- Cached computations (keyed on simple arguments; the models come from the shared cache) ----
 
-@st.cache_resource(show_spinner=f"Fitting PCA-{PCA_K} on the training digits...")
-def _pca() -> tuple[np.ndarray, np.ndarray] | None:
-    """PCA-32 fitted once per process on 10,000 training digits, or None without MNIST here."""
-    if not dataset_available("mnist"):
+@st.cache_resource(show_spinner=f"Fitting PCA-{PCA_K} on the training images...")
+def _pca(dataset: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """PCA-32 fitted once per process on 10,000 training images, or None without the data here."""
+    if not dataset_available(dataset):
         return None
     try:
-        data = load_dataset("mnist", allow_download=False)
+        data = load_dataset(dataset, allow_download=False)
         return fit_pca(data.x_train[:PCA_TRAIN], PCA_K)
     except Exception:
         return None
 
 
 def _baselines(with_pca: bool) -> dict[str, sweeps.Denoiser]:
-    return sweeps.baseline_denoisers(_pca() if with_pca else None)
+    return sweeps.baseline_denoisers(_pca(state.dataset()) if with_pca else None)
 
 
 def _denoisers(keys: tuple[str, ...], with_pca: bool) -> dict[str, sweeps.Denoiser]:
@@ -159,10 +159,10 @@ if source == SOURCES[0]:
     about = f"your digit ({current.source}), averaged over {COPIES} noise draws"
     preview, preview_caption = current.image, "The digit"
 else:
-    ex = examples()
+    ex = examples(state.dataset())
     clean = ex.images[:n_digits]
     gallery_clean = clean[:GALLERY_DIGITS]
-    gallery_labels = [f"a {int(label)}" for label in ex.labels[:GALLERY_DIGITS]]
+    gallery_labels = [widgets.example_label(label) for label in ex.labels[:GALLERY_DIGITS]]
     about = f"{len(clean)} digits from the {ex.source}"
     preview = image_grid(clean[:16], cols=4)
     preview_caption = f"{min(16, len(clean))} of the {len(clean)} digits"
@@ -175,7 +175,7 @@ for key in chosen:
     else:
         loaded.append(key)
 keys = tuple(loaded)
-pca = _pca()
+pca = _pca(state.dataset())
 with_pca = pca is not None
 
 # 1. PSNR against sigma ----------------------------------------------------------------------------
@@ -194,7 +194,7 @@ with preview_col:
 notes = ["Dashed: no learning involved (the noisy input itself and the classical filters). "
          "At σ = 0 the input *is* the clean digit, so it has no point (infinite PSNR)."]
 if not with_pca:
-    notes.append(f"The PCA-{PCA_K} baseline is left out: it is fitted on the MNIST training set, "
+    notes.append(f"The PCA-{PCA_K} baseline is left out: it is fitted on the training set, "
                  "which is not on this machine.")
 if not keys:
     notes.append("No model chosen (or none could be loaded): only the baselines are shown.")
@@ -245,8 +245,14 @@ def galleries(keys: tuple[str, ...], with_pca: bool, clean: np.ndarray, gallery_
 
     # 4. Cross-over ------------------------------------------------------------------------------
     st.subheader("Cross-over: does a specialist know the other corruption?", divider="gray")
+    gauss_key, cross_key = state.model_for(GAUSS_ROLE), state.model_for(CROSS_ROLE)
+    if cross_key is None:
+        st.info("This data set has no crosshair specialist (only the MNIST zoo trains one), so "
+                "there is no cross-over to show. Switch the data set to MNIST digits in the "
+                "sidebar.", icon=":material/info:")
+        return
     specialists = []
-    for key in (GAUSS_SPECIALIST, CROSS_SPECIALIST):
+    for key in (gauss_key, cross_key):
         status = get_model(key)
         if status.model is None:
             if key not in chosen:  # already reported at the top otherwise
@@ -261,7 +267,7 @@ def galleries(keys: tuple[str, ...], with_pca: bool, clean: np.ndarray, gallery_
     gauss_name = f"Gaussian noise σ {sigma:.2f}"
     cross_name = f"Crosshair, {thickness} px"
     names = {"gauss": gauss_name, "cross": cross_name}
-    trained = {GAUSS_SPECIALIST: "trained on noise", CROSS_SPECIALIST: "trained on crosshairs"}
+    trained = {gauss_key: "trained on noise", cross_key: "trained on crosshairs"}
     frame = pd.DataFrame([[table[k]["gauss"], table[k]["cross"]] for k in specialists],
                          index=pd.Index([f"{REGISTRY[k].title} ({trained[k]})" for k in specialists],
                                         name="Model"),
@@ -278,8 +284,7 @@ def galleries(keys: tuple[str, ...], with_pca: bool, clean: np.ndarray, gallery_
         if len(specialists) == 2 and sigma == 0:
             lines.append("With σ = 0 there is no noise to remove: raise the noise sigma above.")
         elif len(specialists) == 2:
-            diagonal = (winners["gauss"][0] == GAUSS_SPECIALIST
-                        and winners["cross"][0] == CROSS_SPECIALIST)
+            diagonal = winners["gauss"][0] == gauss_key and winners["cross"][0] == cross_key
             if diagonal:
                 lines.append(
                     f"**Each specialist wins on its own corruption**, by "
@@ -289,7 +294,7 @@ def galleries(keys: tuple[str, ...], with_pca: bool, clean: np.ndarray, gallery_
             else:
                 lines.append("Here the specialists do **not** each win on their own corruption: "
                              "try stronger noise or a thicker crosshair.")
-        for key, foreign in ((GAUSS_SPECIALIST, "cross"), (CROSS_SPECIALIST, "gauss")):
+        for key, foreign in ((gauss_key, "cross"), (cross_key, "gauss")):
             if key in specialists:
                 value, base = table[key][foreign], inputs[foreign]
                 verdict = "better than" if value > base else "no better than"

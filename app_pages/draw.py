@@ -4,8 +4,8 @@ import streamlit as st
 
 from ae_models.corruption import apply_corruption
 from ae_models.metrics import image_metrics
-from ae_models.registry import REGISTRY
 from ui import widgets
+from ui.models import spec_of
 from ui.images import code_image, error_heatmap, labelled_grid_png, to_png_bytes
 
 st.title("Draw & reconstruct")
@@ -66,7 +66,7 @@ def exports(clean, corrupted, rebuilt: dict) -> None:
 
     def grid() -> bytes:  # made only when the button is clicked
         rows = [[corrupted, image, error_heatmap(clean, image, scale=1)] for image in rebuilt.values()]
-        return labelled_grid_png(rows, [REGISTRY[k].title for k in rebuilt],
+        return labelled_grid_png(rows, [spec_of(k).title for k in rebuilt],
                                  ["Input", "Reconstruction", "Error"], scale=6)
 
     with c2:
@@ -76,7 +76,7 @@ def exports(clean, corrupted, rebuilt: dict) -> None:
 
 def result_row(key: str, clean, corrupted):
     """One model's row; returns its reconstruction (None when the model is unavailable)."""
-    spec = REGISTRY[key]
+    spec = spec_of(key)
     st.subheader(f"{spec.title}  ·  code {spec.code_label}", divider="gray")
     model = widgets.model_or_error(key)
     if model is None:

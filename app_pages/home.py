@@ -5,7 +5,7 @@ import streamlit as st
 
 from ae_models.metrics import mse
 from ae_models.registry import REGISTRY, model_keys
-from ui import widgets, zoo
+from ui import state, widgets, zoo
 from ui.models import card, metrics
 
 CARDS_PER_ROW = 4
@@ -21,9 +21,12 @@ PAGE_LINKS = [
      "Rotate the 3-number code of ten thousand digits."),
     ("app_pages/vae.py", "VAE explorer", ":material/grid_view:",
      "Sample new digits and walk smoothly between them."),
+    ("app_pages/train_live.py", "Train it live", ":material/model_training:",
+     "Train a small autoencoder in under a minute and watch it learn."),
     ("app_pages/zoo.py", "Model zoo", ":material/table_chart:",
      "Every model's numbers, layers and training curves."),
 ]
+LINKS_PER_ROW = 4
 
 st.title("Autoencoder Lab")
 st.markdown("#### A network that squeezes a digit into a few numbers and rebuilds it from them alone: "
@@ -47,10 +50,12 @@ current = widgets.require_input("Draw & reconstruct")
 
 @st.fragment
 def one_picture(image: np.ndarray, source: str) -> None:
-    keys = model_keys("mnist", include_twins=False)
+    keys = model_keys(state.dataset(), include_twins=False)
     head, pick = st.columns([3, 1], vertical_alignment="bottom")
     head.subheader("The whole idea in one picture")
-    key = pick.selectbox("Model", keys, index=keys.index(PICTURE_DEFAULT), key="home_model",
+    default = state.model_for(PICTURE_DEFAULT)
+    key = pick.selectbox("Model", keys, index=keys.index(default) if default in keys else 0,
+                         key=state.per_dataset("home_model"),
                          format_func=lambda k: REGISTRY[k].title, bind="query-params")
     model = widgets.model_or_error(key)
     if model is None:
@@ -63,8 +68,9 @@ def one_picture(image: np.ndarray, source: str) -> None:
 
 def page_links() -> None:
     st.subheader("Explore")
-    for start in range(0, len(PAGE_LINKS), 3):
-        for col, (page, label, icon, text) in zip(st.columns(3), PAGE_LINKS[start:start + 3]):
+    for start in range(0, len(PAGE_LINKS), LINKS_PER_ROW):
+        for col, (page, label, icon, text) in zip(st.columns(LINKS_PER_ROW),
+                                                  PAGE_LINKS[start:start + LINKS_PER_ROW]):
             with col, st.container(border=True):
                 st.page_link(page, label=f"**{label}**", icon=icon)
                 st.markdown(text)
@@ -82,8 +88,8 @@ def zoo_cards() -> None:
     st.subheader("The zoo")
     st.caption("Test MSE: mean squared pixel error on "
                "10,000 test digits (lower is better); PCA: the best *linear* code of the same size.")
-    keys = model_keys("mnist", include_twins=False)
-    all_metrics = metrics()
+    keys = model_keys(state.dataset(), include_twins=False)
+    all_metrics = metrics(state.dataset())
     for start in range(0, len(keys), CARDS_PER_ROW):
         for col, key in zip(st.columns(CARDS_PER_ROW), keys[start:start + CARDS_PER_ROW]):
             with col, st.container(border=True):

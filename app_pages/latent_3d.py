@@ -3,12 +3,12 @@
 import streamlit as st
 
 from ae_models.registry import REGISTRY
-from ui import latent, widgets
+from ui import latent, state, widgets
 from ui.figures import latent_scatter_3d
 from ui.models import class_names
 
 PREFIX = "l3d"
-MODEL = "ae_3d"
+MODEL = state.model_for("ae_3d") or "ae_3d"
 
 st.title("Latent space 3-D")
 st.markdown("With **three numbers** per digit the map becomes a cloud you can rotate. Steer the "

@@ -8,9 +8,11 @@ from ae_models.registry import REGISTRY
 from ui import state, widgets
 from ui.figures import kl_per_dimension
 from ui.images import image_grid, to_uint8, upscale
-from ui.models import examples, get_model, metrics
+from ui.models import class_name, examples, get_model, metrics
 
-GRID_MODEL, MODEL = "vae_2d", "vae"
+# The 16-D VAE's role falls back to the 2-D one where a data set has no 16-D VAE (Fashion-MNIST).
+GRID_MODEL = state.model_for("vae_2d") or "vae_2d"
+MODEL = state.model_for("vae") or GRID_MODEL
 QUANTILES = (0.05, 0.95)  # the manifold grid spans these prior probabilities
 GRID_WIDTH = 660  # pixels: the manifold grid fills about this width whatever n is
 ROW_WIDTH = 760  # pixels: a traversal or interpolation row fills about this width
@@ -68,10 +70,10 @@ def decoded(key: str, codes: np.ndarray) -> np.ndarray:
 @st.cache_data(show_spinner=False)
 def kl_per_dim(key: str) -> tuple[np.ndarray, str]:
     """Average KL of each latent dimension: from the evaluation if stored, else over the examples."""
-    stored = lw.kl_from_metrics(metrics(), key)
+    stored = lw.kl_from_metrics(metrics(REGISTRY[key].dataset), key)
     if stored is not None and len(stored) == REGISTRY[key].code_size:
         return stored, "the test set"
-    ex = examples()
+    ex = examples(REGISTRY[key].dataset)
     mean, log_var = get_model(key).model.encode_distribution(ex.images)
     return lw.kl_per_dimension(mean, log_var), f"{len(ex.images)} example digits"
 
@@ -131,8 +133,8 @@ def traversal_section() -> None:
     with controls:
         start_from = st.radio("Start from", ["Your input", "A prior sample"], horizontal=True,
                               key="vae_trav_start", bind="query-params")
-        k = st.slider("Rows: the most used dimensions", 1, size, 8, key="vae_trav_k",
-                      bind="query-params")
+        k = st.slider("Rows: the most used dimensions", 1, size, min(8, size),
+                      key=state.per_dataset("vae_trav_k"), bind="query-params")
         n_steps = st.slider("Steps per row", 5, 13, 9, step=2, key="vae_trav_steps",
                             bind="query-params")
         if start_from == "Your input":
@@ -164,11 +166,13 @@ def interpolation_section() -> None:
     model = widgets.model_or_error(MODEL)
     if model is None:
         return
-    ex = examples()
+    dataset = REGISTRY[MODEL].dataset
+    ex = examples(dataset)
     controls, rows = st.columns([1, 2.4], gap="large")
     with controls:
-        digit = st.selectbox("Blend into an example of the digit", list(range(10)), index=8,
-                             key="vae_interp_digit", bind="query-params")
+        digit = st.selectbox("Blend into an example of", list(range(10)), index=8,
+                             key=state.per_dataset("vae_interp_digit"), bind="query-params",
+                             format_func=lambda label: class_name(dataset, label))
         n = st.slider("Steps", 5, 15, 9, key="vae_interp_steps", bind="query-params")
         spherical = False
         if not state.presenter_mode():
@@ -182,7 +186,7 @@ def interpolation_section() -> None:
         with a_col:
             widgets.show_image(current.image, "A: your input", scale=4)
         with b_col:
-            widgets.show_image(target, f"B: an example {digit}", scale=4)
+            widgets.show_image(target, f"B: {widgets.example_label(digit)}", scale=4)
     with rows:
         codes = lw.interpolate_codes(model.encode(current.image), model.encode(target), n,
                                      spherical)
@@ -204,8 +208,9 @@ def _next_sample_seed() -> None:
 def samples_section() -> None:
     controls, picture = st.columns([1, 2.4], gap="large")
     with controls:
-        key = st.radio("Model", [MODEL, GRID_MODEL], format_func=_title, horizontal=True,
-                       key="vae_sample_model", bind="query-params")
+        key = st.radio("Model", list(dict.fromkeys([MODEL, GRID_MODEL])), format_func=_title,
+                       horizontal=True, key=state.per_dataset("vae_sample_model"),
+                       bind="query-params")
         st.button("Resample", icon=":material/casino:", on_click=_next_sample_seed,
                   key="vae_resample", type="primary", width="stretch")
         seed = int(st.number_input("Seed", 0, 1_000_000, 0, key="vae_sample_seed",

@@ -4,7 +4,7 @@ import streamlit as st
 
 from ae_models.loading import rebuild_command
 from ae_models.registry import MODELS, REGISTRY
-from ui import widgets, zoo
+from ui import state, widgets, zoo
 from ui.figures import training_curves
 from ui.models import card, history, metrics
 
@@ -51,16 +51,19 @@ network's non-linearities bought something, above 1 means it did worse than plai
   model copes with what the class draws.
 """)
 
-all_metrics = metrics()
-cards = {spec.key: card(spec.key) for spec in MODELS}
-rows = zoo.zoo_table_rows(all_metrics, cards)
+dataset = state.dataset()
+shown = [spec.key for spec in MODELS if spec.dataset == dataset]
+all_metrics = metrics(dataset)
+cards = {key: card(key) for key in shown}
+rows = zoo.zoo_table_rows(all_metrics, cards, shown)
 
 st.subheader("All models")
 if not all_metrics.get("models"):
-    st.info("The evaluation (weights/metrics.json) is not there yet: PSNR, SSIM, PCA and -ELBO "
+    flag = "" if dataset == "mnist" else f" --dataset {dataset}"
+    st.info("The evaluation of these models is not there yet: PSNR, SSIM, PCA and -ELBO "
             "columns stay blank, test MSE comes from the training cards. Fill it with "
-            "`python -m ae_models.evaluate --all`.", icon=":material/hourglass_empty:")
-no_card = [spec.key for spec in MODELS if cards[spec.key] is None]
+            f"`python -m ae_models.evaluate --all{flag}`.", icon=":material/hourglass_empty:")
+no_card = [key for key in shown if cards[key] is None]
 if no_card:
     st.warning("No model card for " + ", ".join(f"`{k}`" for k in no_card) + ": train with "
                + ", ".join(f"`{rebuild_command(k)}`" for k in no_card) + ".",
@@ -141,6 +144,6 @@ def model_details(key: str) -> None:
             col.metric(name, value)
 
 st.subheader("One model in detail")
-selected = st.selectbox("Model", [spec.key for spec in MODELS], index=0, key="zoo_model",
+selected = st.selectbox("Model", shown, index=0, key=state.per_dataset("zoo_model"),
                         format_func=lambda k: f"{REGISTRY[k].title} ({k})", bind="query-params")
 model_details(selected)

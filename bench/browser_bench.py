@@ -5,6 +5,7 @@
     python bench/browser_bench.py memory
     python bench/browser_bench.py concurrency --sessions 5 10 20 [--duration 60] [--url URL]
     python bench/browser_bench.py soak --sessions 10 --duration 300
+    python bench/browser_bench.py train-live [--repeats 8]
 
 Each prints a Markdown table; `--write` replaces that section of bench/RESULTS.md.
 Numbers are medians (p50) and 95th percentiles over repeated strokes on this machine.
@@ -124,26 +125,101 @@ def stroke_to_result_ms(page, digit: int) -> float:
         })""", [before, N_DEFAULT_MODELS])
 
 
+class FrameClock:
+    """Times of the WebSocket frames of one page: where a stroke's time goes.
+
+    After mouse-up the browser encodes the canvas and sends a rerun request (first frame sent);
+    the server runs the script and streams the new elements back (frames received); then the
+    browser fetches and paints the images.
+    """
+
+    def __init__(self, page):
+        self.sent: list[float] = []
+        self.received: list[float] = []
+        page.on("websocket", self._watch)
+
+    def _watch(self, ws) -> None:
+        ws.on("framesent", lambda _: self.sent.append(time.perf_counter()))
+        ws.on("framereceived", lambda _: self.received.append(time.perf_counter()))
+
+    def split(self, t_up: float, t_done: float) -> tuple[float, float, float] | None:
+        """(browser encode + send, server run + deltas, browser fetch + paint) in ms."""
+        sent = [t for t in self.sent if t_up <= t <= t_done]
+        received = [t for t in self.received if t_up <= t <= t_done]
+        if not sent or not received:
+            return None
+        first_sent, last_received = sent[0], received[-1]
+        return ((first_sent - t_up) * 1000, (last_received - first_sent) * 1000,
+                (t_done - last_received) * 1000)
+
+
 def bench_stroke(args) -> str:
     from playwright.sync_api import sync_playwright
 
     with Server(args.url) as server, sync_playwright() as pw:
         browser = launch(pw)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        clock = FrameClock(page)
         open_page(page, server.url, "draw")
         draw_digit(page, 3)  # warm-up: models load, functions trace
         page.wait_for_function("document.querySelectorAll('[data-testid=\"stImage\"]').length > 4",
                                timeout=120_000)
         time.sleep(2)
-        times = []
+        times, splits = [], []
         for i in range(args.repeats):
-            times.append(stroke_to_result_ms(page, [3, 7, 1, 0][i % 4]))
+            t_up = time.perf_counter()
+            ms = stroke_to_result_ms(page, [3, 7, 1, 0][i % 4])
+            times.append(ms)
+            # stroke_to_result_ms starts its clock at mouse-up, a little after t_up
+            t_done = time.perf_counter()
+            if (split := clock.split(t_done - ms / 1000, t_done)) is not None:
+                splits.append(split)
             time.sleep(0.5)
         browser.close()
+    parts = ""
+    if splits:
+        medians = [statistics.median(s[i] for s in splits) for i in range(3)]
+        parts = (f" Where it goes (medians of {len(splits)} strokes, from the page's WebSocket "
+                 f"frames): browser encodes the canvas and sends the rerun {medians[0]:.0f} ms; "
+                 f"server runs the fragment and streams the elements {medians[1]:.0f} ms; browser "
+                 f"fetches and paints the images {medians[2]:.0f} ms.")
     return (f"Stroke to result (mouse-up to the last of {N_DEFAULT_MODELS} reconstructions updated, "
             f"default models), {len(times)} strokes: median **{statistics.median(times):.0f} ms**, "
-            f"p95 {percentile(times, 95):.0f} ms, min {min(times):.0f} ms. Target: at most 400 ms.\n\n"
-            f"Machine: {machine()}.")
+            f"p95 {percentile(times, 95):.0f} ms, min {min(times):.0f} ms. Target: at most 400 ms."
+            f"{parts}\n\nMachine: {machine()}.")
+
+
+def bench_train_live(args) -> str:
+    """Does one session training live slow down another session drawing?"""
+    from playwright.sync_api import sync_playwright
+
+    with Server(args.url) as server, sync_playwright() as pw:
+        browser = launch(pw)
+        drawer = browser.new_page(viewport={"width": 1400, "height": 1000})
+        open_page(drawer, server.url, "draw")
+        draw_digit(drawer, 3)
+        drawer.wait_for_function("document.querySelectorAll('[data-testid=\"stImage\"]').length > 4",
+                                 timeout=120_000)
+        time.sleep(2)
+        idle = [stroke_to_result_ms(drawer, [3, 7, 1, 0][i % 4]) for i in range(args.repeats)]
+        trainer = browser.new_page(viewport={"width": 1400, "height": 1000})
+        open_page(trainer, server.url, "train?live_epochs=20&live_n=5000&live_code=8")
+        started = time.time()
+        trainer.get_by_role("button", name="Train").click()
+        busy = []
+        while not trainer.get_by_text("Trained in").count() and time.time() - started < 300:
+            busy.append(stroke_to_result_ms(drawer, [3, 7, 1, 0][len(busy) % 4]))
+            time.sleep(0.5)
+        trainer.get_by_text("Trained in").first.wait_for(timeout=300_000)
+        wall = time.time() - started
+        summary = trainer.get_by_text("Trained in").first.inner_text().split(":")[0]
+        browser.close()
+    return (f"One session trains live (20 epochs, 5,000 images, code 8) while another draws: the "
+            f"drawer's stroke to result, median **{statistics.median(idle):.0f} ms** idle "
+            f"({len(idle)} strokes) and **{statistics.median(busy):.0f} ms** during the training "
+            f"({len(busy)} strokes, p95 {percentile(busy, 95):.0f} ms). The training: {summary} "
+            f"(page reports; {wall:.0f} s click to done, strokes included). Zero errors means "
+            f"every stroke got its result.\n\nMachine: {machine()}.")
 
 
 # --- 4. cold start and 5. memory ------------------------------------------------------------
@@ -332,7 +408,8 @@ def bench_soak(args) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["stroke", "cold-start", "memory", "concurrency", "soak"])
+    parser.add_argument("what", choices=["stroke", "cold-start", "memory", "concurrency", "soak",
+                                         "train-live"])
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--sessions", type=int, nargs="+",
                         help="concurrency: 5 10 20 (default); soak: 10 (default)")
@@ -345,13 +422,14 @@ def main() -> int:
     args.sessions = args.sessions or ([10] if soak else [5, 10, 20])
     args.duration = args.duration or (300.0 if soak else 60.0)
     bench = {"stroke": bench_stroke, "cold-start": bench_cold_start, "memory": bench_memory,
-             "concurrency": bench_concurrency, "soak": bench_soak}[args.what]
+             "concurrency": bench_concurrency, "soak": bench_soak,
+             "train-live": bench_train_live}[args.what]
     body = bench(args)
     print(body)
     if args.write:
         titles = {"stroke": "Stroke to result", "cold-start": "Cold start", "memory": "Memory",
                   "concurrency": "Concurrency" + (" behind nginx" if args.url else ""),
-                  "soak": "Soak"}
+                  "soak": "Soak", "train-live": "Training live beside a drawing session"}
         write_section(titles[args.what], body)
     return 0
 

@@ -173,3 +173,26 @@ def test_targets_report_missing_models_as_failed_with_a_reason() -> None:
     assert not targets["dense_mse_vs_pca32"]["passed"]
     assert "missing" in targets["dense_mse_vs_pca32"]["detail"]
     assert not targets["conv_denoise_sigma_0.5"]["passed"]
+
+
+def test_fashion_targets_apply_to_the_fashion_models_that_exist() -> None:
+    from ae_models.evaluate import check_targets
+
+    baselines = {
+        "pca_test_mse": {"2": 0.030, "3": 0.027, "32": 0.010},
+        "denoising_psnr": {f"gaussian_{s}": {"input": 9.0, "best": "median_3x3", "best_psnr": 14.0}
+                           for s in (0.25, 0.5, 0.75)},
+    }
+    models = {"fashion_ae_3d": {"status": "ok", "test_mse": 0.020},
+              "fashion_vae_2d": {"status": "ok", "test_mse": 0.025, "knn_agreement": 0.7},
+              "fashion_conv_denoise": {"status": "ok", "denoising_psnr": {
+                  "gaussian_0.25": 20.0, "gaussian_0.5": 18.5, "gaussian_0.75": 16.0}}}
+    targets = {t["id"]: t for t in check_targets(models, baselines, "fashion_mnist")}
+    assert set(targets) == {"fashion_ae_3d_mse_vs_pca3", "fashion_vae_2d_mse_vs_pca2",
+                            "fashion_conv_denoise_sigma_0.25", "fashion_conv_denoise_sigma_0.5",
+                            "fashion_conv_denoise_sigma_0.75", "fashion_vae_2d_knn"}
+    assert targets["fashion_ae_3d_mse_vs_pca3"]["passed"]  # 0.020 <= 0.8 x 0.027
+    assert targets["fashion_vae_2d_mse_vs_pca2"]["passed"]
+    assert not targets["fashion_conv_denoise_sigma_0.5"]["passed"]  # 18.5 < 14 + 5
+    assert targets["fashion_conv_denoise_sigma_0.75"]["passed"]
+    assert targets["fashion_vae_2d_knn"]["kind"] == "aim" and not targets["fashion_vae_2d_knn"]["passed"]

@@ -60,7 +60,7 @@ def home() -> AppTest:
 @pytest.fixture(scope="module")
 def zoo() -> AppTest:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ui.models, "metrics", lambda: FAKE_METRICS)
+        patch.setattr(ui.models, "metrics", lambda dataset="mnist": FAKE_METRICS)
         # The zoo page loads no model; the home page rendered by the first run would load all of
         # them (TensorFlow included), so it gets a stub that reports every model unavailable.
         patch.setattr(ui.models, "get_model",
@@ -97,7 +97,8 @@ def test_home_shows_the_picture_cards_and_links(home):
     assert len(facts) == len(shown) and all("Test MSE" in f for f in facts)
     # Links to every other page.
     links = [link.proto.page for link in home.page_link]
-    assert len(links) == 6 and any("zoo" in link for link in links)
+    assert len(links) == 7 and any("zoo" in link for link in links)
+    assert any("train_live" in link for link in links)
 
 
 def test_home_picture_follows_the_model_choice(home):
@@ -137,7 +138,7 @@ def test_home_with_a_missing_weight_file_keeps_the_other_cards(home, tmp_path, m
         assert not at.html, "no picture from a model that did not load"
         titles = [t for t in _texts(at.markdown) if t.startswith("##### ")]
         assert len(titles) == len(model_keys("mnist", include_twins=False))
-        assert len(at.page_link) == 6  # the rest of the page still works
+        assert len(at.page_link) == 7  # the rest of the page still works
     finally:
         ui.models._load.clear(BROKEN)
 
@@ -146,7 +147,7 @@ def test_zoo_table_has_every_registry_entry(zoo):
     first = zoo.first
     assert not first["exception"] and not first["errors"], first["errors"]
     table = first["table"]
-    assert list(table["Key"]) == [spec.key for spec in MODELS]
+    assert list(table["Key"]) == model_keys("mnist")  # the sidebar's data set: MNIST by default
     assert "sparse_twin" in list(table["Key"])
     row = table.set_index("Key").loc["conv"]
     assert row["Test MSE"] == pytest.approx(0.006) and row["PCA MSE"] == pytest.approx(0.0041)

@@ -15,7 +15,7 @@ import streamlit as st
 
 from ae_models import latent_maps
 from ae_models.registry import REGISTRY, model_keys
-from ui import widgets
+from ui import state, widgets
 from ui.images import image_grid
 from ui.models import card, metrics
 from ui.models import latents as stored_latents
@@ -99,10 +99,11 @@ def latent_view(key: str, dims: int, max_points: int = MAX_POINTS) -> LatentView
 
 
 def latent_2d_options() -> list[str]:
-    """The 2-D models first, then every wider model (shown through its PCA)."""
-    wider = [k for k in model_keys("mnist", include_twins=False)
-             if k not in TWO_D_MODELS and REGISTRY[k].code_size > 2]
-    return [*TWO_D_MODELS, *wider]
+    """The chosen data set's 2-D models first, then every wider model (shown through its PCA)."""
+    flat = [k for k in map(state.model_for, TWO_D_MODELS) if k is not None]
+    wider = [k for k in model_keys(state.dataset(), include_twins=False)
+             if k not in flat and REGISTRY[k].code_size > 2]
+    return [*flat, *wider]
 
 
 def _option_label(key: str) -> str:
@@ -114,7 +115,7 @@ def _option_label(key: str) -> str:
 
 def latent_model_picker(options: list[str], key: str) -> str:
     """One model for a latent map, kept in the URL so a shared link opens the same map."""
-    return st.selectbox("Model", options, key=key, bind="query-params",
+    return st.selectbox("Model", options, key=state.per_dataset(key), bind="query-params",
                         format_func=_option_label)
 
 
@@ -241,12 +242,12 @@ def probe_and_digit_panel(prefix: str, view: LatentView, model, image: np.ndarra
 def scores_caption(key: str) -> None:
     """How good this code is, in one line: its test MSE beside PCA's with as many numbers
     (from weights/metrics.json, else the model card), and how well classes cluster."""
-    entry = metrics().get("models", {}).get(key, {})
+    entry = metrics(REGISTRY[key].dataset).get("models", {}).get(key, {})
     if entry.get("status") == "ok":
         parts = [f"Test MSE **{entry['test_mse']:.4f}**",
                  f"PCA with {entry['pca_k']} numbers: {entry['pca_test_mse']:.4f}"]
         if entry.get("knn_agreement") is not None:
-            parts.append(f"a test digit's 10 nearest codes share its class "
+            parts.append(f"a test image's 10 nearest codes share its class "
                          f"{entry['knn_agreement']:.0%} of the time")
         st.caption(" · ".join(parts))
         return

@@ -13,7 +13,9 @@ import streamlit as st
 
 from ae_models import artifacts
 from ae_models.data import CLASS_NAMES, dataset_available, load_dataset, synthetic_digits
-from ae_models.registry import get_spec
+from ae_models.live_training import LIVE_KEY
+from ae_models.registry import ModelSpec, get_spec, resolve
+from ui import state
 
 
 @dataclass(frozen=True)
@@ -35,9 +37,16 @@ def _load(key: str):
 
 
 def get_model(key: str) -> ModelStatus:
-    """The loaded model, or the reason it cannot be loaded (failures are not cached)."""
+    """The loaded model, or the reason it cannot be loaded (failures are not cached).
+
+    The key "live" is this session's model from the "Train it live" page.
+    """
     from ae_models.loading import ModelLoadError
 
+    if key == LIVE_KEY:
+        live = state.live_model()
+        return ModelStatus(live, None if live is not None else
+                           "Nothing trained in this session yet: train one on the *Train it live* page.")
     try:
         return ModelStatus(_load(key), None)
     except ModelLoadError as exc:
@@ -72,15 +81,26 @@ def history(key: str) -> dict | None:
 
 
 @st.cache_data(show_spinner=False)
-def metrics() -> dict:
+def metrics(dataset: str = "mnist") -> dict:
     try:
-        return artifacts.read_metrics()
+        return artifacts.read_metrics(dataset)
     except (OSError, ValueError):
         return {}
 
 
+def spec_of(key: str) -> ModelSpec:
+    """The registry entry, or this session's live model's description."""
+    if key == LIVE_KEY and (live := state.live_model()) is not None:
+        return live.spec
+    return get_spec(key)
+
+
 def class_names(key: str) -> list[str]:
-    return CLASS_NAMES[get_spec(key).dataset]
+    return CLASS_NAMES[spec_of(key).dataset]
+
+
+def class_name(dataset: str, label: int) -> str:
+    return CLASS_NAMES[dataset][int(label)]
 
 
 @dataclass(frozen=True)
@@ -90,15 +110,61 @@ class Examples:
     source: str
 
 
-@st.cache_resource(show_spinner="Loading example digits...")
-def examples(n: int = 500) -> Examples:
-    """Test digits when the data set is on this machine, otherwise digits we draw ourselves."""
-    if dataset_available("mnist"):
+@st.cache_resource(show_spinner="Loading examples...")
+def examples(dataset: str = "mnist", n: int = 500) -> Examples:
+    """Test images when the data set is on this machine; otherwise digits we draw ourselves
+    (MNIST), or clothes rebuilt from the shipped test codes (Fashion-MNIST)."""
+    name = "MNIST" if dataset == "mnist" else "Fashion-MNIST"
+    if dataset_available(dataset):
         try:
-            data = load_dataset("mnist", allow_download=False)
+            data = load_dataset(dataset, allow_download=False)
             return Examples(data.x_test[:n].astype(np.float32) / 255, data.y_test[:n],
-                            "MNIST test set")
+                            f"{name} test set")
         except Exception:
             pass
+    if dataset != "mnist":
+        rebuilt = _rebuilt_from_codes(resolve("conv", dataset), n)
+        if rebuilt is not None:
+            return rebuilt
     images, labels = synthetic_digits(min(n, 100), seed=7)
-    return Examples(images.astype(np.float32) / 255, labels, "synthetic digits (no MNIST here)")
+    return Examples(images.astype(np.float32) / 255, labels, f"synthetic digits (no {name} here)")
+
+
+def _rebuilt_from_codes(key: str | None, n: int) -> Examples | None:
+    """Test images decoded from the codes shipped in latents.npz: examples without the data set."""
+    data = latents(key) if key else None
+    status = get_model(key) if data is not None else None
+    if status is None or status.model is None:
+        return None
+    codes = np.asarray(data["codes"][:n], np.float32)
+    images = np.clip(status.model.decode(codes), 0.0, 1.0).astype(np.float32)
+    return Examples(images, np.asarray(data["labels"][:n]),
+                    f"test images rebuilt by {get_spec(key).title} (data set not on this machine)")
+
+
+@dataclass(frozen=True)
+class TrainingImages:
+    train: np.ndarray  # float32 (N, 28, 28)
+    val: np.ndarray
+    source: str
+
+
+LIVE_VALIDATION = 500
+SYNTHETIC_TRAIN_CAP = 2000  # drawing digits costs ~3 ms each: keep the fallback quick
+
+
+@st.cache_resource(show_spinner="Preparing training images...")
+def training_images(dataset: str = "mnist", n: int = 3000) -> TrainingImages:
+    """Images for the live-training page: the real training set when it is here, else ours."""
+    name = "MNIST" if dataset == "mnist" else "Fashion-MNIST"
+    if dataset_available(dataset):
+        try:
+            data = load_dataset(dataset, allow_download=False)
+            x = data.x_train.astype(np.float32) / 255
+            return TrainingImages(x[:n], x[-LIVE_VALIDATION:], f"{name} training set")
+        except Exception:
+            pass
+    count = min(n, SYNTHETIC_TRAIN_CAP)
+    x, _ = synthetic_digits(count + LIVE_VALIDATION // 2, seed=11)
+    x = x.astype(np.float32) / 255
+    return TrainingImages(x[:count], x[count:], f"synthetic digits (no {name} here)")

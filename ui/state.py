@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
+from ae_models.registry import DATASETS, resolve
+
 _INPUT_KEY = "current_input"
 
 
@@ -29,6 +31,42 @@ def clear_input() -> None:
     st.session_state.pop(_INPUT_KEY, None)
 
 
+_LIVE_KEY = "live_model"
+
+
+def live_model():
+    """This session's own model from the "Train it live" page (a loading.Autoencoder), or None.
+
+    It lives in session state: one class member's model never shows up in another's session.
+    """
+    return st.session_state.get(_LIVE_KEY)
+
+
+def set_live_model(model) -> None:
+    st.session_state[_LIVE_KEY] = model
+
+
 def presenter_mode() -> bool:
     """Projector mode: bigger images and text, explanations and secondary controls hidden."""
     return bool(st.session_state.get("presenter", False))
+
+
+DATASET_KEY = "dataset"
+
+
+def dataset() -> str:
+    """The data set the pages show models of ("mnist" or "fashion_mnist"); set in the sidebar."""
+    name = st.session_state.get(DATASET_KEY)
+    return name if name in DATASETS else "mnist"
+
+
+def model_for(role: str) -> str | None:
+    """The model playing `role` (an MNIST key such as "vae_2d") on the chosen data set."""
+    return resolve(role, dataset())
+
+
+def per_dataset(widget_key: str) -> str:
+    """A widget key of its own per data set (its options differ); MNIST keeps the plain key,
+    so existing links still work."""
+    name = dataset()
+    return widget_key if name == "mnist" else f"{widget_key}_{name}"

@@ -10,7 +10,8 @@ import streamlit as st
 
 from ae_models.corruption import CorruptionSettings
 from ae_models.preprocess import InputError, preprocess_array, preprocess_bytes
-from ae_models.registry import REGISTRY, model_keys
+from ae_models.live_training import LIVE_KEY
+from ae_models.registry import model_keys
 from ui import state
 from ui.images import error_heatmap, upscale
 from ui import models
@@ -45,7 +46,7 @@ def explain(title: str, body: str) -> None:
 
 
 def model_error(key: str, message: str) -> None:
-    st.error(f"**{REGISTRY[key].title}** is unavailable. {message}", icon=":material/error:")
+    st.error(f"**{models.spec_of(key).title}** is unavailable. {message}", icon=":material/error:")
 
 
 def model_or_error(key: str):
@@ -83,7 +84,7 @@ def _canvas_input() -> None:
     if digest == st.session_state.get("canvas_digest"):
         return  # nothing new: keep whatever the current input is (an upload, an example...)
     st.session_state["canvas_digest"] = digest
-    processed = preprocess_array(data)
+    processed = preprocess_array(data, center=state.dataset() == "mnist")
     if processed.image is None:
         if (current := state.current_input()) and current.source == "drawing":
             state.clear_input()
@@ -92,12 +93,18 @@ def _canvas_input() -> None:
 
 
 def _upload_input() -> None:
-    upload = st.file_uploader("An image of a digit (PNG, JPEG, BMP, GIF, WebP)", type=UPLOAD_TYPES,
-                              key="upload")
+    digits = state.dataset() == "mnist"
+    thing = "a digit" if digits else "a piece of clothing"
+    upload = st.file_uploader(f"An image of {thing} (PNG, JPEG, BMP, GIF, WebP)",
+                              type=UPLOAD_TYPES, key="upload")
+    center = st.toggle("Crop and centre by mass (as MNIST digits are)", value=digits,
+                       key=state.per_dataset("upload_center"),
+                       help="On for digits. Off keeps the whole picture, scaled to fit 28x28: "
+                            "how Fashion-MNIST photos are framed.")
     if upload is None:
         return
     try:
-        processed = preprocess_bytes(upload.getvalue())
+        processed = preprocess_bytes(upload.getvalue(), center=center)
     except InputError as exc:
         st.error(f"**{upload.name}**: {exc}", icon=":material/broken_image:")
         return
@@ -107,13 +114,19 @@ def _upload_input() -> None:
         state.set_input(processed.image, f"upload: {upload.name}")
 
 
+def example_label(label: int) -> str:
+    """"a 7" or "an Ankle boot": an example's class in the chosen data set's words."""
+    name = models.class_name(state.dataset(), label)
+    return f"{'an' if name[0].lower() in 'aeiou8' else 'a'} {name}"
+
+
 def _example_input() -> None:
-    ex = examples()
+    ex = examples(state.dataset())
     index = st.number_input(f"Example number (from the {ex.source})", 0, len(ex.images) - 1, 0,
                             key="example_index")
     if st.button("Use this example", icon=":material/check:") or state.current_input() is None:
         label = int(ex.labels[index])
-        state.set_input(ex.images[index], f"example #{index} (a {label})", label)
+        state.set_input(ex.images[index], f"example #{index} ({example_label(label)})", label)
 
 
 def input_picker() -> state.CurrentInput | None:
@@ -142,9 +155,9 @@ def require_input(page_hint: str = "Draw & reconstruct") -> state.CurrentInput |
     """The current input, or an example digit so a page always has something to show."""
     current = state.current_input()
     if current is None:
-        ex = examples()
-        st.caption(f"No drawing yet, so this page uses an example digit. Draw your own on "
-                   f"the *{page_hint}* page.")
+        ex = examples(state.dataset())
+        st.caption(f"No drawing yet, so this page uses an example ({example_label(ex.labels[0])}). "
+                   f"Draw your own on the *{page_hint}* page.")
         return state.CurrentInput(ex.images[0], "example #0", int(ex.labels[0]))
     return current
 
@@ -178,11 +191,19 @@ DEFAULT_MODELS = ["dense", "conv", "conv_denoise", "vae"]
 
 def model_picker(default: list[str] | None = None, key: str = "models",
                  options: list[str] | None = None) -> list[str]:
-    """Choose models to compare; measurement twins are not offered."""
-    options = options or model_keys("mnist", include_twins=False)
-    default = [k for k in (default or DEFAULT_MODELS) if k in options]
-    return st.multiselect("Models to compare", options, default=default, key=key, bind=LINKED,
-                          format_func=lambda k: f"{REGISTRY[k].title} ({k})")
+    """Choose models of the chosen data set to compare; measurement twins are not offered.
+
+    `default` names roles (MNIST keys): each becomes the model playing it on the data set.
+    """
+    options = options or model_keys(state.dataset(), include_twins=False)
+    roles = default or DEFAULT_MODELS
+    default = [k for k in map(state.model_for, roles) if k in options] or options[:2]
+    live = state.live_model()
+    if live is not None and live.spec.dataset == state.dataset():
+        options = [*options, LIVE_KEY]  # this session's own model, from "Train it live"
+    return st.multiselect("Models to compare", options, default=default,
+                          key=state.per_dataset(key), bind=LINKED,
+                          format_func=lambda k: f"{models.spec_of(k).title} ({k})")
 
 
 def download(label: str, make: Callable[[], bytes | str], file_name: str, mime: str, key: str) -> None:

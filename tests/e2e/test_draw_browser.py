@@ -76,7 +76,7 @@ def test_broken_upload_shows_a_message(page, app_url, tmp_path):
     assert_clean(page)
 
 
-PAGES = ["", "draw", "denoise", "latent-2d", "latent-3d", "vae", "zoo"]
+PAGES = ["", "draw", "denoise", "latent-2d", "latent-3d", "vae", "train", "zoo"]
 
 
 def test_every_page_through_the_navigation(page, app_url):

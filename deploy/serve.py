@@ -1,0 +1,134 @@
+"""Serve a large class: N app processes on loopback ports behind nginx with sticky sessions.
+
+    python deploy/serve.py --processes 2 --port 8080        # then open http://<this machine>:8080
+
+One Streamlit process runs every session's script on the same Python interpreter; on a 2-core
+laptop about 5 drawing pupils share it comfortably (bench/RESULTS.md, "Concurrency"). More
+processes use more cores. Needs Debian's nginx (`apt-get install nginx-light`). Ctrl+C stops all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+TEMPLATE = Path(__file__).with_name("nginx.conf.template")
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def render_config(listen: str, backend_ports: list[int], prefix: Path) -> str:
+    upstreams = "\n".join(f"        server 127.0.0.1:{port} max_fails=0;" for port in backend_ports)
+    return (TEMPLATE.read_text().replace("__UPSTREAMS__", upstreams)
+            .replace("__LISTEN__", listen).replace("__PREFIX__", str(prefix)))
+
+
+def wait_healthy(url: str, timeout: float = 180) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"nothing healthy at {url} within {timeout:.0f} s")
+
+
+def start_app(port: int, log: Path) -> subprocess.Popen:
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=open(log, "w"),
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
+@dataclass
+class Cluster:
+    """nginx plus its app processes; `url` is what the class opens."""
+
+    url: str
+    prefix: Path
+    processes: list[subprocess.Popen] = field(default_factory=list)
+
+    @property
+    def app_pids(self) -> list[int]:
+        return [p.pid for p in self.processes[1:]]
+
+    def stop(self) -> None:
+        for proc in self.processes:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                continue
+        for proc in self.processes:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+
+def start(processes: int = 2, port: int = 8080, first_app_port: int = 8601,
+          host: str = "127.0.0.1", prefix: Path | None = None,
+          app_ports: list[int] | None = None) -> Cluster:
+    """Start the app processes and nginx; returns once the class URL answers.
+
+    The apps listen on `first_app_port` and up, or on `app_ports` when given (tests pick free ones).
+    """
+    if not Path(NGINX).exists():
+        raise FileNotFoundError("nginx not found: apt-get install nginx-light")
+    prefix = Path(prefix or tempfile.mkdtemp(prefix="aelab-nginx-"))
+    prefix.mkdir(parents=True, exist_ok=True)
+    ports = app_ports or [first_app_port + i for i in range(processes)]
+    conf = prefix / "nginx.conf"
+    conf.write_text(render_config(f"{host}:{port}", ports, prefix))
+    cluster = Cluster(f"http://{host if host != '0.0.0.0' else '127.0.0.1'}:{port}", prefix)
+    try:
+        nginx = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf)],
+                                 stdout=open(prefix / "nginx.out", "w"), stderr=subprocess.STDOUT,
+                                 start_new_session=True)
+        cluster.processes.append(nginx)
+        cluster.processes += [start_app(p, prefix / f"app-{p}.log") for p in ports]
+        for p in ports:
+            wait_healthy(f"http://127.0.0.1:{p}")
+        wait_healthy(cluster.url, timeout=30)
+    except BaseException:
+        cluster.stop()
+        raise
+    return cluster
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--processes", "-n", type=int, default=2, help="app processes (default 2)")
+    parser.add_argument("--port", type=int, default=8080, help="where nginx listens (default 8080)")
+    parser.add_argument("--host", default="0.0.0.0", help="nginx address (default: every interface)")
+    parser.add_argument("--first-app-port", type=int, default=8601)
+    args = parser.parse_args()
+    cluster = start(args.processes, args.port, args.first_app_port, args.host)
+    print(f"Autoencoder Lab: {args.processes} processes behind nginx at http://{args.host}:{args.port} "
+          f"(files in {cluster.prefix}). Ctrl+C stops everything.", flush=True)
+    try:
+        while all(p.poll() is None for p in cluster.processes):
+            time.sleep(1)
+        print("a process stopped; shutting down", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        cluster.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
