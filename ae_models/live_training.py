@@ -16,9 +16,7 @@ import tensorflow as tf
 
 from .architectures import shallow_dense
 from .loading import Autoencoder
-from .registry import ModelSpec, TrainingSettings
-
-LIVE_KEY = "live"
+from .registry import LIVE_KEY, ModelSpec, TrainingSettings
 CODE_SIZES = (2, 4, 8, 16, 32)
 PREVIEW = 8  # validation images whose reconstructions are shown after every epoch
 

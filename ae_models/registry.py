@@ -281,6 +281,8 @@ def model_keys(dataset: str | None = "mnist", include_twins: bool = True) -> lis
     ]
 
 
+LIVE_KEY = "live"  # the model a session trains on the "Train it live" page (not in the table)
+
 DATASETS: dict[str, str] = {"mnist": "MNIST digits", "fashion_mnist": "Fashion-MNIST clothes"}
 
 

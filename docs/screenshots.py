@@ -19,7 +19,7 @@ from server import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server
 
 PAGES = [("home", "Home"), ("draw", "Draw & reconstruct"), ("denoise", "Denoising lab"),
          ("latent-2d", "Latent space 2-D"), ("latent-3d", "Latent space 3-D"),
-         ("vae", "VAE explorer"), ("zoo", "Model zoo")]
+         ("vae", "VAE explorer"), ("train", "Train it live"), ("zoo", "Model zoo")]
 
 
 def main() -> None:
@@ -27,6 +27,8 @@ def main() -> None:
     parser.add_argument("out", nargs="?", default=str(REPO / "docs" / "screenshots"))
     parser.add_argument("--presenter", action="store_true", help="1280x720, presenter mode on")
     parser.add_argument("--pages", nargs="*", help="only these url paths (e.g. draw vae)")
+    parser.add_argument("--fashion", action="store_true",
+                        help="switch the sidebar to Fashion-MNIST and use an example garment")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -48,16 +50,25 @@ def main() -> None:
             if args.presenter:
                 page.get_by_text("Presenter mode").click()
                 wait_idle(page)
-            draw_digit(page, 3)
-            wait_for_change(page, "Reconstruction", [], timeout=120)
+            if args.fashion:
+                page.get_by_text("Fashion-MNIST clothes").click()
+                wait_idle(page, timeout=180)
+                page.get_by_text("Example", exact=True).click()  # no drawing: a test garment
+            else:
+                draw_digit(page, 3)
+            wait_for_change(page, "Reconstruction", [], timeout=180)
             wait_idle(page)
             for path, title in PAGES:
                 if args.pages and path not in args.pages:
                     continue
                 page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
                 wait_idle(page, timeout=180)
+                if path == "train":  # a trained model is the interesting view
+                    page.get_by_role("button", name="Train").click()
+                    page.get_by_text("Trained in").first.wait_for(timeout=180_000)
+                    wait_idle(page, timeout=60)
                 page.wait_for_timeout(1500)  # plotly and images finish painting
-                suffix = "-presenter" if args.presenter else ""
+                suffix = ("-fashion" if args.fashion else "") + ("-presenter" if args.presenter else "")
                 target = out / f"{path}{suffix}.png"
                 page.screenshot(path=str(target), full_page=not args.presenter)
                 print("wrote", target)

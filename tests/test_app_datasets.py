@@ -7,8 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ae_models.data import CLASS_NAMES
-from ae_models.live_training import LIVE_KEY
-from ae_models.registry import REGISTRY, model_keys
+from ae_models.registry import LIVE_KEY, REGISTRY, model_keys
 from ui.state import CurrentInput
 
 from apptest_helpers import REPO, TIMEOUT, images_with_caption

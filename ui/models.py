@@ -13,8 +13,7 @@ import streamlit as st
 
 from ae_models import artifacts
 from ae_models.data import CLASS_NAMES, dataset_available, load_dataset, synthetic_digits
-from ae_models.live_training import LIVE_KEY
-from ae_models.registry import ModelSpec, get_spec, resolve
+from ae_models.registry import LIVE_KEY, ModelSpec, get_spec, resolve
 from ui import state
 
 

@@ -10,8 +10,7 @@ import streamlit as st
 
 from ae_models.corruption import CorruptionSettings
 from ae_models.preprocess import InputError, preprocess_array, preprocess_bytes
-from ae_models.live_training import LIVE_KEY
-from ae_models.registry import model_keys
+from ae_models.registry import LIVE_KEY, model_keys
 from ui import state
 from ui.images import error_heatmap, upscale
 from ui import models
