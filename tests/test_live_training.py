@@ -20,10 +20,10 @@ def digits() -> tuple[np.ndarray, np.ndarray]:
 def test_loss_falls_and_every_epoch_is_reported(digits) -> None:
     train, val = digits
     seen = []
-    settings = LiveSettings(code_size=8, train_size=600, epochs=4, seed=1)
+    settings = LiveSettings(code_size=8, train_size=600, epochs=6, batch_size=32, seed=1)
     model, reports = train_live(settings, train, val, on_epoch=seen.append)
-    assert [r.epoch for r in seen] == [1, 2, 3, 4] and seen == reports
-    assert all(r.epochs == 4 for r in reports)
+    assert [r.epoch for r in seen] == [1, 2, 3, 4, 5, 6] and seen == reports
+    assert all(r.epochs == 6 for r in reports)
     assert reports[-1].val_loss < 0.8 * reports[0].val_loss  # it learnt something
     # a mean image scores about the pixel variance; the trained model must beat it clearly
     assert reports[-1].val_loss < 0.8 * float(np.mean((val - train.mean(axis=0)) ** 2))
@@ -38,9 +38,10 @@ def test_loss_falls_and_every_epoch_is_reported(digits) -> None:
 
 def test_noise_makes_a_denoiser_that_beats_the_plain_model_on_noisy_input(digits) -> None:
     train, val = digits
-    plain, _ = train_live(LiveSettings(code_size=16, train_size=600, epochs=5, seed=2), train, val)
+    plain, _ = train_live(LiveSettings(code_size=16, train_size=600, epochs=5, batch_size=32,
+                                       seed=2), train, val)
     denoiser, _ = train_live(LiveSettings(code_size=16, noise_sigma=0.5, train_size=600, epochs=5,
-                                          seed=2), train, val)
+                                          batch_size=32, seed=2), train, val)
     noisy = np.clip(val + np.random.default_rng(0).normal(0, 0.5, val.shape), 0, 1).astype(np.float32)
     plain_err = np.mean((plain.reconstruct(noisy) - val) ** 2)
     denoise_err = np.mean((denoiser.reconstruct(noisy) - val) ** 2)

@@ -27,7 +27,8 @@ SAMPLE_SIZE, SAMPLE_SEED = 1000, 0
 SKIP_REASON = ("real {dataset} not found (set AE_DATA_DIR to a folder with the four IDX files, or "
                "install Debian's dataset-fashion-mnist): cannot reproduce the recorded test-set MSE")
 MNIST_KEYS = [spec.key for spec in MODELS if spec.dataset == "mnist"]
-AIMS = {"mnist": {"ae_2d_knn", "vae_2d_knn"}, "fashion_mnist": {"fashion_vae_2d_knn"}}
+AIMS = {"mnist": {"ae_2d_knn", "vae_2d_knn"},
+        "fashion_mnist": {"fashion_vae_2d_knn", "fashion_conv_denoise_sigma_0.5_plus5"}}
 
 
 @pytest.fixture(scope="module")
