@@ -20,7 +20,7 @@ import keras
 import numpy as np
 
 from . import architectures
-from .artifacts import update_manifest, weights_dir, write_json
+from .artifacts import MODEL_FILES, compress_keras_file, update_manifest, weights_dir, write_json
 from .corruption import training_corruption
 from .data import canvas_style_digits, load_dataset, synthetic_digits
 from .registry import REGISTRY, ModelSpec, get_spec, model_keys
@@ -264,6 +264,8 @@ def train_one(spec: ModelSpec, data: TrainingData, epochs: int | None, seed: int
     folder.mkdir(parents=True, exist_ok=True)
     encoder.save(folder / "encoder.keras")
     decoder.save(folder / "decoder.keras")
+    for name in MODEL_FILES:
+        compress_keras_file(folder / name)
     write_json(folder / "history.json", history)
     write_latents(spec, encoder, data, folder)
     best_epoch = int(np.argmin(history["val_loss"])) + 1
@@ -301,6 +303,14 @@ def rewrite_latents(spec: ModelSpec, data: TrainingData) -> None:
     print(f"[{spec.key}] latents rewritten", flush=True)
 
 
+def compress_shipped(spec: ModelSpec) -> None:
+    """Deflate an already trained model's .keras files (same weights) and update the manifest."""
+    for name in MODEL_FILES:
+        compress_keras_file(weights_dir(spec.key) / name)
+    update_manifest(spec.key)
+    print(f"[{spec.key}] .keras files compressed", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("names", nargs="*", help=f"models to train: {', '.join(REGISTRY)}")
@@ -314,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log-dir", default="runs", help="TensorBoard logs ('' to disable)")
     parser.add_argument("--latents-only", action="store_true",
                         help="rewrite latents.npz from the shipped encoder, without training")
+    parser.add_argument("--compress-only", action="store_true",
+                        help="deflate the shipped .keras files (same weights), without training")
     args = parser.parse_args(argv)
     names = model_keys(args.dataset) if args.all else args.names
     if not names:
@@ -321,6 +333,10 @@ def main(argv: list[str] | None = None) -> int:
     specs = [get_spec(name) for name in names]
     datasets = {spec.dataset for spec in specs}
     log_dir = Path(args.log_dir) if args.log_dir else None
+    if args.compress_only:
+        for spec in specs:
+            compress_shipped(spec)
+        return 0
     for dataset in sorted(datasets):
         data = prepare_data(dataset, args.data_dir, args.synthetic, args.seed)
         print(f"Data: {data.source} {data.sizes()}", flush=True)

@@ -168,3 +168,10 @@ def test_every_target_is_met(dataset: str, metrics: Callable[[str], dict[str, An
     assert not failed, "targets not met by the shipped weights:\n" + "\n".join(failed)
     aims = {t["id"] for t in targets if t.get("kind") == "aim"}
     assert aims == AIMS[dataset], "the 10-NN agreement of every 2-D map is reported"
+
+
+def test_shipped_weights_stay_under_30_mb() -> None:
+    from ae_models.artifacts import DEFAULT_WEIGHTS_DIR
+
+    total = sum(p.stat().st_size for p in DEFAULT_WEIGHTS_DIR.rglob("*") if p.is_file())
+    assert total < 30e6, f"weights/ holds {total / 1e6:.1f} MB"
