@@ -186,7 +186,7 @@ def interpolation_section() -> None:
         with a_col:
             widgets.show_image(current.image, "A: your input", scale=4)
         with b_col:
-            widgets.show_image(target, f"B: {widgets.example_label(digit)}", scale=4)
+            widgets.show_image(target, f"B: an example {class_name(dataset, digit)}", scale=4)
     with rows:
         codes = lw.interpolate_codes(model.encode(current.image), model.encode(target), n,
                                      spherical)
