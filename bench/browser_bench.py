@@ -391,6 +391,9 @@ def bench_soak(args) -> str:
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url)
+        # One session draws first, so models are loaded before "after the first minute" is read
+        # (the 2026-11-23 run took its reference from a server that had not loaded them yet).
+        asyncio.run(run_class(url, 1, 10))
         r = asyncio.run(run_class(url, args.sessions[0], args.duration, pid=proc.pid))
     finally:
         stop_server(proc)
