@@ -17,6 +17,7 @@ import tensorflow as tf
 from .architectures import shallow_dense
 from .loading import Autoencoder
 from .registry import LIVE_KEY, ModelSpec, TrainingSettings
+from .train import mse_train_step
 CODE_SIZES = (2, 4, 8, 16, 32)
 PREVIEW = 8  # validation images whose reconstructions are shown after every epoch
 
@@ -79,19 +80,10 @@ def train_live(settings: LiveSettings, x_train: np.ndarray, x_val: np.ndarray,
     keras.utils.set_random_seed(settings.seed)
     rng = np.random.default_rng(settings.seed)
     encoder, decoder = shallow_dense(settings.hidden, settings.code_size)
-    weights = encoder.trainable_variables + decoder.trainable_variables
-    optimizer = keras.optimizers.Adam(settings.learning_rate)
+    train_step = mse_train_step(encoder, decoder, keras.optimizers.Adam(settings.learning_rate))
     train = np.asarray(x_train[: settings.train_size], np.float32)[..., None]
     val = np.asarray(x_val, np.float32)[..., None]
     sigma = np.float32(settings.noise_sigma)
-
-    @tf.function(reduce_retracing=True)
-    def train_step(noisy, clean):
-        with tf.GradientTape() as tape:
-            rebuilt = decoder(encoder(noisy, training=True), training=True)
-            loss = tf.reduce_mean(tf.square(rebuilt - clean))
-        optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
-        return loss
 
     @tf.function(reduce_retracing=True)
     def validate(images):

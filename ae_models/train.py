@@ -140,6 +140,24 @@ def fit_keras(spec: ModelSpec, encoder: keras.Model, decoder: keras.Model, data:
     return {k: [float(v) for v in vals] for k, vals in history.history.items()}
 
 
+def mse_train_step(encoder: keras.Model, decoder: keras.Model, optimizer: keras.optimizers.Optimizer):
+    """One compiled gradient step on the MSE between decoder(encoder(noisy)) and clean: R1's loop,
+    shared by the training CLI and the live-training page."""
+    import tensorflow as tf
+
+    weights = encoder.trainable_variables + decoder.trainable_variables
+
+    @tf.function(reduce_retracing=True)
+    def train_step(noisy, clean):
+        with tf.GradientTape() as tape:
+            reconstruction = decoder(encoder(noisy, training=True), training=True)
+            loss = tf.reduce_mean(tf.square(reconstruction - clean))
+        optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
+        return loss
+
+    return train_step
+
+
 def fit_gradient_tape(spec: ModelSpec, encoder: keras.Model, decoder: keras.Model,
                       data: TrainingData, epochs: int, seed: int,
                       log_dir: Path | None) -> dict[str, list[float]]:
@@ -152,13 +170,7 @@ def fit_gradient_tape(spec: ModelSpec, encoder: keras.Model, decoder: keras.Mode
     logging = log_dir is not None and tensorboard_available()
     writer = tf.summary.create_file_writer(str(log_dir / spec.key)) if logging else None
 
-    @tf.function
-    def train_step(noisy, clean):
-        with tf.GradientTape() as tape:
-            reconstruction = decoder(encoder(noisy, training=True), training=True)
-            loss = tf.reduce_mean(tf.square(reconstruction - clean))
-        optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
-        return loss
+    train_step = mse_train_step(encoder, decoder, optimizer)
 
     @tf.function
     def val_loss_fn(images):

@@ -9,12 +9,11 @@ import streamlit as st
 from ae_models import sweeps
 from ae_models.baselines import fit_pca
 from ae_models.corruption import crosshair, gaussian_noise
-from ae_models.data import dataset_available, load_dataset
 from ae_models.registry import REGISTRY
 from ui import state, widgets
 from ui.figures import psnr_vs_sigma
 from ui.images import image_grid, labelled_grid_png, upscale
-from ui.models import examples, get_model
+from ui.models import examples, get_model, local_dataset
 
 DEFAULT_MODELS = ["conv_denoise", "conv_crosshair", "conv", "dense"]  # roles: see state.model_for
 GAUSS_ROLE, CROSS_ROLE = "conv_denoise", "conv_crosshair"
@@ -63,13 +62,8 @@ $\sigma = 0.5$ on a digit gives about 9 dB, a good denoiser 18-20 dB.
 @st.cache_resource(show_spinner=f"Fitting PCA-{PCA_K} on the training images...")
 def _pca(dataset: str) -> tuple[np.ndarray, np.ndarray] | None:
     """PCA-32 fitted once per process on 10,000 training images, or None without the data here."""
-    if not dataset_available(dataset):
-        return None
-    try:
-        data = load_dataset(dataset, allow_download=False)
-        return fit_pca(data.x_train[:PCA_TRAIN], PCA_K)
-    except Exception:
-        return None
+    data = local_dataset(dataset)
+    return None if data is None else fit_pca(data.x_train[:PCA_TRAIN], PCA_K)
 
 
 def _baselines(with_pca: bool) -> dict[str, sweeps.Denoiser]:

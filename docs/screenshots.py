@@ -53,7 +53,7 @@ def main() -> None:
             if args.fashion:
                 page.get_by_text("Fashion-MNIST clothes").click()
                 wait_idle(page, timeout=180)
-                page.get_by_text("Example", exact=True).click()  # no drawing: a test garment
+                page.get_by_text("Example", exact=True).first.click()  # no drawing: a test garment
             else:
                 draw_digit(page, 3)
             wait_for_change(page, "Reconstruction", [], timeout=180)

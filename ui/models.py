@@ -109,18 +109,29 @@ class Examples:
     source: str
 
 
+DATASET_NAMES = {"mnist": "MNIST", "fashion_mnist": "Fashion-MNIST"}
+
+
+@st.cache_resource(show_spinner="Reading the data set...")
+def local_dataset(dataset: str):
+    """The data set from this machine, read once per process (decoding the IDX files takes
+    seconds), or None when it is not here. Shared: read-only."""
+    if not dataset_available(dataset):
+        return None
+    try:
+        return load_dataset(dataset, allow_download=False)
+    except Exception:
+        return None
+
+
 @st.cache_resource(show_spinner="Loading examples...")
 def examples(dataset: str = "mnist", n: int = 500) -> Examples:
     """Test images when the data set is on this machine; otherwise digits we draw ourselves
     (MNIST), or clothes rebuilt from the shipped test codes (Fashion-MNIST)."""
-    name = "MNIST" if dataset == "mnist" else "Fashion-MNIST"
-    if dataset_available(dataset):
-        try:
-            data = load_dataset(dataset, allow_download=False)
-            return Examples(data.x_test[:n].astype(np.float32) / 255, data.y_test[:n],
-                            f"{name} test set")
-        except Exception:
-            pass
+    name = DATASET_NAMES[dataset]
+    if (data := local_dataset(dataset)) is not None:
+        return Examples(data.x_test[:n].astype(np.float32) / 255, data.y_test[:n],
+                        f"{name} test set")
     if dataset != "mnist":
         rebuilt = _rebuilt_from_codes(resolve("conv", dataset), n)
         if rebuilt is not None:
@@ -155,14 +166,11 @@ SYNTHETIC_TRAIN_CAP = 2000  # drawing digits costs ~3 ms each: keep the fallback
 @st.cache_resource(show_spinner="Preparing training images...")
 def training_images(dataset: str = "mnist", n: int = 3000) -> TrainingImages:
     """Images for the live-training page: the real training set when it is here, else ours."""
-    name = "MNIST" if dataset == "mnist" else "Fashion-MNIST"
-    if dataset_available(dataset):
-        try:
-            data = load_dataset(dataset, allow_download=False)
-            x = data.x_train.astype(np.float32) / 255
-            return TrainingImages(x[:n], x[-LIVE_VALIDATION:], f"{name} training set")
-        except Exception:
-            pass
+    name = DATASET_NAMES[dataset]
+    if (data := local_dataset(dataset)) is not None:
+        return TrainingImages(data.x_train[:n].astype(np.float32) / 255,
+                              data.x_train[-LIVE_VALIDATION:].astype(np.float32) / 255,
+                              f"{name} training set")
     count = min(n, SYNTHETIC_TRAIN_CAP)
     x, _ = synthetic_digits(count + LIVE_VALIDATION // 2, seed=11)
     x = x.astype(np.float32) / 255

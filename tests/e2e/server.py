@@ -7,11 +7,12 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "deploy"))
+from serve import start_app, wait_healthy  # noqa: E402,F401  (one launcher for tests, benches, deploy)
+
 CHROMIUM = os.environ.get("AE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -23,28 +24,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_healthy(url: str, timeout: float = 180) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"Streamlit did not become healthy at {url} within {timeout:.0f} s")
-
-
 def start_server(port: int, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
-    """`streamlit run app.py` headless on a loopback port, in its own process group."""
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **(extra_env or {})}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    """The app on a loopback port (deploy/serve.py's launcher), logging under test-output/."""
     (REPO / "test-output").mkdir(exist_ok=True)
-    log = open(REPO / "test-output" / f"streamlit-{port}.log", "w")
-    return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    return start_app(port, REPO / "test-output" / f"streamlit-{port}.log", extra_env)
 
 
 def stop_server(proc: subprocess.Popen) -> None:
