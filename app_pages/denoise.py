@@ -26,11 +26,12 @@ SEED = 0
 PCA_K = 32
 PCA_TRAIN = 10_000
 CHART_CONFIG = {"displayModeBar": False}
+PRESENTER_CHART_HEIGHT = 440  # px: the sweep under the title and controls at 1280x720
 
-st.title("Denoising lab")
-st.markdown("Corrupt the digits, then let each autoencoder clean them up. A model trained on "
-            "corrupted inputs has learnt what digits look like, so it can tell **ink from noise**; "
-            "the classical filters only know that noise is spiky.")
+widgets.page_header("Denoising lab",
+                    "Corrupt the digits, then let each autoencoder clean them up. A model trained on "
+                    "corrupted inputs has learnt what digits look like, so it can tell **ink from noise**; "
+                    "the classical filters only know that noise is spiky.")
 
 widgets.explain("The denoising criterion, the data manifold, and PSNR", r"""
 **Training.** A denoising autoencoder never sees its clean input: each training digit $x$ is
@@ -173,16 +174,17 @@ pca = _pca(state.dataset())
 with_pca = pca is not None
 
 # 1. PSNR against sigma ----------------------------------------------------------------------------
-st.subheader("PSNR against noise level", divider="gray")
+if not state.presenter_mode():  # on a projector the chart's own title says it
+    st.subheader("PSNR against noise level", divider="gray")
 sigmas = sweeps.DEFAULT_SIGMAS
 baseline_curves = _baseline_curves(clean, sigmas, SEED, with_pca)
 series = {REGISTRY[k].title: _model_curve(k, clean, sigmas, SEED) for k in keys}
 series.update(baseline_curves)
 chart_col, preview_col = st.columns([5, 1], vertical_alignment="center")
 with chart_col:
-    st.plotly_chart(psnr_vs_sigma(sigmas, series, f"Mean PSNR on {about}",
-                                  dashed=set(baseline_curves)),
-                    key="dn_sweep_chart", config=CHART_CONFIG)
+    sweep_chart = psnr_vs_sigma(sigmas, series, f"Mean PSNR on {about}", dashed=set(baseline_curves))
+    sweep_chart.update_layout(height=widgets.by_mode(sweep_chart.layout.height, PRESENTER_CHART_HEIGHT))
+    st.plotly_chart(sweep_chart, key="dn_sweep_chart", config=CHART_CONFIG)
 with preview_col:
     widgets.show_image(preview, preview_caption, scale=4 if preview.shape[0] > 28 else None)
 notes = ["Dashed: no learning involved (the noisy input itself and the classical filters). "

@@ -4,13 +4,13 @@ import streamlit as st
 
 from ae_models.corruption import apply_corruption
 from ae_models.metrics import image_metrics
-from ui import widgets
+from ui import state, widgets
 from ui.models import spec_of
 from ui.images import code_image, error_heatmap, labelled_grid_png, to_png_bytes
 
-st.title("Draw & reconstruct")
-st.markdown("Draw a digit. Each autoencoder squeezes it through its **code** and rebuilds it: "
-            "what survives the squeeze is what the model learnt.")
+widgets.page_header("Draw & reconstruct",
+                    "Draw a digit. Each autoencoder squeezes it through its **code** and rebuilds it: "
+                    "what survives the squeeze is what the model learnt.")
 
 widgets.explain("What am I looking at?", r"""
 An **autoencoder** is two networks: an *encoder* that turns the 784 pixels into a short **code**
@@ -27,8 +27,22 @@ what digits look like rather than copying pixels. Try Gaussian noise or a crossh
 """)
 
 
+PRESENTER_COLUMNS = 4  # model tiles per row at 1280x720
+PRESENTER_SCALE = 7  # 196 px tiles: four fit beside the canvas
+NOTHING_YET = "Nothing drawn yet: draw a digit on the black canvas (or choose *Example*)."
+
+
 @st.fragment
 def playground() -> None:
+    """Input, corruption and results rerun together on a stroke; the rest of the page does not."""
+    if state.presenter_mode():
+        presenter_view()
+    else:
+        full_view()
+
+
+def full_view() -> None:
+    """Controls on the left; a row per model with its error map, scores and code on the right."""
     left, right = st.columns([1, 2], gap="large")
     with left:
         current = widgets.input_picker()
@@ -36,8 +50,7 @@ def playground() -> None:
         chosen = widgets.model_picker()
     with right:
         if current is None:
-            st.info("Nothing drawn yet: draw a digit on the black canvas (or choose *Example*).",
-                    icon=":material/draw:")
+            st.info(NOTHING_YET, icon=":material/draw:")
             return
         clean = current.image
         corrupted = apply_corruption(clean, settings)
@@ -51,11 +64,61 @@ def playground() -> None:
             st.info("Choose at least one model to compare.")
             return
         rebuilt = {key: result_row(key, clean, corrupted) for key in chosen}
-        exports(clean, corrupted, {k: v for k, v in rebuilt.items() if v is not None})
+        exports(clean, corrupted, rebuilt)
+
+
+def presenter_view() -> None:
+    """One projector screen: the canvas on the left; the input, its corruption and the corruption
+    controls on top; below them a tile per model with its scores in one line."""
+    left, right = st.columns([1, 2.7], gap="medium")
+    with left:
+        current = widgets.input_picker()
+        with st.popover("Models to compare", icon=":material/tune:", width="stretch"):
+            chosen = widgets.model_picker()
+    with right:
+        input_col, corrupted_col, controls_col = st.columns([1, 1, 2.2])
+        with controls_col:
+            settings = widgets.corruption_controls("draw")
+        if current is None:
+            st.info(NOTHING_YET, icon=":material/draw:")
+            return
+        clean = current.image
+        corrupted = apply_corruption(clean, settings)
+        with input_col:
+            tile("Input", clean, "What the models see")
+        if settings.kind != "none":
+            with corrupted_col:
+                tile("Corrupted", corrupted, "What they are given")
+        if not chosen:
+            st.info("Choose at least one model to compare (*Models to compare*, on the left).")
+            return
+        rebuilt = {}
+        for key, cell in zip(chosen, widgets.grid_cells(PRESENTER_COLUMNS)):
+            with cell:
+                rebuilt[key] = model_tile(key, clean, corrupted)
+        exports(clean, corrupted, rebuilt)
+
+
+def tile(title: str, image, caption: str) -> None:
+    st.markdown(f"**{title}**")
+    widgets.show_image(image, caption, scale=PRESENTER_SCALE)
+
+
+def model_tile(key: str, clean, corrupted):
+    """A model's reconstruction with its scores as the caption; None when it is unavailable."""
+    st.markdown(f"**{spec_of(key).title}**")
+    result = reconstruct(key, clean, corrupted)
+    if result is None:
+        return None
+    _, rebuilt, scores = result
+    widgets.show_image(rebuilt, f"PSNR {scores['psnr']:.1f} dB · SSIM {scores['ssim']:.2f}",
+                       scale=PRESENTER_SCALE)
+    return rebuilt
 
 
 def exports(clean, corrupted, rebuilt: dict) -> None:
     """The 28x28 input and the whole result grid as PNG files, for slides and handouts."""
+    rebuilt = {key: image for key, image in rebuilt.items() if image is not None}
     st.divider()
     c1, c2 = st.columns(2)
     with c1:
@@ -74,16 +137,24 @@ def exports(clean, corrupted, rebuilt: dict) -> None:
                          key="export_grid")
 
 
-def result_row(key: str, clean, corrupted):
-    """One model's row; returns its reconstruction (None when the model is unavailable)."""
-    spec = spec_of(key)
-    st.subheader(f"{spec.title}  ·  code {spec.code_label}", divider="gray")
+def reconstruct(key: str, clean, corrupted):
+    """(code, reconstruction, scores against the clean input), or None after an error card."""
     model = widgets.model_or_error(key)
     if model is None:
         return None
     code = model.encode(corrupted)
     rebuilt = model.decode(code)
-    scores = image_metrics(clean, rebuilt)
+    return code, rebuilt, image_metrics(clean, rebuilt)
+
+
+def result_row(key: str, clean, corrupted):
+    """One model's row; returns its reconstruction (None when the model is unavailable)."""
+    spec = spec_of(key)
+    st.subheader(f"{spec.title}  ·  code {spec.code_label}", divider="gray")
+    result = reconstruct(key, clean, corrupted)
+    if result is None:
+        return None
+    code, rebuilt, scores = result
     img_col, err_col, metric_col, code_col = st.columns([1, 1, 1.3, 2.2])
     with img_col:
         widgets.show_image(rebuilt, "Reconstruction")

@@ -9,6 +9,7 @@ from ui import state, widgets, zoo
 from ui.models import card, metrics
 
 CARDS_PER_ROW = 4
+PRESENTER_SCALE = 8  # input, code and output in one row at 1280x720
 PICTURE_DEFAULT = "conv"
 PAGE_LINKS = [
     ("app_pages/draw.py", "Draw & reconstruct", ":material/draw:",
@@ -28,9 +29,9 @@ PAGE_LINKS = [
 ]
 LINKS_PER_ROW = 4
 
-st.title("Autoencoder Lab")
-st.markdown("#### A network that squeezes a digit into a few numbers and rebuilds it from them alone: "
-            "whatever survives the squeeze is what it learnt about handwriting.")
+widgets.page_header("Autoencoder Lab",
+                    "#### A network that squeezes a digit into a few numbers and rebuilds it from them "
+                    "alone: whatever survives the squeeze is what it learnt about handwriting.")
 
 widgets.explain("What is an autoencoder?", r"""
 Two networks trained together. The **encoder** turns the 784 pixels of a digit into a short
@@ -63,7 +64,8 @@ def one_picture(image: np.ndarray, source: str) -> None:
     code = model.encode(image)
     output = model.decode(code)
     note = f"{REGISTRY[key].title} on {source}: reconstruction MSE {mse(image, output):.4f}"
-    st.html(zoo.pipeline_html(image, code, output, REGISTRY[key], widgets.image_scale(), note))
+    scale = widgets.by_mode(widgets.image_scale(), PRESENTER_SCALE)
+    st.html(zoo.pipeline_html(image, code, output, REGISTRY[key], scale, note))
 
 
 def page_links() -> None:
@@ -96,6 +98,10 @@ def zoo_cards() -> None:
                 model_card(key, all_metrics)
 
 
-one_picture(current.image, current.source)
+# The picture needs TensorFlow and a model (seconds at a cold start): the links and cards below
+# it are drawn first, so the first page is usable at once, and the picture fills its place.
+picture = st.container()
 page_links()
 zoo_cards()
+with picture:
+    one_picture(current.image, current.source)

@@ -11,10 +11,11 @@ PREFIX = "l2d"
 CHART_KEY = "l2d_chart"
 GRID_SIZES = [10, 15, 20]
 MAP_HEIGHT = 700  # px: the map is the slide; equal axes make it narrow otherwise
+PRESENTER_MAP_HEIGHT = 470  # px: under the title and controls of a 1280x720 screen
 
-st.title("Latent space 2-D")
-st.markdown("Squeeze every digit into just **two numbers** and each one becomes a dot on a map. "
-            "Click any dot, or slide to any empty spot, to see what the decoder makes of it.")
+widgets.page_header("Latent space 2-D",
+                    "Squeeze every digit into just **two numbers** and each one becomes a dot on a map. "
+                    "Click any dot, or slide to any empty spot, to see what the decoder makes of it.")
 
 widgets.explain("What am I looking at?", r"""
 **The bottleneck.** The encoder squeezes the 784 pixels of a digit into a short **code** $z$;
@@ -86,8 +87,9 @@ def explorer(key: str, show_grid: bool, grid_n: int, current) -> None:
             background_extent=view.extent if background is not None else None,
             title=f"{spec.title}: {view.shown} test digits", axis_titles=view.axis_names)
         # legend under the map: beside it, it took a third of the plot's width
-        fig.update_layout(height=MAP_HEIGHT, legend={"orientation": "h", "yanchor": "top", "y": -0.13,
-                                                     "x": 0, "font": {"size": 16}})
+        fig.update_layout(height=widgets.by_mode(MAP_HEIGHT, PRESENTER_MAP_HEIGHT),
+                          legend={"orientation": "h", "yanchor": "top", "y": -0.13, "x": 0,
+                                  "font": {"size": 16}})
         st.plotly_chart(fig, key=CHART_KEY, on_select="rerun", selection_mode="points",
                         theme=None, config={"displayModeBar": False, "scrollZoom": True})
         st.caption("Click a dot to decode its code (the black **x** marks the decoded point). "

@@ -9,10 +9,11 @@ from ui.models import class_names
 
 PREFIX = "l3d"
 MODEL = state.model_for("ae_3d") or "ae_3d"
+PRESENTER_HEIGHT = 560  # px: the cloud under the page title on a 1280x720 screen
 
-st.title("Latent space 3-D")
-st.markdown("With **three numbers** per digit the map becomes a cloud you can rotate. Steer the "
-            "black probe with the sliders and watch the decoder turn its position into a digit.")
+widgets.page_header("Latent space 3-D",
+                    "With **three numbers** per digit the map becomes a cloud you can rotate. Steer the "
+                    "black probe with the sliders and watch the decoder turn its position into a digit.")
 
 widgets.explain("What am I looking at?", r"""
 **The bottleneck.** This autoencoder (784 → 256 → 128 → 64 → 12 → **3** → ... → 784) must
@@ -52,6 +53,7 @@ def explorer(current) -> None:
         fig = latent_scatter_3d(view.points, view.labels, class_names(MODEL),
                                 user_point=user.point, probe_point=point,
                                 title=f"{spec.title}: {view.shown} test digits")
+        fig.update_layout(height=widgets.by_mode(fig.layout.height, PRESENTER_HEIGHT))
         st.plotly_chart(fig, key=f"{PREFIX}_chart", theme=None, config={"displayModeBar": False})
         st.caption("Drag to rotate, scroll to zoom. Gold diamond: your digit; black **x**: the "
                    "probe, decoded on the right.")

@@ -11,9 +11,9 @@ from ui.models import training_images
 TRAIN_SIZES = [1000, 3000, 5000]
 CHART_CONFIG = {"displayModeBar": False}
 
-st.title("Train it live")
-st.markdown("Watch an autoencoder **learn**: a small dense network starts from random weights "
-            "and, epoch after epoch, its reconstructions turn from grey fog into digits.")
+widgets.page_header("Train it live",
+                    "Watch an autoencoder **learn**: a small dense network starts from random weights "
+                    "and, epoch after epoch, its reconstructions turn from grey fog into digits.")
 
 widgets.explain("What happens when I press Train?", r"""
 The network is 784 → 256 → **code** → 256 → 784 (the *Shallow dense* recipe). Its weights start

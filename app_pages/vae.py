@@ -15,16 +15,17 @@ GRID_MODEL = state.model_for("vae_2d") or "vae_2d"
 MODEL = state.model_for("vae") or GRID_MODEL
 QUANTILES = (0.05, 0.95)  # the manifold grid spans these prior probabilities
 GRID_WIDTH = 660  # pixels: the manifold grid fills about this width whatever n is
+PRESENTER_GRID_WIDTH = 500  # pixels: and its height fits under the title at 1280x720
 ROW_WIDTH = 760  # pixels: a traversal or interpolation row fills about this width
 SPAN = 3.0  # traversals go this many prior standard deviations either way
 UNUSED_KL = 0.1  # nats: below this a dimension has collapsed to the prior
 SAMPLE_ROWS, SAMPLE_COLS = 4, 8
 SECTIONS = ["Manifold grid", "Traversals", "Interpolation", "Samples"]
 
-st.title("VAE explorer")
-st.markdown("A **variational** autoencoder is trained so that its codes look like random draws "
-            "from a bell curve. So *every* code decodes to a plausible digit: you can walk "
-            "through its latent space, blend two digits and invent new ones.")
+widgets.page_header("VAE explorer",
+                    "A **variational** autoencoder is trained so that its codes look like random draws "
+                    "from a bell curve. So *every* code decodes to a plausible digit: you can walk "
+                    "through its latent space, blend two digits and invent new ones.")
 
 widgets.explain("What makes an autoencoder variational?", r"""
 **A cloud instead of a point.** The encoder gives, for each digit $x$, a mean $\mu$ and a spread
@@ -102,10 +103,10 @@ def manifold_section() -> None:
         code = model.encode(current.image)
         row, col, inside = lw.grid_cell(code, n, *QUANTILES)
         edge = lw.gaussian_quantiles(2, *QUANTILES)[1]
-        st.markdown(f"**{_title(GRID_MODEL)}**: each tile is the decoding of one code "
-                    f"$z = (z_1, z_2)$. $z_1$ grows to the **right**, $z_2$ **upwards**, from "
-                    f"−{edge:.2f} to +{edge:.2f}: the 5 % to 95 % points of the prior "
-                    "$\\mathcal N(0, 1)$, in equal steps of probability.")
+        widgets.note(f"**{_title(GRID_MODEL)}**: each tile is the decoding of one code "
+                     f"$z = (z_1, z_2)$. $z_1$ grows to the **right**, $z_2$ **upwards**, from "
+                     f"−{edge:.2f} to +{edge:.2f}: the 5 % to 95 % points of the prior "
+                     "$\\mathcal N(0, 1)$, in equal steps of probability.")
         image_col, text_col = st.columns([1, 2], vertical_alignment="center")
         with image_col:
             widgets.show_image(current.image, scale=3)
@@ -115,7 +116,7 @@ def manifold_section() -> None:
                           f"{where}.")
     with picture:
         tiles = decoded(GRID_MODEL, lw.manifold_grid_codes(n, *QUANTILES)).reshape(n, n, 28, 28)
-        cell = lw.tile_size(n, GRID_WIDTH)
+        cell = lw.tile_size(n, widgets.by_mode(GRID_WIDTH, PRESENTER_GRID_WIDTH))
         pixels = lw.nearest_resize(to_uint8(image_grid(tiles, pad=0)), n * cell, n * cell)
         st.image(lw.mark_cell(pixels, row, col, cell),
                  caption=f"{n} x {n} = {n * n} decodings · z1 → right, z2 → up", output_format="PNG")
@@ -152,9 +153,9 @@ def traversal_section() -> None:
         dims = order[:k]
         codes = lw.traversal_codes(start, dims, n_steps, SPAN)
         images = decoded(MODEL, codes.reshape(-1, size)).reshape(len(dims), n_steps, 28, 28)
-        st.markdown(f"**{_title(MODEL)}**: each row moves **one** of the {size} numbers of the "
-                    f"code from −{SPAN:g} to +{SPAN:g} standard deviations (left to right) and "
-                    "keeps the others; the middle column is the start.")
+        widgets.note(f"**{_title(MODEL)}**: each row moves **one** of the {size} numbers of the "
+                     f"code from −{SPAN:g} to +{SPAN:g} standard deviations (left to right) and "
+                     "keeps the others; the middle column is the start.")
         scale = row_scale(n_steps)
         for d, strip in zip(dims, images):
             unused = " · *unused*" if kl[d] < UNUSED_KL else ""
@@ -190,9 +191,9 @@ def interpolation_section() -> None:
     with rows:
         codes = lw.interpolate_codes(model.encode(current.image), model.encode(target), n,
                                      spherical)
-        st.markdown(f"From **A** (left) to **B** (right) in {n} steps. Through the latent space "
-                    "every step is a digit; the pixel blend is just two images fading into "
-                    "each other.")
+        widgets.note(f"From **A** (left) to **B** (right) in {n} steps. Through the latent space "
+                     "every step is a digit; the pixel blend is just two images fading into "
+                     "each other.")
         scale = row_scale(n)
         labelled_row(f"#### Through the latent space\n{_title(MODEL)}",
                      decoded(MODEL, codes), scale)
@@ -215,9 +216,9 @@ def samples_section() -> None:
                   key="vae_resample", type="primary", width="stretch")
         seed = int(st.number_input("Seed", 0, 1_000_000, 0, key="vae_sample_seed",
                                    bind="query-params"))
-        st.markdown(f"Each digit is the decoding of a code drawn at random from the prior "
-                    f"$\\mathcal N(0, I)$: {REGISTRY[key].code_size} random numbers, no input "
-                    "at all. The model has never seen these digits.")
+        widgets.note(f"Each digit is the decoding of a code drawn at random from the prior "
+                     f"$\\mathcal N(0, I)$: {REGISTRY[key].code_size} random numbers, no input "
+                     "at all. The model has never seen these digits.")
     with picture:
         if widgets.model_or_error(key) is None:
             return

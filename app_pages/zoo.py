@@ -30,9 +30,9 @@ DENOISE_CONFIG = {name: st.column_config.NumberColumn(format="%+.2f" if "Gain" i
                                                       else "%.2f")
                   for name in ("PSNR (dB)", "Gain over input (dB)", "vs best classical (dB)")}
 
-st.title("Model zoo")
-st.markdown("Every shipped model measured on the same 10,000 test digits, and held against "
-            "**PCA**: the best *linear* code of the same size.")
+widgets.page_header("Model zoo",
+                    "Every shipped model measured on the same 10,000 test digits, and held against "
+                    "**PCA**: the best *linear* code of the same size.")
 
 widgets.explain("Bottleneck, code size, and why compare with PCA?", r"""
 **The bottleneck.** The code is the narrowest layer of the network. The fewer numbers it has, the

@@ -22,6 +22,19 @@ PAGES = [("home", "Home"), ("draw", "Draw & reconstruct"), ("denoise", "Denoisin
          ("vae", "VAE explorer"), ("train", "Train it live"), ("zoo", "Model zoo")]
 
 
+def go_to(page, title: str, fold_sidebar: bool) -> None:
+    """Through the sidebar, as a person would (a new URL would start a new session, without the
+    drawing); presenter mode folds the sidebar, so open it first and fold it again after."""
+    link = page.locator('[data-testid="stSidebarNav"] a', has_text=title).first
+    expand = page.locator('[data-testid="stExpandSidebarButton"]')
+    if expand.is_visible():  # a folded sidebar's links still count as visible, off-screen
+        expand.click()
+    link.click()
+    if fold_sidebar:
+        page.locator('[data-testid="stSidebar"]').hover()
+        page.locator('[data-testid="stSidebarCollapseButton"] button').click()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out", nargs="?", default=str(REPO / "docs" / "screenshots"))
@@ -56,12 +69,13 @@ def main() -> None:
                 page.get_by_text("Example", exact=True).first.click()  # no drawing: a test garment
             else:
                 draw_digit(page, 3)
-            wait_for_change(page, "Reconstruction", [], timeout=180)
+            # presenter tiles are captioned with their scores, the full view's with "Reconstruction"
+            wait_for_change(page, "PSNR" if args.presenter else "Reconstruction", [], timeout=180)
             wait_idle(page)
             for path, title in PAGES:
                 if args.pages and path not in args.pages:
                     continue
-                page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
+                go_to(page, title, fold_sidebar=args.presenter)
                 wait_idle(page, timeout=180)
                 if path == "train":  # a trained model is the interesting view
                     page.get_by_role("button", name="Train").click()

@@ -20,6 +20,7 @@ from ui.images import image_grid
 from ui.models import card, metrics
 from ui.models import latents as stored_latents
 
+DECODED_SCALE = 10  # 280 px: the probe's decoding is what the class looks at
 MAX_POINTS = 4000  # SVG markers: 4,000 draw and click briskly, 10,000 make every rerun sluggish
 TWO_D_MODELS = ("ae_2d", "vae_2d")
 
@@ -179,7 +180,7 @@ def probe_sliders(prefix: str, view: LatentView, start: np.ndarray) -> np.ndarra
 def decoded_panel(image: np.ndarray, view: LatentView, point: np.ndarray) -> None:
     """The probe's decoding, bigger than the other images: it is what the class looks at."""
     st.markdown(f"**Decoded at {view.describe(point)}**")
-    widgets.show_image(image, scale=widgets.image_scale() + 3)
+    widgets.show_image(image, scale=DECODED_SCALE)
     if view.pca:
         st.caption("Approximate: every direction but PC1 and PC2 is set to its average.")
 

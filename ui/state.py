@@ -46,9 +46,12 @@ def set_live_model(model) -> None:
     st.session_state[_LIVE_KEY] = model
 
 
+PRESENTER_KEY = "presenter"
+
+
 def presenter_mode() -> bool:
     """Projector mode: bigger images and text, explanations and secondary controls hidden."""
-    return bool(st.session_state.get("presenter", False))
+    return bool(st.session_state.get(PRESENTER_KEY, False))
 
 
 DATASET_KEY = "dataset"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import streamlit as st
@@ -22,6 +22,11 @@ INPUT_MODES = ["Draw", "Upload", "Example"]
 LINKED = "query-params"  # settings live in the URL, so a link reopens the same view
 
 
+def by_mode(normal, presenter):
+    """`presenter` in presenter mode, else `normal`: a size that must fit one 1280x720 screen."""
+    return presenter if state.presenter_mode() else normal
+
+
 def image_scale() -> int:
     """Pixels per MNIST pixel: larger in presenter mode, for the back of the room."""
     return 10 if state.presenter_mode() else 7
@@ -35,6 +40,25 @@ def show_image(image: np.ndarray, caption: str | None = None, scale: int | None 
 
 def show_heatmap(clean: np.ndarray, other: np.ndarray, caption: str = "Error") -> None:
     st.image(error_heatmap(clean, other, scale=image_scale()), caption=caption, output_format="PNG")
+
+
+def page_header(title: str, lead: str) -> None:
+    """The page's title and one-line lead; in presenter mode the speaker says the lead instead."""
+    st.title(title)
+    if not state.presenter_mode():
+        st.markdown(lead)
+
+
+def grid_cells(columns: int) -> Iterator:
+    """Cells of a grid, row after row, made only as they are used (no empty rows)."""
+    while True:
+        yield from st.columns(columns)
+
+
+def note(text: str) -> None:
+    """A sentence about the figure beside it; in presenter mode the speaker says it instead."""
+    if not state.presenter_mode():
+        st.markdown(text)
 
 
 def explain(title: str, body: str) -> None:
