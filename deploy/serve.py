@@ -2,9 +2,9 @@
 
     python deploy/serve.py --processes 2 --port 8080        # then open http://<this machine>:8080
 
-One Streamlit process runs every session's script on the same Python interpreter; on a 2-core
-laptop about 5 drawing pupils share it comfortably (bench/RESULTS.md, "Concurrency"). More
-processes use more cores. Needs Debian's nginx (`apt-get install nginx-light`). Ctrl+C stops all.
+One Streamlit process runs every session's script on the same Python interpreter, so more
+processes use more cores; on 2 cores two processes were no faster than one (bench/RESULTS.md,
+"Concurrency" and "Concurrency behind nginx"). Needs Debian's nginx (`apt-get install nginx-light`). Ctrl+C stops all.
 """
 
 from __future__ import annotations
@@ -117,6 +117,9 @@ def main() -> int:
     parser.add_argument("--host", default="0.0.0.0", help="nginx address (default: every interface)")
     parser.add_argument("--first-app-port", type=int, default=8601)
     args = parser.parse_args()
+    # `kill` (and a service manager) sends SIGTERM: stop nginx and the app processes then too,
+    # as on Ctrl+C, instead of leaving them orphaned on their ports (start() cleans up on exit).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     cluster = start(args.processes, args.port, args.first_app_port, args.host)
     print(f"Autoencoder Lab: {args.processes} processes behind nginx at http://{args.host}:{args.port} "
           f"(files in {cluster.prefix}). Ctrl+C stops everything.", flush=True)
