@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 
 from ae_models.registry import DATASETS
-from ui.state import DATASET_KEY, PRESENTER_KEY
+from ui.state import DATASET_KEY, PRESENTER_KEY, presenter_mode
 
 # Projector screens are 1280x720: larger text, and none of the page's margins wasted.
 PRESENTER_CSS = """<style>
@@ -46,7 +46,7 @@ with st.sidebar:
               help="For a projector at 1280x720: bigger images and text, each page's key figure "
                    "on one screen, explanations and secondary controls hidden. The sidebar folds "
                    "away (reopen it with the arrow at the top left).")
-if st.session_state.get(PRESENTER_KEY):
+if presenter_mode():
     # Folds the sidebar when switched on (seen in the presenter screenshots); a link opens folded.
     st.set_page_config(initial_sidebar_state="collapsed")
     st.html(PRESENTER_CSS)

@@ -284,6 +284,18 @@ def bench_memory(args) -> str:
 
 # --- 6. concurrency and soak ----------------------------------------------------------------
 
+REFERENCE_AT = 60.0  # soak: memory growth is measured from the first sample at or after this
+
+
+def memory_growth(samples: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """(reference MB, last MB, growth in %): reference is the first sample after REFERENCE_AT s."""
+    if not samples:
+        return float("nan"), float("nan"), float("nan")
+    reference = next((mb for t, mb in samples if t >= REFERENCE_AT), samples[0][1])
+    end = samples[-1][1]
+    return reference, end, (end - reference) / reference * 100
+
+
 async def one_session(browser, url: str, duration: float, period: float, latencies: list,
                       errors: list, index: int) -> None:
     context = await browser.new_context(viewport={"width": 1300, "height": 900})
@@ -397,10 +409,7 @@ def bench_soak(args) -> str:
         r = asyncio.run(run_class(url, args.sessions[0], args.duration, pid=proc.pid))
     finally:
         stop_server(proc)
-    mem = r["memory"]
-    after_first = next((m for t, m in mem if t >= 60), mem[0][1] if mem else float("nan"))
-    end = mem[-1][1] if mem else float("nan")
-    growth = (end - after_first) / after_first * 100
+    after_first, end, growth = memory_growth(r["memory"])
     return (f"Soak: {r['sessions']} browser sessions drawing every 2 s for {args.duration:.0f} s "
             f"against one server: {r['strokes']} strokes, **{len(r['errors'])} errors**, p50 "
             f"{r['p50']:.0f} ms, p95 {r['p95']:.0f} ms. Server memory after the first minute "

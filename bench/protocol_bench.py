@@ -42,14 +42,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from browser_bench import (N_DEFAULT_MODELS, Server, machine, percentile, rss_mb,  # noqa: E402
-                           run_class, write_section)
+from browser_bench import (N_DEFAULT_MODELS, Server, machine, memory_growth, percentile,  # noqa: E402
+                           rss_mb, run_class, write_section)
 from protocol_client import (DIGITS, OPEN_TIMEOUT, ProtocolSession, StrokeResult,  # noqa: E402
                              drawing_value)
 
 PERIOD = 2.0  # seconds between one pupil's strokes
 SAMPLE_EVERY = 10.0  # seconds between memory samples
-REFERENCE_AT = 60.0  # soak: memory growth is measured from the first sample at or after this
 
 
 @dataclass
@@ -113,13 +112,6 @@ async def sample_memory(pid: int, samples: list[tuple[float, float]], t0: float)
     while True:
         samples.append((time.time() - t0, tree_rss_mb(pid)))
         await asyncio.sleep(SAMPLE_EVERY)
-
-
-def memory_growth(samples: list[tuple[float, float]]) -> tuple[float, float, float]:
-    """(reference MB, last MB, growth in %): reference is the first sample after REFERENCE_AT s."""
-    reference = next((mb for t, mb in samples if t >= REFERENCE_AT), samples[0][1])
-    end = samples[-1][1]
-    return reference, end, (end - reference) / reference * 100
 
 
 # --- the class -------------------------------------------------------------------------------

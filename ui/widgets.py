@@ -29,7 +29,7 @@ def by_mode(normal, presenter):
 
 def image_scale() -> int:
     """Pixels per MNIST pixel: larger in presenter mode, for the back of the room."""
-    return 10 if state.presenter_mode() else 7
+    return by_mode(7, 10)
 
 
 def show_image(image: np.ndarray, caption: str | None = None, scale: int | None = None) -> None:
@@ -45,8 +45,7 @@ def show_heatmap(clean: np.ndarray, other: np.ndarray, caption: str = "Error") -
 def page_header(title: str, lead: str) -> None:
     """The page's title and one-line lead; in presenter mode the speaker says the lead instead."""
     st.title(title)
-    if not state.presenter_mode():
-        st.markdown(lead)
+    note(lead)
 
 
 def grid_cells(columns: int) -> Iterator:
