@@ -24,10 +24,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
-    """The app on a loopback port (deploy/serve.py's launcher), logging under test-output/."""
+def start_server(port: int, extra_env: dict[str, str] | None = None,
+                 script: Path | None = None) -> subprocess.Popen:
+    """The app (or another script) on a loopback port, logging under test-output/."""
     (REPO / "test-output").mkdir(exist_ok=True)
-    return start_app(port, REPO / "test-output" / f"streamlit-{port}.log", extra_env)
+    return start_app(port, REPO / "test-output" / f"streamlit-{port}.log", extra_env,
+                     script or REPO / "app.py")
 
 
 def stop_server(proc: subprocess.Popen) -> None:
