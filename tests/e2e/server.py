@@ -28,8 +28,7 @@ def start_server(port: int, extra_env: dict[str, str] | None = None,
                  script: Path | None = None) -> subprocess.Popen:
     """The app (or another script) on a loopback port, logging under test-output/."""
     (REPO / "test-output").mkdir(exist_ok=True)
-    return start_app(port, REPO / "test-output" / f"streamlit-{port}.log", extra_env,
-                     script or REPO / "app.py")
+    return start_app(port, REPO / "test-output" / f"streamlit-{port}.log", extra_env, script)
 
 
 def stop_server(proc: subprocess.Popen) -> None:
