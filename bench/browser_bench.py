@@ -228,7 +228,8 @@ def bench_train_live(args) -> str:
 def bench_cold_start(args) -> str:
     from playwright.sync_api import sync_playwright
 
-    phases = ["server healthy", "page loaded", "title shown", "canvas shown"]
+    phases = ["server healthy", "page loaded", "title shown", "canvas shown",
+              "first drawing reconstructed"]
     runs: list[list[float]] = []  # seconds from launch to the end of each phase
     with sync_playwright() as pw:
         browser = launch(pw)
@@ -240,28 +241,40 @@ def bench_cold_start(args) -> str:
             try:
                 wait_healthy(url)
                 marks = [time.perf_counter()]
-                page = browser.new_page()
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 page.goto(f"{url}/draw")  # the frontend's files, up to the load event
                 marks.append(time.perf_counter())
                 page.locator("h1").first.wait_for(timeout=120_000)
                 marks.append(time.perf_counter())
                 page.locator(CANVAS).first.wait_for(timeout=120_000)
                 marks.append(time.perf_counter())
+                if args.app is None:  # usable: a drawing's reconstructions (the models load here)
+                    draw_digit(page, 3)
+                    page.wait_for_function(RECONSTRUCTIONS_SHOWN, arg=N_DEFAULT_MODELS,
+                                           timeout=120_000)
+                    marks.append(time.perf_counter())
                 runs.append([m - t0 for m in marks])
                 page.close()
             finally:
                 stop_server(proc)
-    totals = [r[-1] for r in runs]
-    steps = [statistics.median(r[i] - (r[i - 1] if i else 0) for r in runs) for i in range(4)]
+    canvas_at = [r[3] for r in runs]
+    steps = [statistics.median(r[i] - (r[i - 1] if i else 0) for r in runs)
+             for i in range(len(runs[0]))]
     split = "; ".join(f"{name} +{step:.1f} s" for name, step in zip(phases, steps))
     what = f"`streamlit run {args.app}`" if args.app else "`streamlit run app.py`"
+    usable = ""
+    if args.app is None:
+        totals = [r[-1] for r in runs]
+        usable = (f" To the first drawing's {N_DEFAULT_MODELS} reconstructions on screen (the "
+                  f"models load on this first stroke): median **{statistics.median(totals):.1f} s** "
+                  f"(runs: {', '.join(f'{r:.1f}' for r in totals)}).")
     return (f"Cold start (launch {what} to the draw page's canvas visible in the "
-            f"browser), {len(totals)} runs: median **{statistics.median(totals):.1f} s** "
-            f"(runs: {', '.join(f'{r:.1f}' for r in totals)}). Target: at most 10 s. "
+            f"browser), {len(runs)} runs: median **{statistics.median(canvas_at):.1f} s** "
+            f"(runs: {', '.join(f'{r:.1f}' for r in canvas_at)}). Target: at most 10 s.{usable} "
             f"Medians of each step: {split}.\n\nMachine: {machine()}.")
 
 
-TOUR = ["", "draw", "denoise", "latent-2d", "latent-3d", "vae", "zoo"]
+TOUR = ["", "draw", "denoise", "latent-2d", "latent-3d", "vae", "train", "zoo"]
 
 
 def bench_memory(args) -> str:
