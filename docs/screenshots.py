@@ -42,6 +42,8 @@ def main() -> None:
     parser.add_argument("--pages", nargs="*", help="only these url paths (e.g. draw vae)")
     parser.add_argument("--fashion", action="store_true",
                         help="switch the sidebar to Fashion-MNIST and use an example garment")
+    parser.add_argument("--real-data", action="store_true",
+                        help="serve ../shared/data's MNIST (for looking only: never commit these)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -50,8 +52,11 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    shared_data = REPO.parent / "shared" / "data"  # real test digits when this machine has them
-    server = start_server(port, {"AE_DATA_DIR": str(shared_data)} if shared_data.is_dir() else None)
+    # The committed screenshots must not show images from the data sets (Train it live shows its
+    # validation digits), so the server gets no data set and uses synthetic digits, unless asked.
+    shared_data = REPO.parent / "shared" / "data"
+    use_real = args.real_data and shared_data.is_dir()
+    server = start_server(port, {"AE_DATA_DIR": str(shared_data) if use_real else ""})
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url)
