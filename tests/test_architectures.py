@@ -68,6 +68,17 @@ def test_builder_gives_separate_functional_models(key: str) -> None:
     assert np.all((decoded >= 0) & (decoded <= 1))
 
 
+def test_input_noise_acts_only_while_training(synthetic_batch) -> None:
+    """ae_2d's training noise must never reach the app: the same digit always gets the same code."""
+    keras.utils.set_random_seed(0)
+    encoder, _ = architectures.dense_bottleneck(hidden=(16,), code_size=2, input_noise=0.3)
+    digits = np.asarray(synthetic_batch[:8], dtype=np.float32)
+    np.testing.assert_array_equal(np.asarray(encoder(digits)), np.asarray(encoder(digits)))
+    assert not np.allclose(np.asarray(encoder(digits, training=True)), np.asarray(encoder(digits)))
+    assert "GaussianNoise" in [type(layer).__name__ for layer in encoder.layers]
+    assert REGISTRY["ae_2d"].builder_kwargs.get("input_noise", 0) > 0
+
+
 # --- Training, saving, reloading --------------------------------------------------------------
 
 
