@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.util
+import json
 import os
 import platform
 import sys
@@ -315,6 +316,21 @@ def rewrite_latents(spec: ModelSpec, data: TrainingData) -> None:
     print(f"[{spec.key}] latents rewritten", flush=True)
 
 
+def refresh_card_text(spec: ModelSpec) -> None:
+    """Copy the registry's title, description and notes into a trained model's card.
+
+    Notes are written down after an experiment, often once its model is trained; retraining only
+    to refresh a sentence would change the weights. What the card records of the training itself
+    (settings, losses, wall time) stays as it was.
+    """
+    path = weights_dir(spec.key) / "card.json"
+    card = json.loads(path.read_text())
+    card.update(title=spec.title, description=spec.description, notes=list(spec.notes))
+    write_json(path, card)
+    update_manifest(spec.key)
+    print(f"[{spec.key}] card text refreshed from the registry", flush=True)
+
+
 def compress_shipped(spec: ModelSpec) -> None:
     """Deflate an already trained model's .keras files (same weights) and update the manifest."""
     for name in MODEL_FILES:
@@ -338,6 +354,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="rewrite latents.npz from the shipped encoder, without training")
     parser.add_argument("--compress-only", action="store_true",
                         help="deflate the shipped .keras files (same weights), without training")
+    parser.add_argument("--cards-only", action="store_true",
+                        help="copy the registry's title, description and notes into the shipped "
+                             "cards, without training")
     args = parser.parse_args(argv)
     names = model_keys(args.dataset) if args.all else args.names
     if not names:
@@ -345,9 +364,9 @@ def main(argv: list[str] | None = None) -> int:
     specs = [get_spec(name) for name in names]
     datasets = {spec.dataset for spec in specs}
     log_dir = Path(args.log_dir) if args.log_dir else None
-    if args.compress_only:
+    if args.compress_only or args.cards_only:
         for spec in specs:
-            compress_shipped(spec)
+            (compress_shipped if args.compress_only else refresh_card_text)(spec)
         return 0
     for dataset in sorted(datasets):
         data = prepare_data(dataset, args.data_dir, args.synthetic, args.seed)

@@ -25,7 +25,9 @@ $z = (z_1, z_2)$, so training must decide what matters most about a digit.
 **Why a 2-D code makes a map.** Two numbers are a position on a plane: each test digit is one dot,
 coloured by its true class (the model never saw the labels). Digits the decoder rebuilds alike
 sit close together, so classes form clouds. Every spot of the plane is a code, even where no dot
-is: the decoder turns it into an image, so you can *walk* between digits.
+is: the decoder turns it into an image, so you can *walk* between digits. *2-D code* was trained
+with a little Gaussian noise added to each input digit (the denoising criterion): two digits that
+differ only by noise must get the same code, which draws each class into a tighter cloud.
 
 **Why a plain autoencoder's map has gaps.** It is only asked to rebuild its training digits,
 $\text{loss} = \lVert x - \hat x \rVert^2$. Nothing asks the space *between* clouds to mean

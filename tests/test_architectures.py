@@ -175,3 +175,22 @@ def test_clean_batches_are_identical(key: str, synthetic_batch) -> None:
         np.testing.assert_array_equal(inputs, targets)
         sizes.append(len(inputs))
     assert sizes == [100, 100, 56]
+
+
+def test_cards_only_refreshes_the_text_and_keeps_the_training_record(scratch_weights) -> None:
+    from ae_models.artifacts import read_card, read_manifest, sha256, write_json
+
+    key = "vae"
+    folder = scratch_weights / key
+    old = {"title": "old", "description": "old", "notes": ["written before the last experiment"],
+           "training": {"epochs_run": 7, "wall_time_s": 12.5}}
+    write_json(folder / "card.json", old)
+
+    assert train.main([key, "--cards-only"]) == 0
+
+    card = read_card(key)
+    spec = REGISTRY[key]
+    assert (card["title"], card["description"], card["notes"]) == (
+        spec.title, spec.description, list(spec.notes))
+    assert card["training"] == old["training"]
+    assert read_manifest()[f"{key}/card.json"] == sha256(folder / "card.json")

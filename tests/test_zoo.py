@@ -7,17 +7,19 @@ broken model fails here, in CI, rather than in a classroom. Each model is loaded
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from typing import Any, Callable
 
 import numpy as np
 import pytest
 
 from ae_models import load
-from ae_models.artifacts import metrics_path, read_latents, read_metrics
+from ae_models.artifacts import metrics_path, read_card, read_latents, read_metrics
 from ae_models.data import dataset_available, load_dataset, synthetic_digits
 from ae_models.evaluate import BATCH, SYNTHETIC, SYNTHETIC_SMALL
 from ae_models.loading import Autoencoder
-from ae_models.registry import DATASETS, MODELS
+from ae_models.registry import DATASETS, MODELS, TrainingSettings
 
 KEYS = [spec.key for spec in MODELS]
 SPECS = {spec.key: spec for spec in MODELS}
@@ -125,6 +127,22 @@ def test_latents_match_the_code_size(key: str) -> None:
     assert latents["pca_components"].shape == (3, spec.code_size)
     assert latents["pca_mean"].shape == (spec.code_size,)
     assert np.all(np.isfinite(latents["codes"].astype(np.float32)))
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_card_tells_what_the_registry_says(key: str) -> None:
+    """The Model zoo page shows the card's notes: a note written after training must reach it
+    (`python -m ae_models.train KEY --cards-only`), and the card must describe this architecture."""
+    spec = SPECS[key]
+    card = read_card(key)
+    assert (card["title"], card["description"], card["notes"]) == (
+        spec.title, spec.description, list(spec.notes))
+    assert tuple(card["code_shape"]) == spec.code_shape
+    # Settings added to TrainingSettings after a model was trained are absent from its card:
+    # they must still be at their default, which is what that training used.
+    recorded = asdict(TrainingSettings()) | card["training"]
+    expected = json.loads(json.dumps(asdict(spec.training)))
+    assert {k: recorded[k] for k in expected} == expected
 
 
 @pytest.mark.parametrize("key", MNIST_KEYS)  # drawn digits are a yardstick for digit models only
