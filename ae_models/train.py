@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.util
-import json
 import os
 import platform
 import sys
@@ -21,7 +20,8 @@ import keras
 import numpy as np
 
 from . import architectures
-from .artifacts import MODEL_FILES, compress_keras_file, update_manifest, weights_dir, write_json
+from .artifacts import (MODEL_FILES, compress_keras_file, read_card, update_manifest, weights_dir,
+                        write_json)
 from .corruption import training_corruption
 from .data import canvas_style_digits, load_dataset, synthetic_digits
 from .registry import REGISTRY, ModelSpec, get_spec, model_keys
@@ -323,10 +323,9 @@ def refresh_card_text(spec: ModelSpec) -> None:
     to refresh a sentence would change the weights. What the card records of the training itself
     (settings, losses, wall time) stays as it was.
     """
-    path = weights_dir(spec.key) / "card.json"
-    card = json.loads(path.read_text())
+    card = read_card(spec.key)
     card.update(title=spec.title, description=spec.description, notes=list(spec.notes))
-    write_json(path, card)
+    write_json(weights_dir(spec.key) / "card.json", card)
     update_manifest(spec.key)
     print(f"[{spec.key}] card text refreshed from the registry", flush=True)
 
