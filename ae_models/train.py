@@ -15,6 +15,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import keras
 import numpy as np
@@ -260,6 +261,11 @@ def quick_test_metrics(spec: ModelSpec, encoder: keras.Model, decoder: keras.Mod
     return scores
 
 
+def card_text(spec: ModelSpec) -> dict[str, Any]:
+    """The card's words, from the registry: training writes them and --cards-only refreshes them."""
+    return {"title": spec.title, "description": spec.description, "notes": list(spec.notes)}
+
+
 def train_one(spec: ModelSpec, data: TrainingData, epochs: int | None, seed: int,
               log_dir: Path | None) -> dict:
     """Build, train and write one model's artefacts; returns its card."""
@@ -283,7 +289,7 @@ def train_one(spec: ModelSpec, data: TrainingData, epochs: int | None, seed: int
     write_latents(spec, encoder, data, folder)
     best_epoch = int(np.argmin(history["val_loss"])) + 1
     card = {
-        "key": spec.key, "title": spec.title, "description": spec.description,
+        "key": spec.key, **card_text(spec),
         "family": spec.family, "recipe": spec.recipe, "dataset": spec.dataset,
         "code_shape": list(spec.code_shape), "corruption": spec.corruption,
         "training": asdict(spec.training) | {"epochs_run": len(history["val_loss"]),
@@ -294,7 +300,6 @@ def train_one(spec: ModelSpec, data: TrainingData, epochs: int | None, seed: int
         "parameters": {"encoder": encoder.count_params(), "decoder": decoder.count_params()},
         "architecture": {"encoder": _layer_table(encoder), "decoder": _layer_table(decoder)},
         "test_metrics": quick_test_metrics(spec, encoder, decoder, data),
-        "notes": list(spec.notes),
         "trained_with": {"backend": keras.backend.backend(), "keras": keras.__version__,
                          "machine": f"{platform.machine()} {os.cpu_count()} cores",
                          "date": dt.date.today().isoformat()},
@@ -324,7 +329,7 @@ def refresh_card_text(spec: ModelSpec) -> None:
     (settings, losses, wall time) stays as it was.
     """
     card = read_card(spec.key)
-    card.update(title=spec.title, description=spec.description, notes=list(spec.notes))
+    card.update(card_text(spec))
     write_json(weights_dir(spec.key) / "card.json", card)
     update_manifest(spec.key)
     print(f"[{spec.key}] card text refreshed from the registry", flush=True)

@@ -4,7 +4,7 @@
 
 One Streamlit process runs every session's script on the same Python interpreter, so more
 processes use more cores: on 2 cores one process held 20 pupils with p95 under 1 s, two behind
-nginx held 40 (bench/RESULTS.md, "A second machine of the same kind"). Needs Debian's nginx (`apt-get install nginx-light`). Ctrl+C stops all.
+nginx held 40 (bench/RESULTS.md, "Two more machines of the same kind"). Needs Debian's nginx (`apt-get install nginx-light`). Ctrl+C stops all.
 """
 
 from __future__ import annotations
