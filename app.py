@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 
-from ae_models.registry import DATASETS
+from ae_models.data import DATASETS
 from ui.state import DATASET_KEY, PRESENTER_KEY, presenter_mode
 
 # Projector screens are 1280x720: larger text, and none of the page's margins wasted.
@@ -38,7 +38,7 @@ PAGES = [
 
 page = st.navigation(PAGES)
 with st.sidebar:
-    st.radio("Data set", list(DATASETS), format_func=DATASETS.get, key=DATASET_KEY,
+    st.radio("Data set", list(DATASETS), format_func=lambda name: DATASETS[name].label, key=DATASET_KEY,
              bind="query-params",
              help="Which models every page shows: the digit models, or the ones trained on "
                   "Fashion-MNIST (photos of clothes, shoes and bags).")

@@ -28,6 +28,11 @@ def weights_dir(key: str) -> Path:
     return weights_root() / key
 
 
+def rebuild_command(key: str) -> str:
+    """The command that writes a model's files again: every "missing or altered" message gives it."""
+    return f"python -m ae_models.train {key}"
+
+
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:

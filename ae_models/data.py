@@ -16,23 +16,38 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 DATA_DIR_ENV = "AE_DATA_DIR"
-DEBIAN_DIRS = {
-    "mnist": Path("/usr/share/datasets/mnist"),
-    "fashion_mnist": Path("/usr/share/datasets/fashion-mnist"),
-}
-SUBDIRS = {"mnist": "mnist", "fashion_mnist": "fashion-mnist"}
 IDX_FILES = {
     "x_train": "train-images-idx3-ubyte",
     "y_train": "train-labels-idx1-ubyte",
     "x_test": "t10k-images-idx3-ubyte",
     "y_test": "t10k-labels-idx1-ubyte",
 }
-CLASS_NAMES = {
-    "mnist": [str(d) for d in range(10)],
-    "fashion_mnist": [
-        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-        "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
-    ],
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What the app knows of one data set: its name, where to look for it, what its classes are."""
+
+    name: str  # "MNIST": in captions and reports
+    things: str  # "digits": what its images show
+    folder: str  # its sub-folder under a data directory
+    debian_dir: Path  # where Debian's package puts it
+    class_names: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """"MNIST digits": the sidebar's words for it."""
+        return f"{self.name} {self.things}"
+
+
+# The one table of data sets: the sidebar, the CLIs' choices, the loader and the pages read it.
+DATASETS: dict[str, DatasetInfo] = {
+    "mnist": DatasetInfo("MNIST", "digits", "mnist", Path("/usr/share/datasets/mnist"),
+                         tuple(str(d) for d in range(10))),
+    "fashion_mnist": DatasetInfo(
+        "Fashion-MNIST", "clothes", "fashion-mnist", Path("/usr/share/datasets/fashion-mnist"),
+        ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+         "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")),
 }
 
 
@@ -51,7 +66,7 @@ class Dataset:
 
     @property
     def class_names(self) -> list[str]:
-        return CLASS_NAMES[self.name]
+        return list(DATASETS[self.name].class_names)
 
 
 def read_idx(path: Path) -> np.ndarray:
@@ -84,16 +99,16 @@ def _candidate_folders(name: str, data_dir: str | os.PathLike | None) -> list[Pa
     folders: list[Path] = []
     for root in (data_dir, os.environ.get(DATA_DIR_ENV)):
         if root:
-            folders += [Path(root) / SUBDIRS[name], Path(root)]
-    folders.append(DEBIAN_DIRS[name])
+            folders += [Path(root) / DATASETS[name].folder, Path(root)]
+    folders.append(DATASETS[name].debian_dir)
     return folders
 
 
 def load_dataset(name: str = "mnist", data_dir: str | os.PathLike | None = None,
                  allow_download: bool = True) -> Dataset:
     """Load MNIST or Fashion-MNIST as uint8 arrays, trying each source in turn."""
-    if name not in SUBDIRS:
-        raise ValueError(f"Unknown dataset {name!r}; choose 'mnist' or 'fashion_mnist'")
+    if name not in DATASETS:
+        raise ValueError(f"Unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
     tried: list[str] = []
     for folder in _candidate_folders(name, data_dir):
         arrays = _load_idx_folder(folder)

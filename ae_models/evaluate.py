@@ -25,8 +25,8 @@ from . import baselines as bl
 from . import metrics as mt
 from .artifacts import metrics_path as metrics_file, read_json, weights_root, write_json
 from .corruption import crosshair, gaussian_noise
-from .data import DatasetUnavailable, canvas_style_digits, load_dataset, synthetic_digits
-from .registry import DATASETS, REGISTRY, ModelSpec, get_spec, model_keys, resolve
+from .data import DATASETS, DatasetUnavailable, canvas_style_digits, load_dataset, synthetic_digits
+from .registry import REGISTRY, ModelSpec, get_spec, model_keys, resolve
 
 BATCH = 500  # images per model call: bounded memory, no model.predict overhead
 METRIC_CHUNK = 2000  # images per metric call (SSIM runs through TensorFlow)
@@ -497,7 +497,7 @@ def readme_text(results: dict[str, dict[str, Any]]) -> str:
             "(the numbers live in `metrics.json` and `metrics_<dataset>.json`, which "
             "`tests/test_zoo.py` checks the shipped weights against).\n")
     for dataset, result in results.items():
-        text += (f"\n## {DATASETS[dataset]} (evaluated {result['generated']}, "
+        text += (f"\n## {DATASETS[dataset].label} (evaluated {result['generated']}, "
                  f"`{metrics_file(dataset).name}`)\n\n" + markdown_report(result))
     return text
 
@@ -573,7 +573,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", help=f"models to evaluate: {', '.join(REGISTRY)}")
     parser.add_argument("--all", action="store_true", help="every model of the dataset (with twins)")
-    parser.add_argument("--dataset", default="mnist", choices=["mnist", "fashion_mnist"])
+    parser.add_argument("--dataset", default="mnist", choices=list(DATASETS))
     parser.add_argument("--data-dir", help="folder with the IDX files (else $AE_DATA_DIR, ...)")
     parser.add_argument("--limit", type=int, metavar="N",
                         help="only the first N test digits (a quick look: nothing is written)")

@@ -13,7 +13,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import layers as _registered_layers  # noqa: F401  (registers Sampling before loading)
-from .artifacts import MODEL_FILES, read_manifest, sha256, weights_dir
+from .artifacts import MODEL_FILES, read_manifest, rebuild_command, sha256, weights_dir
 from .registry import ModelSpec, get_spec
 
 
@@ -25,10 +25,6 @@ class ModelLoadError(RuntimeError):
         self.problem = problem
         super().__init__(f"Model '{key}' could not be loaded: {problem}. "
                          f"Rebuild it with: {rebuild_command(key)}")
-
-
-def rebuild_command(key: str) -> str:
-    return f"python -m ae_models.train {key}"
 
 
 def _as_batch(images: np.ndarray) -> tuple[np.ndarray, bool]:

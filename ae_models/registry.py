@@ -291,8 +291,6 @@ def model_keys(dataset: str | None = "mnist", include_twins: bool = True) -> lis
 
 LIVE_KEY = "live"  # the model a session trains on the "Train it live" page (not in the table)
 
-DATASETS: dict[str, str] = {"mnist": "MNIST digits", "fashion_mnist": "Fashion-MNIST clothes"}
-
 
 def resolve(role: str, dataset: str) -> str | None:
     """The key of the model that plays `role` (an MNIST key) on `dataset`, or None if none does."""

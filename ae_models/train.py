@@ -24,7 +24,7 @@ from . import architectures
 from .artifacts import (MODEL_FILES, compress_keras_file, read_card, update_manifest, weights_dir,
                         write_json)
 from .corruption import training_corruption
-from .data import canvas_style_digits, load_dataset, synthetic_digits
+from .data import DATASETS, canvas_style_digits, load_dataset, synthetic_digits
 from .registry import REGISTRY, ModelSpec, get_spec, model_keys
 from .vae import VAE
 
@@ -347,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("names", nargs="*", help=f"models to train: {', '.join(REGISTRY)}")
     parser.add_argument("--all", action="store_true", help="train every model of the dataset")
-    parser.add_argument("--dataset", default="mnist", choices=["mnist", "fashion_mnist"])
+    parser.add_argument("--dataset", default="mnist", choices=list(DATASETS))
     parser.add_argument("--epochs", type=int, help="override the registry's epoch count")
     parser.add_argument("--data-dir", help="folder with the IDX files (else $AE_DATA_DIR, ...)")
     parser.add_argument("--synthetic", type=int, metavar="N",

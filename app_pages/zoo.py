@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ae_models.loading import rebuild_command
+from ae_models.artifacts import rebuild_command
 from ae_models.registry import MODELS, REGISTRY
 from ui import state, widgets, zoo
 from ui.figures import training_curves

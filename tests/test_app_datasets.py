@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ae_models.data import CLASS_NAMES
+from ae_models.data import DATASETS
 from ae_models.registry import LIVE_KEY, REGISTRY, model_keys
 from ui.state import CurrentInput
 
@@ -41,7 +41,7 @@ def test_the_switch_puts_the_fashion_models_on_the_draw_page(fashion: AppTest) -
     at.button_group(key="input_mode").set_value("Example").run()
     _no_problems(at)
     current = at.session_state["current_input"]
-    assert CLASS_NAMES[FASHION][current.label] in current.source  # "example #0 (an Ankle boot)"
+    assert DATASETS[FASHION].class_names[current.label] in current.source  # "example #0 (an Ankle boot)"
     assert len(images_with_caption(at, "Reconstruction")) == 2
     titles = [s.value for s in at.subheader]
     assert any(REGISTRY["fashion_conv"].title in t for t in titles)

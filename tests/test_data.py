@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import struct
 from pathlib import Path
@@ -110,7 +111,8 @@ def test_nothing_anywhere_lists_what_was_tried(tmp_path: Path, monkeypatch) -> N
     empty_env, empty_debian = tmp_path / "env", tmp_path / "debian-mnist"
     empty_env.mkdir()
     monkeypatch.setenv(data.DATA_DIR_ENV, str(empty_env))
-    monkeypatch.setitem(data.DEBIAN_DIRS, "mnist", empty_debian)
+    monkeypatch.setitem(data.DATASETS, "mnist",
+                       dataclasses.replace(data.DATASETS["mnist"], debian_dir=empty_debian))
     with pytest.raises(DatasetUnavailable) as info:
         load_dataset("mnist", allow_download=False)
     message = str(info.value)

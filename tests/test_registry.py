@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ae_models.registry import DATASETS, MODELS, REGISTRY, model_keys, resolve
+from ae_models.data import DATASETS
+from ae_models.registry import MODELS, REGISTRY, model_keys, resolve
 
 
 def test_every_fashion_model_repeats_an_mnist_model_on_fashion_mnist() -> None:

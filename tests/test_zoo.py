@@ -19,7 +19,8 @@ from ae_models.artifacts import metrics_path, read_card, read_latents, read_metr
 from ae_models.data import dataset_available, load_dataset, synthetic_digits
 from ae_models.evaluate import BATCH, SYNTHETIC, SYNTHETIC_SMALL
 from ae_models.loading import Autoencoder
-from ae_models.registry import DATASETS, MODELS, TrainingSettings
+from ae_models.data import DATASETS
+from ae_models.registry import MODELS, TrainingSettings
 
 KEYS = [spec.key for spec in MODELS]
 SPECS = {spec.key: spec for spec in MODELS}

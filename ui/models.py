@@ -12,7 +12,7 @@ import numpy as np
 import streamlit as st
 
 from ae_models import artifacts
-from ae_models.data import CLASS_NAMES, dataset_available, load_dataset, synthetic_digits
+from ae_models.data import DATASETS, dataset_available, load_dataset, synthetic_digits
 from ae_models.registry import LIVE_KEY, ModelSpec, get_spec, resolve
 from ui import state
 
@@ -52,7 +52,7 @@ def get_model(key: str) -> ModelStatus:
         return ModelStatus(None, str(exc))
     except Exception as exc:  # anything else still must not break the page
         return ModelStatus(None, f"Model '{key}' could not be loaded ({type(exc).__name__}: {exc}). "
-                                 f"Rebuild it with: python -m ae_models.train {key}")
+                                 f"Rebuild it with: {artifacts.rebuild_command(key)}")
 
 
 @st.cache_data(show_spinner=False)
@@ -95,11 +95,11 @@ def spec_of(key: str) -> ModelSpec:
 
 
 def class_names(key: str) -> list[str]:
-    return CLASS_NAMES[spec_of(key).dataset]
+    return list(DATASETS[spec_of(key).dataset].class_names)
 
 
 def class_name(dataset: str, label: int) -> str:
-    return CLASS_NAMES[dataset][int(label)]
+    return DATASETS[dataset].class_names[int(label)]
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,6 @@ class Examples:
     images: np.ndarray  # float32 (N, 28, 28)
     labels: np.ndarray
     source: str
-
-
-DATASET_NAMES = {"mnist": "MNIST", "fashion_mnist": "Fashion-MNIST"}
 
 
 @st.cache_resource(show_spinner="Reading the data set...")
@@ -128,7 +125,7 @@ def local_dataset(dataset: str):
 def examples(dataset: str = "mnist", n: int = 500) -> Examples:
     """Test images when the data set is on this machine; otherwise digits we draw ourselves
     (MNIST), or clothes rebuilt from the shipped test codes (Fashion-MNIST)."""
-    name = DATASET_NAMES[dataset]
+    name = DATASETS[dataset].name
     if (data := local_dataset(dataset)) is not None:
         return Examples(data.x_test[:n].astype(np.float32) / 255, data.y_test[:n],
                         f"{name} test set")
@@ -166,7 +163,7 @@ SYNTHETIC_TRAIN_CAP = 2000  # drawing digits costs ~3 ms each: keep the fallback
 @st.cache_resource(show_spinner="Preparing training images...")
 def training_images(dataset: str = "mnist", n: int = 3000) -> TrainingImages:
     """Images for the live-training page: the real training set when it is here, else ours."""
-    name = DATASET_NAMES[dataset]
+    name = DATASETS[dataset].name
     if (data := local_dataset(dataset)) is not None:
         return TrainingImages(data.x_train[:n].astype(np.float32) / 255,
                               data.x_train[-LIVE_VALIDATION:].astype(np.float32) / 255,

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from ae_models.registry import DATASETS, resolve
+from ae_models.data import DATASETS
+from ae_models.registry import resolve
 
 _INPUT_KEY = "current_input"
 

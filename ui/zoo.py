@@ -16,13 +16,13 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from ae_models.data import DATASETS
 from ae_models.registry import MODELS, REGISTRY, ModelSpec
 from ui.figures import metric_bars, training_curves
 from ui.images import code_grid_shape, code_image, to_png_bytes, upscale  # noqa: F401 (re-exported)
 
 PIXELS = 784
 CORRUPTION_LABELS = {"clean": "clean digits", "gaussian": "Gaussian noise", "crosshair": "crosshairs"}
-DATASET_LABELS = {"mnist": "MNIST", "fashion_mnist": "Fashion-MNIST"}
 HISTORY_EXTRAS = ("learning_rate", "lr")  # history keys that are not losses
 LEVEL_LABELS = {"crosshair": "crosshair"}
 
@@ -193,7 +193,7 @@ def data_facts(spec: ModelSpec, card: Card | None) -> list[tuple[str, str]]:
     """(label, value) pairs about what the model was trained on and how (only those known)."""
     data = dig(card, "data") or {}
     training = dig(card, "training") or {}
-    facts = [("Data set", DATASET_LABELS.get(spec.dataset, spec.dataset)),
+    facts = [("Data set", DATASETS[spec.dataset].name),
              ("Trained on", CORRUPTION_LABELS.get(spec.corruption, spec.corruption))]
     split = [f"{_int(data[k]):,} {k}" for k in ("train", "validation", "test")
              if _int(data.get(k)) is not None]
