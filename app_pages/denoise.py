@@ -1,19 +1,20 @@
 """Denoising lab: noise sweeps, galleries and the cross-over between the two specialist models."""
 
-import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from ae_models import sweeps
-from ae_models.baselines import fit_pca
 from ae_models.corruption import crosshair, gaussian_noise
-from ae_models.registry import REGISTRY
+from ui import denoise_lab as lab
 from ui import state, widgets
+from ui.denoise_lab import PCA_K, SEED, db
+from ui.example_images import examples
 from ui.figures import psnr_vs_sigma
-from ui.images import image_grid, labelled_grid_png, upscale
-from ui.models import examples, get_model, local_dataset
+from ui.images import image_grid, labelled_grid_png
+from ui.model_cache import get_model, title_of
 
 DEFAULT_MODELS = ["conv_denoise", "conv_crosshair", "conv", "dense"]  # roles: see state.model_for
 GAUSS_ROLE, CROSS_ROLE = "conv_denoise", "conv_crosshair"
@@ -22,10 +23,8 @@ BATCH_SIZES = [16, 32, 64]
 COPIES = 8  # noise draws of the current input averaged in the sweep and the tables
 DRAWS = 4  # gallery columns for the current input (one per noise draw)
 GALLERY_DIGITS = 6  # gallery columns for a batch of test digits
-SEED = 0
-PCA_K = 32
-PCA_TRAIN = 10_000
 CHART_CONFIG = {"displayModeBar": False}
+HIGHLIGHT = "font-weight: bold; background-color: #d9ead3"  # the best method in a table
 PRESENTER_CHART_HEIGHT = 440  # px: the sweep under the title and controls at 1280x720
 
 widgets.page_header("Denoising lab",
@@ -58,70 +57,12 @@ $\sigma = 0.5$ on a digit gives about 9 dB, a good denoiser 18-20 dB.
 """)
 
 
-# --- Cached computations (keyed on simple arguments; the models come from the shared cache) ----
-
-@st.cache_resource(show_spinner=f"Fitting PCA-{PCA_K} on the training images...")
-def _pca(dataset: str) -> tuple[np.ndarray, np.ndarray] | None:
-    """PCA-32 fitted once per process on 10,000 training images, or None without the data here."""
-    data = local_dataset(dataset)
-    return None if data is None else fit_pca(data.x_train[:PCA_TRAIN], PCA_K)
-
-
-def _baselines(with_pca: bool) -> dict[str, sweeps.Denoiser]:
-    return sweeps.baseline_denoisers(_pca(state.dataset()) if with_pca else None)
-
-
-def _denoisers(keys: tuple[str, ...], with_pca: bool) -> dict[str, sweeps.Denoiser]:
-    """Models (by title) then the classical baselines; `keys` are models known to load."""
-    models = {REGISTRY[k].title: get_model(k).model.reconstruct for k in keys}
-    return {**models, **_baselines(with_pca)}
-
-
-@st.cache_data(show_spinner="Sweeping the noise levels...", max_entries=64)
-def _model_curve(key: str, clean: np.ndarray, sigmas: tuple[float, ...], seed: int) -> list[float]:
-    """One model's PSNR per sigma: cached per model, so adding a model only computes that one."""
-    denoiser = {REGISTRY[key].title: get_model(key).model.reconstruct}
-    return sweeps.psnr_sweep(denoiser, clean, sigmas, seed, include_input=False)[REGISTRY[key].title]
-
-
-@st.cache_data(show_spinner="Sweeping the noise levels...", max_entries=16)
-def _baseline_curves(clean: np.ndarray, sigmas: tuple[float, ...], seed: int,
-                     with_pca: bool) -> dict[str, list[float]]:
-    return sweeps.psnr_sweep(_baselines(with_pca), clean, sigmas, seed)
-
-
-@st.cache_data(show_spinner="Scoring the crosshairs...", max_entries=32)
-def _crosshair_scores(keys: tuple[str, ...], with_pca: bool, clean: np.ndarray, thickness: int,
-                      row: int, col: int, random_position: bool) -> dict[str, dict[str, float]]:
-    corrupted = crosshair(clean, thickness, row, col, random_position=random_position, seed=SEED)
-    rows = sweeps.gallery(_denoisers(keys, with_pca), corrupted, "crosshaired input")
-    return sweeps.psnr_table(rows, clean, "crosshaired input")
-
-
-@st.cache_data(show_spinner="Measuring the cross-over...", max_entries=32)
-def _crossover(keys: tuple[str, ...], clean: np.ndarray, sigma: float, thickness: int, row: int,
-               col: int, random_position: bool) -> tuple[dict, dict]:
-    """The specialists' mean PSNR on each corruption, and the corrupted inputs' own PSNR."""
-    corruptions = {
-        "gauss": gaussian_noise(clean, sigma, seed=SEED),
-        "cross": crosshair(clean, thickness, row, col, random_position=random_position, seed=SEED),
-    }
-    table = sweeps.crossover_table({k: get_model(k).model.reconstruct for k in keys}, clean,
-                                   corruptions)
-    inputs = {kind: sweeps.mean_psnr(clean, batch) for kind, batch in corruptions.items()}
-    return table, inputs
-
-
 # --- Small layout helpers ------------------------------------------------------------------------
-
-def _db(value: float) -> str:
-    return "perfect" if math.isnan(value) else f"{value:.1f} dB"
-
 
 def _gallery_png(rows: dict[str, np.ndarray], clean: np.ndarray, col_labels: list[str]) -> bytes:
     """The gallery as one labelled picture: a row per method, its PSNR on these digits in the label."""
     scores = sweeps.psnr_table(rows, clean, next(iter(rows)))
-    labels = [f"{name}   {_db(scores[name]['psnr'])}" for name in rows]
+    labels = [f"{name}   {db(scores[name]['psnr'])}" for name in rows]
     presenter = state.presenter_mode()
     return labelled_grid_png([list(images) for images in rows.values()], labels, col_labels,
                              scale=5 if presenter else 4, font_size=30 if presenter else 24)
@@ -170,15 +111,15 @@ for key in chosen:
     else:
         loaded.append(key)
 keys = tuple(loaded)
-pca = _pca(state.dataset())
-with_pca = pca is not None
+dataset = state.dataset()
+with_pca = lab.pca(dataset) is not None
 
 # 1. PSNR against sigma ----------------------------------------------------------------------------
 if not state.presenter_mode():  # on a projector the chart's own title says it
     st.subheader("PSNR against noise level", divider="gray")
 sigmas = sweeps.DEFAULT_SIGMAS
-baseline_curves = _baseline_curves(clean, sigmas, SEED, with_pca)
-series = {REGISTRY[k].title: _model_curve(k, clean, sigmas, SEED) for k in keys}
+baseline_curves = lab.baseline_curves(dataset, clean, sigmas, with_pca)
+series = {title_of(k): lab.model_curve(k, clean, sigmas) for k in keys}
 series.update(baseline_curves)
 chart_col, preview_col = st.columns([5, 1], vertical_alignment="center")
 with chart_col:
@@ -197,23 +138,38 @@ if not keys:
 st.caption(" ".join(notes))
 
 
-@st.fragment
-def galleries(keys: tuple[str, ...], with_pca: bool, clean: np.ndarray, gallery_clean: np.ndarray,
-              gallery_labels: list[str], about: str, one_digit: bool, chosen: list[str]) -> None:
-    """Sections 2-4: they share the noise level and the crosshair, so they rerun together."""
-    denoisers = _denoisers(keys, with_pca)
+@dataclass(frozen=True)
+class Digits:
+    """What sections 2-4 work on: the digits, the few shown in galleries, and their labels."""
 
-    # 2. Gallery at one sigma ------------------------------------------------------------------
+    clean: np.ndarray
+    gallery: np.ndarray
+    labels: list[str]
+    about: str  # "your digit (drawing), averaged over 8 noise draws"
+    one_digit: bool
+
+
+@dataclass(frozen=True)
+class Crosshair:
+    thickness: int
+    row: int
+    col: int
+    random_position: bool
+
+
+def noise_gallery(denoisers: dict[str, sweeps.Denoiser], digits: Digits) -> float:
+    """Section 2: the gallery at one noise level; returns that sigma (the cross-over uses it)."""
     st.subheader("Gallery at one noise level", divider="gray")
     sigma = st.slider("Noise sigma", 0.0, 1.0, 0.5, 0.05, key="dn_sigma", bind="query-params")
-    noisy = gaussian_noise(gallery_clean, sigma, seed=SEED)
+    noisy = gaussian_noise(digits.gallery, sigma, seed=SEED)
     rows = sweeps.gallery(denoisers, noisy, f"noisy input (σ {sigma:.2f})")
-    st.image(_gallery_png(rows, gallery_clean, gallery_labels))
+    st.image(_gallery_png(rows, digits.gallery, digits.labels))
     st.caption("Each row's label gives its mean PSNR on these columns. The denoising model was "
                "trained on σ up to 0.75: push the slider past it to see it degrade gracefully.")
+    return sigma
 
-    # 3. Crosshairs ----------------------------------------------------------------------------
-    st.subheader("Crosshairs", divider="gray")
+
+def crosshair_controls() -> Crosshair:
     c1, c2, c3, c4 = st.columns(4, vertical_alignment="bottom")
     thickness = c1.slider("Line thickness", 1, 5, 2, key="dn_thickness", bind="query-params")
     random_position = c2.toggle("Random position", value=True, key="dn_random",
@@ -222,82 +178,88 @@ def galleries(keys: tuple[str, ...], with_pca: bool, clean: np.ndarray, gallery_
     if not random_position:
         row = c3.slider("Row", 0, 27, 14, key="dn_row", bind="query-params")
         col = c4.slider("Column", 0, 27, 14, key="dn_col", bind="query-params")
-    cross_clean, cross_labels = gallery_clean, gallery_labels
-    if one_digit and not random_position:  # the same digit, the same lines: one column
-        cross_clean, cross_labels = gallery_clean[:1], ["your digit"]
-    crossed = crosshair(cross_clean, thickness, row, col, random_position=random_position,
-                        seed=SEED)
-    cross_rows = sweeps.gallery(denoisers, crossed, "crosshaired input")
+    return Crosshair(thickness, row, col, random_position)
+
+
+def crosshair_section(denoisers: dict[str, sweeps.Denoiser], keys: tuple[str, ...],
+                      with_pca: bool, digits: Digits) -> Crosshair:
+    """Section 3: a crosshair gallery beside every method's PSNR gain on all the digits."""
+    st.subheader("Crosshairs", divider="gray")
+    cross = crosshair_controls()
+    shown, labels = digits.gallery, digits.labels
+    if digits.one_digit and not cross.random_position:  # the same digit, the same lines
+        shown, labels = digits.gallery[:1], ["your digit"]
+    crossed = crosshair(shown, cross.thickness, cross.row, cross.col,
+                        random_position=cross.random_position, seed=SEED)
     gallery_col, table_col = st.columns([3, 2], gap="large")
     with gallery_col:
-        st.image(_gallery_png(cross_rows, cross_clean, cross_labels))
+        st.image(_gallery_png(sweeps.gallery(denoisers, crossed, "crosshaired input"), shown,
+                              labels))
     with table_col:
-        scores = _crosshair_scores(keys, with_pca, clean, thickness, row, col, random_position)
-        st.markdown(f"**PSNR and gain over the crosshaired input**, on {about}")
+        scores = lab.crosshair_scores(keys, state.dataset(), with_pca, digits.clean,
+                                      cross.thickness, cross.row, cross.col, cross.random_position)
+        st.markdown(f"**PSNR and gain over the crosshaired input**, on {digits.about}")
         st.table(_psnr_frame(scores).style.format("{:+.1f}", subset=["Gain (dB)"])
                  .format("{:.1f}", subset=["PSNR (dB)"])
-                 .highlight_max(subset=["Gain (dB)"], props="font-weight: bold; "
-                                "background-color: #d9ead3"))
+                 .highlight_max(subset=["Gain (dB)"], props=HIGHLIGHT))
+    return cross
 
-    # 4. Cross-over ------------------------------------------------------------------------------
-    st.subheader("Cross-over: does a specialist know the other corruption?", divider="gray")
+
+def loaded_specialists(chosen: list[str]) -> list[str] | None:
+    """The two specialists that load (errors shown unless the picker's report did), or None
+    when this data set has no crosshair specialist."""
     gauss_key, cross_key = state.model_for(GAUSS_ROLE), state.model_for(CROSS_ROLE)
     if cross_key is None:
+        return None
+    specialists = []
+    for key in (gauss_key, cross_key):
+        status = get_model(key)
+        if status.model is not None:
+            specialists.append(key)
+        elif key not in chosen:  # already reported at the top otherwise
+            widgets.model_error(key, status.error)
+    return specialists
+
+
+def crossover_section(digits: Digits, sigma: float, cross: Crosshair, chosen: list[str]) -> None:
+    """Section 4: each specialist on its own corruption and on the other one."""
+    st.subheader("Cross-over: does a specialist know the other corruption?", divider="gray")
+    specialists = loaded_specialists(chosen)
+    if specialists is None:
         st.info("This data set has no crosshair specialist (only the MNIST zoo trains one), so "
                 "there is no cross-over to show. Switch the data set to MNIST digits in the "
                 "sidebar.", icon=":material/info:")
         return
-    specialists = []
-    for key in (gauss_key, cross_key):
-        status = get_model(key)
-        if status.model is None:
-            if key not in chosen:  # already reported at the top otherwise
-                widgets.model_error(key, status.error)
-        else:
-            specialists.append(key)
     if not specialists:
         st.info("Neither specialist model could be loaded, so there is no cross-over to show.")
         return
-    table, inputs = _crossover(tuple(specialists), clean, sigma, thickness, row, col,
-                               random_position)
-    gauss_name = f"Gaussian noise σ {sigma:.2f}"
-    cross_name = f"Crosshair, {thickness} px"
-    names = {"gauss": gauss_name, "cross": cross_name}
+    gauss_key, cross_key = state.model_for(GAUSS_ROLE), state.model_for(CROSS_ROLE)
+    table, inputs = lab.crossover(tuple(specialists), digits.clean, sigma, cross.thickness,
+                                  cross.row, cross.col, cross.random_position)
+    names = {"gauss": f"Gaussian noise σ {sigma:.2f}", "cross": f"Crosshair, {cross.thickness} px"}
     trained = {gauss_key: "trained on noise", cross_key: "trained on crosshairs"}
     frame = pd.DataFrame([[table[k]["gauss"], table[k]["cross"]] for k in specialists],
-                         index=pd.Index([f"{REGISTRY[k].title} ({trained[k]})" for k in specialists],
+                         index=pd.Index([f"{title_of(k)} ({trained[k]})" for k in specialists],
                                         name="Model"),
-                         columns=[gauss_name, cross_name])
+                         columns=list(names.values()))
     table_col, text_col = st.columns([3, 2], gap="large")
     with table_col:
-        st.table(frame.style.format("{:.1f} dB").highlight_max(
-            axis=0, props="font-weight: bold; background-color: #d9ead3"))
-        st.caption(f"Mean PSNR on {about}. The corrupted inputs alone: "
-                   f"{_db(inputs['gauss'])} (noise), {_db(inputs['cross'])} (crosshair).")
+        st.table(frame.style.format("{:.1f} dB").highlight_max(axis=0, props=HIGHLIGHT))
+        st.caption(f"Mean PSNR on {digits.about}. The corrupted inputs alone: "
+                   f"{db(inputs['gauss'])} (noise), {db(inputs['cross'])} (crosshair).")
     with text_col:
-        winners = sweeps.crossover_winners(table)
-        lines = []
-        if len(specialists) == 2 and sigma == 0:
-            lines.append("With σ = 0 there is no noise to remove: raise the noise sigma above.")
-        elif len(specialists) == 2:
-            diagonal = winners["gauss"][0] == gauss_key and winners["cross"][0] == cross_key
-            if diagonal:
-                lines.append(
-                    f"**Each specialist wins on its own corruption**, by "
-                    f"{winners['gauss'][1]:.1f} dB on noise and {winners['cross'][1]:.1f} dB on "
-                    f"crosshairs. A denoising autoencoder learns to undo the corruption it was "
-                    f"trained on, not a general idea of *clean*.")
-            else:
-                lines.append("Here the specialists do **not** each win on their own corruption: "
-                             "try stronger noise or a thicker crosshair.")
-        for key, foreign in ((gauss_key, "cross"), (cross_key, "gauss")):
-            if key in specialists:
-                value, base = table[key][foreign], inputs[foreign]
-                verdict = "better than" if value > base else "no better than"
-                lines.append(f"* {REGISTRY[key].title} on *{names[foreign].lower()}*: "
-                             f"{_db(value)}, {verdict} the corrupted input ({_db(base)}).")
-        st.markdown("\n\n".join(lines))
+        st.markdown("\n\n".join(lab.crossover_verdict(table, inputs, sigma, gauss_key, cross_key,
+                                                       names)))
 
 
-galleries(keys, with_pca, clean, gallery_clean, gallery_labels, about, source == SOURCES[0],
-          chosen)
+@st.fragment
+def galleries(keys: tuple[str, ...], with_pca: bool, digits: Digits, chosen: list[str]) -> None:
+    """Sections 2-4: they share the noise level and the crosshair, so they rerun together."""
+    denoisers = {**lab.model_denoisers(keys), **lab.baselines(state.dataset(), with_pca)}
+    sigma = noise_gallery(denoisers, digits)
+    cross = crosshair_section(denoisers, keys, with_pca, digits)
+    crossover_section(digits, sigma, cross, chosen)
+
+
+galleries(keys, with_pca, Digits(clean, gallery_clean, gallery_labels, about,
+                                 source == SOURCES[0]), chosen)

@@ -5,7 +5,7 @@ import streamlit as st
 from ae_models.corruption import apply_corruption
 from ae_models.metrics import image_metrics
 from ui import state, widgets
-from ui.models import spec_of
+from ui.model_cache import spec_of
 from ui.images import code_image, error_heatmap, labelled_grid_png, to_png_bytes
 
 widgets.page_header("Draw & reconstruct",

@@ -4,9 +4,9 @@ import numpy as np
 import streamlit as st
 
 from ae_models.metrics import mse
-from ae_models.registry import REGISTRY, model_keys
+from ae_models.registry import model_keys
 from ui import state, widgets, zoo
-from ui.models import card, metrics
+from ui.model_cache import card, metrics, spec_of, title_of
 
 CARDS_PER_ROW = 4
 PRESENTER_SCALE = 8  # input, code and output in one row at 1280x720
@@ -57,15 +57,15 @@ def one_picture(image: np.ndarray, source: str) -> None:
     default = state.model_for(PICTURE_DEFAULT)
     key = pick.selectbox("Model", keys, index=keys.index(default) if default in keys else 0,
                          key=state.per_dataset("home_model"),
-                         format_func=lambda k: REGISTRY[k].title, bind="query-params")
+                         format_func=lambda k: title_of(k), bind="query-params")
     model = widgets.model_or_error(key)
     if model is None:
         return
     code = model.encode(image)
     output = model.decode(code)
-    note = f"{REGISTRY[key].title} on {source}: reconstruction MSE {mse(image, output):.4f}"
+    note = f"{title_of(key)} on {source}: reconstruction MSE {mse(image, output):.4f}"
     scale = widgets.by_mode(widgets.image_scale(), PRESENTER_SCALE)
-    st.html(zoo.pipeline_html(image, code, output, REGISTRY[key], scale, note))
+    st.html(zoo.pipeline_html(image, code, output, spec_of(key), scale, note))
 
 
 def page_links() -> None:
@@ -80,7 +80,7 @@ def page_links() -> None:
 
 def model_card(key: str, all_metrics: dict) -> None:
     """Facts only: loading eleven models here would keep the first page waiting for a minute."""
-    spec = REGISTRY[key]
+    spec = spec_of(key)
     st.markdown(f"##### {spec.title}")
     st.markdown(spec.description)
     st.markdown(zoo.card_facts(spec, all_metrics, card(key)))

@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from ae_models.registry import REGISTRY
 from ui import latent, widgets
 from ui.figures import latent_scatter_2d
-from ui.models import class_names
+from ui.model_cache import class_names, spec_of
 
 PREFIX = "l2d"
 CHART_KEY = "l2d_chart"
@@ -63,7 +62,7 @@ current = widgets.require_input()
 
 @st.fragment
 def explorer(key: str, show_grid: bool, grid_n: int, current) -> None:
-    spec = REGISTRY[key]
+    spec = spec_of(key)
     loaded = latent.model_and_view(key, dims=2)
     if loaded is None:
         return

@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from ae_models.registry import REGISTRY
 from ui import latent, state, widgets
 from ui.figures import latent_scatter_3d
-from ui.models import class_names
+from ui.model_cache import class_names, spec_of
 
 PREFIX = "l3d"
 MODEL = state.model_for("ae_3d") or "ae_3d"
@@ -39,7 +38,7 @@ current = widgets.require_input()
 
 @st.fragment
 def explorer(current) -> None:
-    spec = REGISTRY[MODEL]
+    spec = spec_of(MODEL)
     loaded = latent.model_and_view(MODEL, dims=3)
     if loaded is None:
         return

@@ -6,7 +6,7 @@ from ae_models.live_training import CODE_SIZES, PREVIEW, LiveSettings, train_liv
 from ui import state, widgets
 from ui.figures import training_curves
 from ui.images import image_grid, upscale
-from ui.models import training_images
+from ui.example_images import training_images
 
 TRAIN_SIZES = [1000, 3000, 5000]
 CHART_CONFIG = {"displayModeBar": False}

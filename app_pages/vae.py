@@ -4,11 +4,12 @@ import numpy as np
 import streamlit as st
 
 from ae_models import latent_walks as lw
-from ae_models.registry import REGISTRY
 from ui import state, widgets
 from ui.figures import kl_per_dimension
 from ui.images import image_grid, to_uint8, upscale
-from ui.models import class_name, examples, get_model, metrics
+from ui.example_images import examples
+from ui.model_cache import class_name, spec_of, title_of
+from ui.vae_explorer import decoded, kl_per_dim
 
 # The 16-D VAE's role falls back to the 2-D one where a data set has no 16-D VAE (Fashion-MNIST).
 GRID_MODEL = state.model_for("vae_2d") or "vae_2d"
@@ -58,27 +59,6 @@ current = widgets.require_input("Draw & reconstruct")
 YOUR_INPUT = "Your drawing" if current.source == "drawing" else f"Your input ({current.source})"
 
 
-def _title(key: str) -> str:
-    return REGISTRY[key].title
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def decoded(key: str, codes: np.ndarray) -> np.ndarray:
-    """One batched decode per grid, remembered for the same codes (the model is cached already)."""
-    return get_model(key).model.decode(codes)
-
-
-@st.cache_data(show_spinner=False)
-def kl_per_dim(key: str) -> tuple[np.ndarray, str]:
-    """Average KL of each latent dimension: from the evaluation if stored, else over the examples."""
-    stored = lw.kl_from_metrics(metrics(REGISTRY[key].dataset), key)
-    if stored is not None and len(stored) == REGISTRY[key].code_size:
-        return stored, "the test set"
-    ex = examples(REGISTRY[key].dataset)
-    mean, log_var = get_model(key).model.encode_distribution(ex.images)
-    return lw.kl_per_dimension(mean, log_var), f"{len(ex.images)} example digits"
-
-
 def row_scale(n_tiles: int) -> int:
     """Integer upscale so a row of tiles fills about ROW_WIDTH (crisp pixels, never blurred)."""
     return int(np.clip(ROW_WIDTH // (30 * n_tiles), 2, widgets.image_scale()))
@@ -103,7 +83,7 @@ def manifold_section() -> None:
         code = model.encode(current.image)
         row, col, inside = lw.grid_cell(code, n, *QUANTILES)
         edge = lw.gaussian_quantiles(2, *QUANTILES)[1]
-        widgets.note(f"**{_title(GRID_MODEL)}**: each tile is the decoding of one code "
+        widgets.note(f"**{title_of(GRID_MODEL)}**: each tile is the decoding of one code "
                      f"$z = (z_1, z_2)$. $z_1$ grows to the **right**, $z_2$ **upwards**, from "
                      f"−{edge:.2f} to +{edge:.2f}: the 5 % to 95 % points of the prior "
                      "$\\mathcal N(0, 1)$, in equal steps of probability.")
@@ -127,7 +107,7 @@ def traversal_section() -> None:
     model = widgets.model_or_error(MODEL)
     if model is None:
         return
-    size = REGISTRY[MODEL].code_size
+    size = spec_of(MODEL).code_size
     kl, kl_source = kl_per_dim(MODEL)
     order = lw.dims_by_kl(kl)
     controls, rows = st.columns([1, 2.4], gap="large")
@@ -153,7 +133,7 @@ def traversal_section() -> None:
         dims = order[:k]
         codes = lw.traversal_codes(start, dims, n_steps, SPAN)
         images = decoded(MODEL, codes.reshape(-1, size)).reshape(len(dims), n_steps, 28, 28)
-        widgets.note(f"**{_title(MODEL)}**: each row moves **one** of the {size} numbers of the "
+        widgets.note(f"**{title_of(MODEL)}**: each row moves **one** of the {size} numbers of the "
                      f"code from −{SPAN:g} to +{SPAN:g} standard deviations (left to right) and "
                      "keeps the others; the middle column is the start.")
         scale = row_scale(n_steps)
@@ -167,7 +147,7 @@ def interpolation_section() -> None:
     model = widgets.model_or_error(MODEL)
     if model is None:
         return
-    dataset = REGISTRY[MODEL].dataset
+    dataset = spec_of(MODEL).dataset
     ex = examples(dataset)
     controls, rows = st.columns([1, 2.4], gap="large")
     with controls:
@@ -195,7 +175,7 @@ def interpolation_section() -> None:
                      "every step is a digit; the pixel blend is just two images fading into "
                      "each other.")
         scale = row_scale(n)
-        labelled_row(f"#### Through the latent space\n{_title(MODEL)}",
+        labelled_row(f"#### Through the latent space\n{title_of(MODEL)}",
                      decoded(MODEL, codes), scale)
         labelled_row("#### Straight pixel blend\nfor contrast",
                      lw.pixel_blend(current.image, target, n), scale)
@@ -209,7 +189,7 @@ def _next_sample_seed() -> None:
 def samples_section() -> None:
     controls, picture = st.columns([1, 2.4], gap="large")
     with controls:
-        key = st.radio("Model", list(dict.fromkeys([MODEL, GRID_MODEL])), format_func=_title,
+        key = st.radio("Model", list(dict.fromkeys([MODEL, GRID_MODEL])), format_func=title_of,
                        horizontal=True, key=state.per_dataset("vae_sample_model"),
                        bind="query-params")
         st.button("Resample", icon=":material/casino:", on_click=_next_sample_seed,
@@ -217,15 +197,15 @@ def samples_section() -> None:
         seed = int(st.number_input("Seed", 0, 1_000_000, 0, key="vae_sample_seed",
                                    bind="query-params"))
         widgets.note(f"Each digit is the decoding of a code drawn at random from the prior "
-                     f"$\\mathcal N(0, I)$: {REGISTRY[key].code_size} random numbers, no input "
+                     f"$\\mathcal N(0, I)$: {spec_of(key).code_size} random numbers, no input "
                      "at all. The model has never seen these digits.")
     with picture:
         if widgets.model_or_error(key) is None:
             return
-        codes = lw.prior_samples(SAMPLE_ROWS * SAMPLE_COLS, REGISTRY[key].code_size, seed)
+        codes = lw.prior_samples(SAMPLE_ROWS * SAMPLE_COLS, spec_of(key).code_size, seed)
         images = decoded(key, codes)
         st.image(upscale(image_grid(images, cols=SAMPLE_COLS, pad=2), row_scale(SAMPLE_COLS)),
-                 caption=f"{len(images)} samples of {_title(key)} (seed {seed})", output_format="PNG")
+                 caption=f"{len(images)} samples of {title_of(key)} (seed {seed})", output_format="PNG")
 
 
 tabs = st.tabs(SECTIONS, key="vae_section", bind="query-params")

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from ae_models.artifacts import rebuild_command
-from ae_models.registry import MODELS, REGISTRY
+from ae_models.registry import MODELS
 from ui import state, widgets, zoo
 from ui.figures import training_curves
-from ui.models import card, history, metrics
+from ui.model_cache import card, history, metrics, spec_of, title_of
 
 ROW_PX = 35
 CHART_CONFIG = {"displayModeBar": False}
@@ -86,7 +86,7 @@ if found := zoo.targets(all_metrics):
 
 
 def model_details(key: str) -> None:
-    spec = REGISTRY[key]
+    spec = spec_of(key)
     info, entry = cards[key], zoo.model_metrics(all_metrics, key)
     st.markdown(f"### {spec.title} · `{key}`")
     st.markdown(f"{spec.description}  \nRecipe **{spec.recipe}**, family **{spec.family}**.")
@@ -145,5 +145,5 @@ def model_details(key: str) -> None:
 
 st.subheader("One model in detail")
 selected = st.selectbox("Model", shown, index=0, key=state.per_dataset("zoo_model"),
-                        format_func=lambda k: f"{REGISTRY[k].title} ({k})", bind="query-params")
+                        format_func=lambda k: f"{title_of(k)} ({k})", bind="query-params")
 model_details(selected)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui.models
+import ui.model_cache
 from ae_models.artifacts import WEIGHTS_ENV, weights_root
 from ae_models.data import canvas_style_digits
 from ae_models.registry import MODELS, REGISTRY, model_keys
@@ -60,11 +60,11 @@ def home() -> AppTest:
 @pytest.fixture(scope="module")
 def zoo() -> AppTest:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ui.models, "metrics", lambda dataset="mnist": FAKE_METRICS)
+        patch.setattr(ui.model_cache, "metrics", lambda dataset="mnist": FAKE_METRICS)
         # The zoo page loads no model; the home page rendered by the first run would load all of
         # them (TensorFlow included), so it gets a stub that reports every model unavailable.
-        patch.setattr(ui.models, "get_model",
-                      lambda key: ui.models.ModelStatus(None, "not loaded in this test"))
+        patch.setattr(ui.model_cache, "get_model",
+                      lambda key: ui.model_cache.ModelStatus(None, "not loaded in this test"))
         at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
         at.run()
         at.switch_page("app_pages/zoo.py")
@@ -125,7 +125,7 @@ def test_home_with_a_missing_weight_file_keeps_the_other_cards(home, tmp_path, m
     shutil.copytree(weights_root() / BROKEN, broken / BROKEN)
     (broken / BROKEN / "encoder.keras").unlink()
     monkeypatch.setenv(WEIGHTS_ENV, str(broken))
-    ui.models._load.clear(BROKEN)  # the others stay cached: only this one is looked up again
+    ui.model_cache._load.clear(BROKEN)  # the others stay cached: only this one is looked up again
     try:
         at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
         at.session_state["current_input"] = _drawing()
@@ -140,7 +140,7 @@ def test_home_with_a_missing_weight_file_keeps_the_other_cards(home, tmp_path, m
         assert len(titles) == len(model_keys("mnist", include_twins=False))
         assert len(at.page_link) == 7  # the rest of the page still works
     finally:
-        ui.models._load.clear(BROKEN)
+        ui.model_cache._load.clear(BROKEN)
 
 
 def test_zoo_table_has_every_registry_entry(zoo):
@@ -164,7 +164,7 @@ def test_zoo_details_of_the_selected_model(zoo):
     assert not zoo.exception
     assert not zoo.error, _texts(zoo.error)
     assert any(f"`{DETAIL}`" in m for m in _texts(zoo.markdown))
-    card = ui.models.card(DETAIL)
+    card = ui.model_cache.card(DETAIL)
     tables = [d.value for d in zoo.dataframe]
     layers = [t for t in tables if list(t.columns) == ["Layer", "Type", "Output shape", "Params"]]
     assert len(layers) == 2, "encoder and decoder tables"

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui.models
+import ui.model_cache
 import ui.state
 from ae_models.data import canvas_style_digits
 
@@ -46,7 +46,7 @@ def app() -> AppTest:
     # Load TensorFlow and the models first (cached per process), outside the AppTest timeout:
     # ours, and the home page's, which the first run shows.
     for key in ("ae_2d", "vae", "ae_3d", "conv"):
-        assert ui.models.get_model(key).model is not None, key
+        assert ui.model_cache.get_model(key).model is not None, key
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
     at.run()
     image = (canvas_style_digits(1, seed=3)[0][0] / 255).astype(np.float32)
@@ -118,8 +118,8 @@ def test_3d_sliders_move_the_decoded_probe(app: AppTest) -> None:
 def test_broken_model_shows_an_error_not_a_traceback(app: AppTest,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     at = app
-    broken = ui.models.ModelStatus(None, "the weight file is missing (test)")
-    monkeypatch.setattr(ui.models, "get_model", lambda key: broken)
+    broken = ui.model_cache.ModelStatus(None, "the weight file is missing (test)")
+    monkeypatch.setattr(ui.model_cache, "get_model", lambda key: broken)
     at.switch_page("app_pages/latent_3d.py")
     at.run()
     assert not at.exception

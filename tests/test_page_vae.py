@@ -16,7 +16,7 @@ from PIL import Image
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-import ui.models
+import ui.model_cache
 from ae_models.data import canvas_style_digits
 from ui.state import CurrentInput
 
@@ -169,14 +169,14 @@ def test_resample_draws_new_samples(app: AppTest) -> None:
 
 def test_a_broken_model_shows_an_error_and_the_rest_still_works(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    real = ui.models.get_model
+    real = ui.model_cache.get_model
 
-    def broken_2d(key: str) -> ui.models.ModelStatus:
+    def broken_2d(key: str) -> ui.model_cache.ModelStatus:
         if key == "vae_2d":
-            return ui.models.ModelStatus(None, "weights/vae_2d/decoder.keras is missing (test).")
+            return ui.model_cache.ModelStatus(None, "weights/vae_2d/decoder.keras is missing (test).")
         return real(key)
 
-    monkeypatch.setattr(ui.models, "get_model", broken_2d)
+    monkeypatch.setattr(ui.model_cache, "get_model", broken_2d)
     st.cache_data.clear()
     at = open_page()
     assert not at.exception

@@ -14,11 +14,11 @@ import numpy as np
 import streamlit as st
 
 from ae_models import latent_maps
-from ae_models.registry import REGISTRY, model_keys
+from ae_models.registry import model_keys
 from ui import state, widgets
 from ui.images import image_grid
-from ui.models import card, metrics
-from ui.models import latents as stored_latents
+from ui.model_cache import card, metrics, spec_of, title_of
+from ui.model_cache import latents as stored_latents
 
 DECODED_SCALE = 10  # 280 px: the probe's decoding is what the class looks at
 MAX_POINTS = 4000  # SVG markers: 4,000 draw and click briskly, 10,000 make every rerun sluggish
@@ -92,7 +92,7 @@ def latent_view(key: str, dims: int, max_points: int = MAX_POINTS) -> LatentView
     """The plotted codes of one model, or None (with a message) when latents.npz is missing."""
     arrays = _view_arrays(key, dims, max_points)
     if arrays is None:
-        st.warning(f"No stored test codes for **{REGISTRY[key].title}** (weights/{key}/latents.npz "
+        st.warning(f"No stored test codes for **{title_of(key)}** (weights/{key}/latents.npz "
                    f"is missing or unreadable). Rebuild them with: "
                    f"`python -m ae_models.train {key} --latents-only`", icon=":material/warning:")
         return None
@@ -103,12 +103,12 @@ def latent_2d_options() -> list[str]:
     """The chosen data set's 2-D models first, then every wider model (shown through its PCA)."""
     flat = [k for k in map(state.model_for, TWO_D_MODELS) if k is not None]
     wider = [k for k in model_keys(state.dataset(), include_twins=False)
-             if k not in flat and REGISTRY[k].code_size > 2]
+             if k not in flat and spec_of(k).code_size > 2]
     return [*flat, *wider]
 
 
 def _option_label(key: str) -> str:
-    spec = REGISTRY[key]
+    spec = spec_of(key)
     if spec.code_size <= 2:
         return f"{spec.title} ({key})"
     return f"PCA view: {spec.title} ({key}, code {spec.code_label})"
@@ -243,7 +243,7 @@ def probe_and_digit_panel(prefix: str, view: LatentView, model, image: np.ndarra
 def scores_caption(key: str) -> None:
     """How good this code is, in one line: its test MSE beside PCA's with as many numbers
     (from weights/metrics.json, else the model card), and how well classes cluster."""
-    entry = metrics(REGISTRY[key].dataset).get("models", {}).get(key, {})
+    entry = metrics(spec_of(key).dataset).get("models", {}).get(key, {})
     if entry.get("status") == "ok":
         parts = [f"Test MSE **{entry['test_mse']:.4f}**",
                  f"PCA with {entry['pca_k']} numbers: {entry['pca_test_mse']:.4f}"]

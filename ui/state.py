@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +34,7 @@ def clear_input() -> None:
 
 
 _LIVE_KEY = "live_model"
+_LIVE_ID_KEY = "live_model_id"
 
 
 def live_model():
@@ -43,8 +45,14 @@ def live_model():
     return st.session_state.get(_LIVE_KEY)
 
 
+def live_model_id() -> str | None:
+    """A random id given to each live model when it is trained: cached results are keyed on it."""
+    return st.session_state.get(_LIVE_ID_KEY)
+
+
 def set_live_model(model) -> None:
     st.session_state[_LIVE_KEY] = model
+    st.session_state[_LIVE_ID_KEY] = uuid.uuid4().hex
 
 
 PRESENTER_KEY = "presenter"

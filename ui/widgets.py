@@ -13,8 +13,8 @@ from ae_models.preprocess import InputError, preprocess_array, preprocess_bytes
 from ae_models.registry import LIVE_KEY, model_keys
 from ui import state
 from ui.images import error_heatmap, upscale
-from ui import models
-from ui.models import examples
+from ui import model_cache
+from ui.example_images import examples
 
 CANVAS_SIZE = 280
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp"]
@@ -68,12 +68,12 @@ def explain(title: str, body: str) -> None:
 
 
 def model_error(key: str, message: str) -> None:
-    st.error(f"**{models.spec_of(key).title}** is unavailable. {message}", icon=":material/error:")
+    st.error(f"**{model_cache.spec_of(key).title}** is unavailable. {message}", icon=":material/error:")
 
 
 def model_or_error(key: str):
     """The loaded model, or None after putting its error card (with the rebuild command) here."""
-    status = models.get_model(key)  # looked up on the module: tests replace it
+    status = model_cache.get_model(key)  # looked up on the module: tests replace it
     if status.model is None:
         model_error(key, status.error)
     return status.model
@@ -138,7 +138,7 @@ def _upload_input() -> None:
 
 def example_label(label: int) -> str:
     """"a 7" or "an Ankle boot": an example's class in the chosen data set's words."""
-    name = models.class_name(state.dataset(), label)
+    name = model_cache.class_name(state.dataset(), label)
     return f"{'an' if name[0].lower() in 'aeiou8' else 'a'} {name}"
 
 
@@ -225,7 +225,7 @@ def model_picker(default: list[str] | None = None, key: str = "models",
         options = [*options, LIVE_KEY]  # this session's own model, from "Train it live"
     return st.multiselect("Models to compare", options, default=default,
                           key=state.per_dataset(key), bind=LINKED,
-                          format_func=lambda k: f"{models.spec_of(k).title} ({k})")
+                          format_func=lambda k: f"{model_cache.spec_of(k).title} ({k})")
 
 
 def download(label: str, make: Callable[[], bytes | str], file_name: str, mime: str, key: str) -> None:

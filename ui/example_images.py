@@ -1,105 +1,18 @@
-"""Models, latents, cards and examples, loaded once per process and shared by every session.
+"""Images to show and train on: the real data set when it is on this machine, else our own.
 
-Everything returned here is shared between users: treat it as read-only.
+Read once per process (decoding the IDX files takes seconds) and shared: treat as read-only.
 """
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 
-from ae_models import artifacts
 from ae_models.data import DATASETS, dataset_available, load_dataset, synthetic_digits
-from ae_models.registry import LIVE_KEY, ModelSpec, get_spec, resolve
-from ui import state
-
-
-@dataclass(frozen=True)
-class ModelStatus:
-    model: object | None  # ae_models.loading.Autoencoder when it loaded
-    error: str | None
-
-
-@st.cache_resource(show_spinner="Loading model...")
-def _load(key: str):
-    from ae_models.loading import load
-
-    model = load(key)
-    # Move everything alive now (TensorFlow, Keras, this model) out of the garbage collector's
-    # view: they live as long as the process, and scanning them made collections during a
-    # stroke take up to a second on 2 cores.
-    gc.freeze()
-    return model
-
-
-def get_model(key: str) -> ModelStatus:
-    """The loaded model, or the reason it cannot be loaded (failures are not cached).
-
-    The key "live" is this session's model from the "Train it live" page.
-    """
-    from ae_models.loading import ModelLoadError
-
-    if key == LIVE_KEY:
-        live = state.live_model()
-        return ModelStatus(live, None if live is not None else
-                           "Nothing trained in this session yet: train one on the *Train it live* page.")
-    try:
-        return ModelStatus(_load(key), None)
-    except ModelLoadError as exc:
-        return ModelStatus(None, str(exc))
-    except Exception as exc:  # anything else still must not break the page
-        return ModelStatus(None, f"Model '{key}' could not be loaded ({type(exc).__name__}: {exc}). "
-                                 f"Rebuild it with: {artifacts.rebuild_command(key)}")
-
-
-@st.cache_data(show_spinner=False)
-def latents(key: str) -> dict[str, np.ndarray] | None:
-    try:
-        return artifacts.read_latents(key)
-    except (OSError, ValueError, KeyError):
-        return None
-
-
-@st.cache_data(show_spinner=False)
-def card(key: str) -> dict | None:
-    try:
-        return artifacts.read_card(key)
-    except (OSError, ValueError):
-        return None
-
-
-@st.cache_data(show_spinner=False)
-def history(key: str) -> dict | None:
-    try:
-        return artifacts.read_history(key)
-    except (OSError, ValueError):
-        return None
-
-
-@st.cache_data(show_spinner=False)
-def metrics(dataset: str = "mnist") -> dict:
-    try:
-        return artifacts.read_metrics(dataset)
-    except (OSError, ValueError):
-        return {}
-
-
-def spec_of(key: str) -> ModelSpec:
-    """The registry entry, or this session's live model's description."""
-    if key == LIVE_KEY and (live := state.live_model()) is not None:
-        return live.spec
-    return get_spec(key)
-
-
-def class_names(key: str) -> list[str]:
-    return list(DATASETS[spec_of(key).dataset].class_names)
-
-
-def class_name(dataset: str, label: int) -> str:
-    return DATASETS[dataset].class_names[int(label)]
+from ae_models.registry import resolve
+from ui.model_cache import get_model, latents, title_of
 
 
 @dataclass(frozen=True)
@@ -146,7 +59,7 @@ def _rebuilt_from_codes(key: str | None, n: int) -> Examples | None:
     codes = np.asarray(data["codes"][:n], np.float32)
     images = np.clip(status.model.decode(codes), 0.0, 1.0).astype(np.float32)
     return Examples(images, np.asarray(data["labels"][:n]),
-                    f"test images rebuilt by {get_spec(key).title} (data set not on this machine)")
+                    f"test images rebuilt by {title_of(key)} (data set not on this machine)")
 
 
 @dataclass(frozen=True)
