@@ -1,10 +1,15 @@
-"""Shared bits for AppTest-based tests: open a page, inject a drawing, read images back."""
+"""Shared bits for AppTest-based tests: open a page, inject a drawing, read images back.
+
+Every AppTest of the app is made by `open_app`, so all of them share one timeout and one way of
+setting up a session (query parameters, session state, the page) before its first run.
+"""
 
 from __future__ import annotations
 
 import base64
 import io
 from pathlib import Path
+from typing import Any, Mapping
 
 import numpy as np
 from PIL import Image
@@ -13,13 +18,38 @@ REPO = Path(__file__).resolve().parents[1]
 TIMEOUT = 300  # the first run loads TensorFlow and models: slow on a busy 2-core machine
 
 
-def open_app(page: str | None = None):
+def open_app(page: str | None = None, *, query_params: Mapping[str, str] | None = None,
+             session_state: Mapping[str, Any] | None = None, run: bool = True):
+    """A fresh session of the app, opened straight on `page` (None: the home page).
+
+    Query parameters (a shared link) and session state are set before the first run, as a browser
+    would bring them; `run=False` returns the session unrun, for a test that sets up more first.
+    """
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
+    for name, value in (query_params or {}).items():
+        at.query_params[name] = value
+    for name, value in (session_state or {}).items():
+        at.session_state[name] = value
     if page:
         at.switch_page(page)  # straight to the page: no need to load the home page's models first
-    return at.run()
+    return at.run() if run else at
+
+
+def assert_no_problems(at) -> None:
+    """No exception and no error card on the page (their texts are the failure message)."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def drawing_input(seed: int = 3):
+    """A canvas-style digit as the session's current input, as if it had just been drawn."""
+    from ae_models.data import canvas_style_digits
+    from ui.state import CurrentInput
+
+    image = canvas_style_digits(1, seed=seed)[0][0].astype(np.float32) / 255
+    return CurrentInput(image, "drawing")
 
 
 def canvas_value(rgba: np.ndarray) -> dict:

@@ -1,36 +1,51 @@
-"""AppTest of the Draw & reconstruct page: empty, drawn, corrupted, uploaded, broken models."""
+"""AppTest of the Draw & reconstruct page: empty, drawn, corrupted, other models, cleared.
+
+Each test opens its own session and builds the state it checks (models are cached per process,
+so a fresh session costs one script run).
+"""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from apptest_helpers import canvas_value, drawn_digit, image_urls, images_with_caption, open_app
 from ui.widgets import DEFAULT_MODELS
 
 DRAW = "app_pages/draw.py"
+NOTHING_DRAWN = "Nothing drawn yet"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def at():
+    """The Draw page in a new session: nothing drawn yet."""
     return open_app(DRAW)
+
+
+def draw(at, digit: int = 3):
+    """A stroke on the page's canvas (its key changes on Clear), sent as the browser sends it."""
+    at.session_state[f"canvas_{at.session_state['canvas_version']}"] = canvas_value(drawn_digit(digit))
+    return at.run()
 
 
 def mse_values(at) -> list[str]:
     return [m.value for m in at.metric if m.label == "MSE"]
 
 
+def says_nothing_drawn(at) -> bool:
+    return any(NOTHING_DRAWN in i.value for i in at.info)
+
+
 def test_empty_canvas_says_nothing_drawn(at):
     assert not at.exception
-    assert any("Nothing drawn yet" in i.value for i in at.info)
+    assert says_nothing_drawn(at)
     assert not images_with_caption(at, "Reconstruction")
 
 
 def test_a_drawing_is_reconstructed_by_every_default_model(at):
-    at.session_state["canvas_0"] = canvas_value(drawn_digit(3))
-    at.run()
+    draw(at, 3)
     assert not at.exception
     assert not at.error
+    assert not says_nothing_drawn(at)
     assert len(images_with_caption(at, "Reconstruction")) == len(DEFAULT_MODELS)
     assert len(images_with_caption(at, "Error map")) == len(DEFAULT_MODELS)
     assert len(mse_values(at)) == len(DEFAULT_MODELS)
@@ -41,6 +56,8 @@ def test_a_drawing_is_reconstructed_by_every_default_model(at):
 
 
 def test_sigma_changes_the_corrupted_image_and_the_metrics(at):
+    draw(at, 3)
+    assert not image_urls(at, "Corrupted input")  # no corruption by default
     at.button_group(key="draw_kind").set_value("Gaussian noise").run()
     assert not at.exception
     first_image = image_urls(at, "Corrupted input")
@@ -57,15 +74,21 @@ def test_sigma_changes_the_corrupted_image_and_the_metrics(at):
 
 
 def test_choosing_models_changes_the_rows(at):
+    draw(at, 3)
+    assert not any("z1 =" in m.value for m in at.markdown)  # the defaults have wide codes
     at.multiselect(key="models").set_value(["ae_2d", "vae_2d"]).run()
     assert not at.exception
     assert len(images_with_caption(at, "Reconstruction")) == 2
     assert any("z1 =" in m.value for m in at.markdown)  # 2-D codes are shown as numbers
-    at.multiselect(key="models").set_value(DEFAULT_MODELS).run()
 
 
 def test_clear_empties_the_canvas_input(at):
+    draw(at, 3)
+    assert at.session_state["current_input"].source == "drawing"
+    assert not says_nothing_drawn(at)
     clear = [b for b in at.button if b.label == "Clear"][0]
     clear.click().run()
+    assert not at.exception
     assert "current_input" not in at.session_state
-    assert any("Nothing drawn yet" in i.value for i in at.info)
+    assert says_nothing_drawn(at)
+    assert not images_with_caption(at, "Reconstruction")
