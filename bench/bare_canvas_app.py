@@ -1,7 +1,9 @@
 """The floor for the stroke benchmark: the same canvas and four images, with no model behind them.
 
-    streamlit run bench/bare_canvas_app.py --server.port 8600
-    python bench/browser_bench.py stroke --url http://127.0.0.1:8600
+    python -m bench.browser_bench stroke --floor        # the app, then this app, the same way
+    python -m bench.browser_bench stroke --app bench/bare_canvas_app.py    # this app alone
+    streamlit run bench/bare_canvas_app.py --server.port 8600              # or by hand, then
+    python -m bench.browser_bench stroke --url http://127.0.0.1:8600
 
 Each "Reconstruction" is the drawing itself shrunk to 28x28 and blown back up, so the browser and
 Streamlit do the same work per stroke as on the Draw page (encode the canvas, rerun a fragment,

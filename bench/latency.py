@@ -1,13 +1,15 @@
 """Interactive latency: `Autoencoder.reconstruct` on one image vs `keras.Model.predict`, per model.
 
-    python bench/latency.py                 # print a Markdown table
-    python bench/latency.py --write        # ... and put it in bench/RESULTS.md ("## Latency")
-    python bench/latency.py --models conv vae --calls 100
+    python -m bench.latency                 # print a Markdown table
+    python -m bench.latency --write         # ... and put it in bench/RESULTS.md ("## Latency")
+    python -m bench.latency --models conv vae --calls 100
 
 `reconstruct` is what every page calls on each drawing (fixed-signature tf.functions); `predict`
 is the obvious alternative, timed on the same composed network (encoder then decoder; a VAE's
 decoder fed the mean code). Both are timed in the same process, one image per call, after warm-up;
 the median is reported. Targets: <= 5 ms per call on 2 cores and >= 10x faster than `predict`.
+`--write` records the slowest model and the smallest speed-up as current figures only when every
+model was measured (no `--models`, none skipped).
 """
 
 from __future__ import annotations
@@ -16,46 +18,20 @@ import argparse
 import datetime as dt
 import os
 import platform
-import re
 import statistics
 import sys
 import time
-from pathlib import Path
+
+import numpy as np
+
+from bench.common import Figure, load_average, machine_name, percentile, record
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-import numpy as np  # noqa: E402
-
-RESULTS = REPO / "bench" / "RESULTS.md"
-SECTION = "## Latency"
+TITLE = "Latency"
 TARGET_MS = 5.0
 TARGET_SPEEDUP = 10.0
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
-def machine_line() -> str:
-    load = ""
-    if hasattr(os, "getloadavg"):
-        load = ", load average {:.1f} / {:.1f} / {:.1f} (1 / 5 / 15 min)".format(*os.getloadavg())
-    return f"{cpu_model()}, {usable_cores()} cores ({platform.system()} {platform.machine()}){load}"
+SLOWEST = "Slowest model's reconstruct of one image, median"
+LEAST_SPEEDUP = "Smallest speed-up of reconstruct over keras predict"
 
 
 def timed(fn, calls: int) -> list[float]:
@@ -89,7 +65,7 @@ def bench_model(key: str, image: np.ndarray, calls: int, predict_calls: int) -> 
         "key": key,
         "code": model.spec.code_label,
         "reconstruct_ms": statistics.median(fast_ms),
-        "reconstruct_p90_ms": float(np.percentile(fast_ms, 90)),
+        "reconstruct_p90_ms": percentile(fast_ms, 90),
         "predict_ms": statistics.median(slow_ms),
         "max_abs_diff": float(np.max(np.abs(fast - slow))),
     }
@@ -100,10 +76,8 @@ def markdown(rows: list[dict], skipped: list[str], args, started: dt.datetime, n
     import tensorflow as tf
 
     lines = [
-        SECTION,
-        "",
-        f"`python bench/latency.py{' --models ' + ' '.join(args.models) if args.models else ''}`, "
-        f"{started:%Y-%m-%d %H:%M}. Machine: {machine_line()}. "
+        f"`python -m bench.latency{' --models ' + ' '.join(args.models) if args.models else ''}`, "
+        f"{started:%Y-%m-%d %H:%M}. Machine: {machine_name()}, {load_average()}. "
         f"TensorFlow {tf.__version__}, Keras {keras.__version__}, Python {platform.python_version()}.",
         "",
         f"One 28x28 image per call, median of {args.calls} `Autoencoder.reconstruct` calls and of "
@@ -134,25 +108,25 @@ def markdown(rows: list[dict], skipped: list[str], args, started: dt.datetime, n
     return "\n".join(lines) + "\n"
 
 
-def write_section(text: str, path: Path = RESULTS) -> None:
-    """Replace the "## Latency" section of RESULTS.md (up to the next "## " heading), or append it."""
-    old = path.read_text() if path.is_file() else "# Benchmark results\n\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\s*$.*?(?=^## |\Z)", re.M | re.S)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: text + "\n", old, count=1)
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    path.write_text(new.rstrip("\n") + "\n")
+def figures(rows: list[dict]) -> list[Figure]:
+    """The two current figures: the slowest model's median and the smallest speed-up."""
+    worst = max(rows, key=lambda r: r["reconstruct_ms"])
+    least = min(rows, key=lambda r: r["predict_ms"] / r["reconstruct_ms"])
+    speedup = least["predict_ms"] / least["reconstruct_ms"]
+    return [Figure(SLOWEST, f"≤ {TARGET_MS:g} ms",
+                   f"{worst['reconstruct_ms']:.2f} ms ({worst['key']})"),
+            Figure(LEAST_SPEEDUP, f"≥ {TARGET_SPEEDUP:g}x", f"{speedup:.0f}x ({least['key']})")]
 
 
 def main(argv: list[str] | None = None) -> int:
     from ae_models.registry import REGISTRY, model_keys
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(prog="python -m bench.latency", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", nargs="*", help=f"default: all of {', '.join(REGISTRY)}")
     parser.add_argument("--calls", type=int, default=200, help="timed reconstruct calls (200)")
     parser.add_argument("--predict-calls", type=int, default=30, help="timed predict calls (30)")
-    parser.add_argument("--write", action="store_true", help=f"update the section in {RESULTS.name}")
+    parser.add_argument("--write", action="store_true", help="update the section in bench/RESULTS.md")
     parser.add_argument("--note", default="", help="a line to add under the table (e.g. machine load)")
     parser.add_argument("--check", action="store_true", help="exit 1 when a model misses a target")
     args = parser.parse_args(argv)
@@ -177,8 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     text = markdown(rows, skipped, args, started, args.note)
     print(text)
     if args.write:
-        write_section(text)
-        print(f"wrote {RESULTS.relative_to(REPO)}", file=sys.stderr)
+        whole_zoo = rows and not args.models and not skipped
+        record(TITLE, text, figures(rows) if whole_zoo else [])
     missed = [r["key"] for r in rows
               if r["reconstruct_ms"] > TARGET_MS or r["predict_ms"] / r["reconstruct_ms"] < TARGET_SPEEDUP]
     return 1 if args.check and missed else 0

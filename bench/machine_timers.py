@@ -4,7 +4,9 @@ Every latency figure in RESULTS.md sits on top of these: a stroke's path has tim
 component's 200 ms debounce in the browser, the server's message flush loop) and wake-ups (the
 script thread handing its messages to the event loop, the browser being sent a frame). On a
 laptop both are well under a millisecond; on a virtual machine whose idle vCPUs are halted by the
-host they can take hundreds of milliseconds. `python bench/machine_timers.py [--write]`.
+host they can take hundreds of milliseconds.
+
+    python -m bench.machine_timers [--write]
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ import statistics
 import sys
 import threading
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser_bench import machine, percentile, write_section  # noqa: E402
+from bench.common import Figure, machine, percentile, record
 
 SLEEPS_MS = (1, 5, 20, 100, 200)
 REPEATS = 20
+TITLE = "Machine: timers and wake-ups"
+WAKE_UP = "Thread wake-up after a pipe write, p95 (the floor under every latency)"
 
 
 def sleep_overshoot(ms: float, repeats: int = REPEATS) -> list[float]:
@@ -66,19 +68,20 @@ def summary(values: list[float]) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m bench.machine_timers", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--write", action="store_true", help="record the result in bench/RESULTS.md")
     args = parser.parse_args()
     rows = [f"| time.sleep({ms} ms): overshoot | {summary(sleep_overshoot(ms))} |" for ms in SLEEPS_MS]
-    rows.append(f"| thread wake-up after a pipe write | {summary(wakeup_latency())} |")
+    wake_ups = wakeup_latency()
+    rows.append(f"| thread wake-up after a pipe write | {summary(wake_ups)} |")
     body = (f"{REPEATS} tries each, on an otherwise idle machine (milliseconds):\n\n"
             f"| what | median | p95 | max |\n|---|---|---|---|\n" + "\n".join(rows) +
             "\n\nWithout a hypervisor halting idle CPUs these should all be well under a "
             f"millisecond (not measured here: no such machine). Machine: {machine()}.")
     print(body)
     if args.write:
-        write_section("Machine: timers and wake-ups", body)
+        record(TITLE, body, [Figure(WAKE_UP, "—", f"{percentile(wake_ups, 95):.1f} ms")])
     return 0
 
 

@@ -1,14 +1,19 @@
-"""Load benchmarks of the Draw page with protocol-level sessions instead of browsers.
+"""Concurrency and soak of the Draw page (their one implementation): protocol-level pupils.
 
-    python bench/protocol_bench.py concurrency [--sessions 5 10 20] [--duration 60] [--url URL]
-    python bench/protocol_bench.py soak [--sessions 10] [--duration 300]
+    python -m bench.protocol_bench concurrency [--sessions 5 10 20] [--duration 60] [--url URL]
+    python -m bench.protocol_bench soak [--sessions 10] [--duration 300]
 
     --browser    also run ONE real Chromium session alongside (what a person in the class feels)
     --no-images  the simulated sessions do not download their runs' images (a browser does)
-    --write      replace this benchmark's section of bench/RESULTS.md
+    --write      replace this benchmark's section of bench/RESULTS.md (and, with --browser,
+                 its rows of the current figures)
 
-`bench/browser_bench.py concurrency` and `soak` open one headless Chromium page per pupil; on a
-2-core machine 10-20 renderers load the machine more than the server does. Here every pupil is a
+Serving a class through nginx: start `python deploy/serve.py --processes 2 --port 8080`, then
+`python -m bench.protocol_bench concurrency --browser --url http://127.0.0.1:8080`.
+`python -m bench.browser_bench concurrency|soak ...` runs this, with `--browser`.
+
+Why not one Chromium page per pupil (this project's first concurrency bench): on a 2-core machine
+10-20 renderers load the machine more than the server does. Here every pupil is a
 `protocol_client.ProtocolSession`: the WebSocket messages Chromium sends for the Draw page (page
 load, then one fragment rerun per stroke carrying the canvas's PNG and every widget's value) and
 the GETs of each run's new images, from one Python process that costs little CPU.
@@ -17,17 +22,18 @@ Simulated: everything the server sees of a pupil, so its work per stroke is the 
 browser: the script run of the Draw fragment with a new drawing (each pupil's drawings differ,
 made with tests/apptest_helpers.drawn_digit before the clock starts), the 4 default models,
 the deltas and the media files. Not simulated: the browser's rendering, its encoding of the
-canvas to PNG (about 0.6 s of a browser's stroke on this machine, bench/RESULTS.md) and the
-static files a browser loads once per page. So the stroke-to-result reported for the simulated
-pupils is the server's part: rerun request sent to the run's `script_finished` (and, as a second
-figure, to the run's images downloaded). `--browser` adds one real Chromium session measured as
-bench/browser_bench.py measures it (mouse-up to every reconstruction painted).
+canvas to PNG (about 0.2 s of a browser's stroke on this project's machines, bench/RESULTS.md)
+and the static files a browser loads once per page. So the stroke-to-result reported for the
+simulated pupils is the server's part: rerun request sent to the run's `script_finished` (and,
+as a second figure, to the run's images downloaded). `--browser` adds one real Chromium session
+(`browser_bench.browser_pupil`) measured as `browser_bench stroke` measures (mouse-up to every
+reconstruction painted).
 
 Each pupil draws a new digit every 2 s and waits for its result (at most 20 s: more, or an
-exception element, or not one new reconstruction per default model, counts as an error), as
-browser_bench's pupils do, staggered the same way. One warm-up session draws first, so the
-models are loaded before anything is measured. With `--browser` the simulated pupils go on
-drawing until the browser's last stroke (its page load is slower), so it always meets the class.
+exception element, or not one new reconstruction per default model, counts as an error),
+staggered by a tenth of that period each. One warm-up session draws first, so the models are
+loaded before anything is measured. With `--browser` the simulated pupils go on drawing until
+the browser's last stroke (its page load is slower), so it always meets the class.
 """
 
 from __future__ import annotations
@@ -38,17 +44,19 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from browser_bench import (N_DEFAULT_MODELS, Server, machine, memory_growth, percentile,  # noqa: E402
-                           rss_mb, run_class, write_section)
-from protocol_client import (DIGITS, OPEN_TIMEOUT, ProtocolSession, StrokeResult,  # noqa: E402
-                             drawing_value)
+from bench.browser_bench import BrowserLog, browser_pupil
+from bench.common import (DIGITS, N_DEFAULT_MODELS, Figure, Server, machine, percentile,
+                          record, rss_mb)
+from bench.protocol_client import OPEN_TIMEOUT, ProtocolSession, StrokeResult, drawing_value
 
 PERIOD = 2.0  # seconds between one pupil's strokes
 SAMPLE_EVERY = 10.0  # seconds between memory samples
+REFERENCE_AT = 60.0  # soak: memory growth is measured from the first sample at or after this
+HELD_P95_MS = 1000.0  # a class is held when server and browser p95 stay under this, no errors
+HELD_ONE = "Pupils one app process holds (server and browser p95 < 1 s, no errors)"
+HELD_NGINX = "Pupils 2 app processes behind nginx hold (server and browser p95 < 1 s, no errors)"
+SOAK = "Soak: server memory growth, 10 pupils drawing for 300 s"
 
 
 @dataclass
@@ -62,7 +70,7 @@ class ClassResult:
     memory: list[tuple[float, float]] = field(default_factory=list)  # (s since start, MB)
     client_cpu_s: float = 0.0
     wall_s: float = 0.0
-    browser: dict | None = None  # browser_bench.run_class's result for the one real browser
+    browser: BrowserLog | None = None  # the one real browser, with --browser
 
     def record(self, index: int, result: StrokeResult) -> None:
         if result.error is not None:
@@ -72,9 +80,11 @@ class ClassResult:
             if result.media_ms is not None:
                 self.with_images.append(result.media_ms)
 
-
-def pct(values: list[float], q: float) -> float:
-    return percentile(values, q) if values else float("nan")
+    def held(self) -> bool:
+        """Every stroke answered, p95 under HELD_P95_MS for the server and the real browser."""
+        logs = [self.latencies] + ([self.browser.latencies] if self.browser else [])
+        errors = self.errors + (self.browser.errors if self.browser else [])
+        return not errors and all(log and percentile(log, 95) < HELD_P95_MS for log in logs)
 
 
 # --- server memory ----------------------------------------------------------------------------
@@ -114,6 +124,15 @@ async def sample_memory(pid: int, samples: list[tuple[float, float]], t0: float)
         await asyncio.sleep(SAMPLE_EVERY)
 
 
+def memory_growth(samples: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """(reference MB, last MB, growth in %): reference is the first sample after REFERENCE_AT s."""
+    if not samples:
+        return float("nan"), float("nan"), float("nan")
+    reference = next((mb for t, mb in samples if t >= REFERENCE_AT), samples[0][1])
+    end = samples[-1][1]
+    return reference, end, (end - reference) / reference * 100
+
+
 # --- the class -------------------------------------------------------------------------------
 
 def prepare_drawings(sessions: int, strokes: int) -> list[list[str]]:
@@ -129,7 +148,7 @@ async def pupil(url: str, drawings: list[str], index: int, result: ClassResult,
         async with ProtocolSession(url, expected_models=N_DEFAULT_MODELS,
                                    fetch_media=images) as session:
             opened.set()
-            await asyncio.sleep(index * PERIOD / 10)  # stagger the class as browser_bench does
+            await asyncio.sleep(index * PERIOD / 10)  # stagger the class
             i = 0
             while not stop.is_set():
                 started = time.time()
@@ -158,7 +177,8 @@ async def simulate_class(url: str, sessions: int, duration: float, pid: int | No
     opened, stop = [asyncio.Event() for _ in range(sessions)], asyncio.Event()
     pupils = [asyncio.create_task(pupil(url, drawings[i], i, result, opened[i], stop, images))
               for i in range(sessions)]
-    real = asyncio.create_task(run_class(url, 1, duration, PERIOD)) if browser else None
+    real = (asyncio.create_task(asyncio.to_thread(browser_pupil, url, duration, PERIOD))
+            if browser else None)
     await asyncio.gather(*(event.wait() for event in opened))
     await asyncio.sleep(duration)
     result.browser = await real if real else None
@@ -182,25 +202,46 @@ async def warm_up(url: str, strokes: int = 2) -> None:
 
 # --- reports -----------------------------------------------------------------------------------
 
+def browser_figures(log: BrowserLog) -> str:
+    return (f"p50 {percentile(log.latencies, 50):.0f} ms, p95 {percentile(log.latencies, 95):.0f} "
+            f"ms, {len(log.latencies)} strokes, {len(log.errors)} errors")
+
+
 def summary(r: ClassResult) -> str:
-    line = (f"{r.sessions} sessions: p50 {pct(r.latencies, 50):.0f} ms, p95 {pct(r.latencies, 95):.0f} ms, "
-            f"{len(r.latencies)} strokes, {len(r.errors)} errors; client CPU {r.client_cpu_s:.1f} s "
-            f"in {r.wall_s:.0f} s")
+    line = (f"{r.sessions} sessions: p50 {percentile(r.latencies, 50):.0f} ms, p95 "
+            f"{percentile(r.latencies, 95):.0f} ms, {len(r.latencies)} strokes, {len(r.errors)} "
+            f"errors; client CPU {r.client_cpu_s:.1f} s in {r.wall_s:.0f} s")
+    return line + (f"; real browser: {browser_figures(r.browser)}" if r.browser else "")
+
+
+def table_row(r: ClassResult) -> str:
+    cells = [r.sessions, len(r.latencies), f"{percentile(r.latencies, 50):.0f}",
+             f"{percentile(r.latencies, 95):.0f}", f"{percentile(r.with_images, 50):.0f}",
+             len(r.errors), f"{r.client_cpu_s / r.wall_s * 100:.0f}%"]
     if r.browser:
         b = r.browser
-        line += (f"; real browser: p50 {b['p50']:.0f} ms, p95 {b['p95']:.0f} ms, {b['strokes']} "
-                 f"strokes, {len(b['errors'])} errors")
-    return line
-
-
-def browser_cells(r: ClassResult) -> str:
-    b = r.browser
-    return f" {b['p50']:.0f} | {b['p95']:.0f} | {b['strokes']} | {len(b['errors'])} |" if b else ""
+        cells += [f"{percentile(b.latencies, 50):.0f}", f"{percentile(b.latencies, 95):.0f}",
+                  len(b.latencies), len(b.errors)]
+    return "| " + " | ".join(map(str, cells)) + " |"
 
 
 def errors_note(results: list[ClassResult]) -> str:
-    errors = [e for r in results for e in r.errors + (r.browser["errors"] if r.browser else [])]
+    errors = [e for r in results for e in r.errors + (r.browser.errors if r.browser else [])]
     return f"Errors: {errors[:5] or 'none'}{' ...' if len(errors) > 5 else ''}"
+
+
+def pupils_held(rows: list[ClassResult]) -> str:
+    """The largest class held with every smaller class measured held too ('>= n': none failed)."""
+    held = None
+    for r in sorted(rows, key=lambda r: r.sessions):
+        if not r.held():
+            break
+        held = r
+    if held is None:
+        return f"fewer than {min(r.sessions for r in rows)}"
+    prefix = "≥ " if held is max(rows, key=lambda r: r.sessions) else ""
+    return (f"{prefix}{held.sessions} (server / browser p95 {percentile(held.latencies, 95):.0f} / "
+            f"{percentile(held.browser.latencies, 95):.0f} ms)")
 
 
 WHAT = ("protocol-level sessions (`bench/protocol_client.py`: the messages Chromium sends, without "
@@ -216,33 +257,34 @@ def measured(args) -> str:
                                               "images (`--no-images`).")
 
 
-def bench_concurrency(args) -> str:
+def bench_concurrency(args) -> tuple[str, list[Figure]]:
     rows = []
     with Server(args.url) as server:
         asyncio.run(warm_up(server.url))
         for n in args.sessions:
-            rows.append(asyncio.run(simulate_class(server.url, n, args.duration, browser=args.browser,
-                                                   images=args.images)))
+            rows.append(asyncio.run(simulate_class(server.url, n, args.duration,
+                                                   browser=args.browser, images=args.images)))
             print(summary(rows[-1]), flush=True)
     browser_head = (" browser p50 (ms) | browser p95 (ms) | browser strokes | browser errors |"
                     if args.browser else "")
-    table = "\n".join(
-        f"| {r.sessions} | {len(r.latencies)} | {pct(r.latencies, 50):.0f} | {pct(r.latencies, 95):.0f} "
-        f"| {pct(r.with_images, 50):.0f} | {len(r.errors)} | {r.client_cpu_s / r.wall_s * 100:.0f}% |"
-        f"{browser_cells(r)}" for r in rows)
     where = args.url or "one `streamlit run app.py` process"
     browser = (" One real Chromium session drew alongside each class (browser_bench's measure: "
                "mouse-up to the last reconstruction painted)." if args.browser else "")
-    return (f"{', '.join(map(str, args.sessions))} {WHAT}, for {args.duration:.0f} s against {where} "
-            f"(default 4 models), after a warm-up session loaded the models.{browser} {measured(args)}\n\n"
+    body = (f"{', '.join(map(str, args.sessions))} {WHAT}, for {args.duration:.0f} s against "
+            f"{where} (default 4 models), after a warm-up session loaded the models.{browser} "
+            f"{measured(args)}\n\n"
             f"| sessions | strokes | p50 stroke-to-result (ms) | p95 (ms) | p50 with images (ms) | "
             f"errors | client CPU (of one core) |{browser_head}\n"
-            f"|---|---|---|---|---|---|---|{'---|' * 4 if args.browser else ''}\n{table}\n\n"
-            f"{errors_note(rows)}\n\nMachine: {machine()} (the client runs on the same cores as the "
-            f"server).")
+            f"|---|---|---|---|---|---|---|{'---|' * 4 if args.browser else ''}\n"
+            + "\n".join(map(table_row, rows)) + f"\n\n{errors_note(rows)}\n\nMachine: {machine()} "
+            f"(the client runs on the same cores as the server).")
+    if not (args.browser and args.images):  # the figure is what a class of browsers feels
+        return body, []
+    return body, [Figure(HELD_NGINX if args.url else HELD_ONE,
+                         "—" if args.url else "20 (README)", pupils_held(rows))]
 
 
-def bench_soak(args) -> str:
+def bench_soak(args) -> tuple[str, list[Figure]]:
     with Server() as server:  # its own server: the process whose memory is sampled
         asyncio.run(warm_up(server.url))
         r = asyncio.run(simulate_class(server.url, args.sessions[0], args.duration,
@@ -251,22 +293,26 @@ def bench_soak(args) -> str:
     print(summary(r), flush=True)
     reference, end, growth = memory_growth(r.memory)
     samples = ", ".join(f"{mb:.0f}" for _, mb in r.memory)
-    browser = (f" One real Chromium session drew alongside: p50 {r.browser['p50']:.0f} ms, p95 "
-               f"{r.browser['p95']:.0f} ms, {r.browser['strokes']} strokes, "
-               f"{len(r.browser['errors'])} errors." if r.browser else "")
-    return (f"Soak: {r.sessions} {WHAT}, for {args.duration:.0f} s against one server, after a "
+    browser = (f" One real Chromium session drew alongside: {browser_figures(r.browser)}."
+               if r.browser else "")
+    body = (f"Soak: {r.sessions} {WHAT}, for {args.duration:.0f} s against one server, after a "
             f"warm-up session loaded the models: {len(r.latencies)} strokes, "
-            f"**{len(r.errors)} errors**, p50 {pct(r.latencies, 50):.0f} ms, p95 "
-            f"{pct(r.latencies, 95):.0f} ms (with images p50 {pct(r.with_images, 50):.0f} ms)."
-            f"{browser} {measured(args)} Server memory (RSS, with any children) after the first minute "
-            f"{reference:.0f} MB, at the end {end:.0f} MB (**{growth:+.1f}%**; target within 10%)."
-            f"\n\nMemory every {SAMPLE_EVERY:.0f} s (MB): {samples}. Client CPU "
-            f"{r.client_cpu_s:.0f} s in {r.wall_s:.0f} s.\n\n{errors_note([r])}\n\n"
-            f"Machine: {machine()}.")
+            f"**{len(r.errors)} errors**, p50 {percentile(r.latencies, 50):.0f} ms, p95 "
+            f"{percentile(r.latencies, 95):.0f} ms (with images p50 "
+            f"{percentile(r.with_images, 50):.0f} ms).{browser} {measured(args)} Server memory "
+            f"(RSS, with any children) after the first minute {reference:.0f} MB, at the end "
+            f"{end:.0f} MB (**{growth:+.1f}%**; target within 10%).\n\nMemory every "
+            f"{SAMPLE_EVERY:.0f} s (MB): {samples}. Client CPU {r.client_cpu_s:.0f} s in "
+            f"{r.wall_s:.0f} s.\n\n{errors_note([r])}\n\nMachine: {machine()}.")
+    errors = len(r.errors) + (len(r.browser.errors) if r.browser else 0)
+    figure = Figure(SOAK, "within 10%", f"{growth:+.1f}% ({reference:.0f} → {end:.0f} MB), "
+                                        f"{errors} errors")
+    official = (r.sessions, args.duration) == (10, 300.0)  # the figure's name says so
+    return body, [figure] if official else []
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.protocol_bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("what", choices=["concurrency", "soak"])
     parser.add_argument("--sessions", type=int, nargs="+",
@@ -281,17 +327,23 @@ def main() -> int:
                         help="simulated sessions skip downloading their runs' images (a browser "
                              "downloads them: less server work and less client CPU)")
     parser.add_argument("--write", action="store_true", help="record the result in bench/RESULTS.md")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     soak = args.what == "soak"
     if soak and args.url:
         parser.error("soak starts its own server: it samples that process's memory")
     args.sessions = args.sessions or ([10] if soak else [5, 10, 20])
     args.duration = args.duration or (300.0 if soak else 60.0)
-    body = (bench_soak if soak else bench_concurrency)(args)
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    soak = args.what == "soak"
+    body, figures = (bench_soak if soak else bench_concurrency)(args)
     print(body)
     if args.write:
-        title = ("Soak" if soak else "Concurrency" + (" behind nginx" if args.url else ""))
-        write_section(f"{title} (protocol-level sessions)", body)
+        title = "Soak" if soak else "Concurrency" + (" behind nginx" if args.url else "")
+        record(f"{title} (protocol-level sessions)", body, figures)
     return 0
 
 

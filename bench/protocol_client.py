@@ -1,6 +1,6 @@
 """A light client for one Streamlit session of the Draw page, speaking the browser's WebSocket protocol.
 
-    python bench/protocol_client.py [--url URL] [--strokes 3]
+    python -m bench.protocol_client [--url URL] [--strokes 3]
 
 Without `--url` it starts the app on a free loopback port (set AE_DATA_DIR for real data), opens
 one session, draws `--strokes` digits and prints, per stroke, the milliseconds from sending the
@@ -42,25 +42,22 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO), str(REPO / "tests")]
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ClientState_pb2 import ContextInfo
+from streamlit.proto.Delta_pb2 import Delta
+from streamlit.proto.Element_pb2 import Element
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
+from websockets.asyncio.client import ClientConnection, connect
 
-from apptest_helpers import canvas_value, drawn_digit  # noqa: E402
-from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
-from streamlit.proto.ClientState_pb2 import ContextInfo  # noqa: E402
-from streamlit.proto.Delta_pb2 import Delta  # noqa: E402
-from streamlit.proto.Element_pb2 import Element  # noqa: E402
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
-from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates  # noqa: E402
-from websockets.asyncio.client import ClientConnection, connect  # noqa: E402
+from bench.common import DIGITS, N_DEFAULT_MODELS, Server
+from tests.apptest_helpers import canvas_value, drawn_digit
 
 CANVAS_COMPONENT = "streamlit-drawable-canvas.streamlit_drawable_canvas"
 RECONSTRUCTION = "Reconstruction"  # caption of each model's rebuilt digit (app_pages/draw.py)
 MODEL_INPUT = "What the models see"  # caption of the 28x28 input
-DIGITS = (3, 7, 1, 0)  # the digits the browser benchmarks draw, in their order
 STROKE_TIMEOUT = 20.0
 OPEN_TIMEOUT = 180.0  # the first run of a fresh server imports TensorFlow
 
@@ -477,12 +474,11 @@ async def check(url: str, strokes: int, expected_models: int) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m bench.protocol_client", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", help="an already running app (default: start one)")
     parser.add_argument("--strokes", type=int, default=3)
     args = parser.parse_args()
-    from browser_bench import N_DEFAULT_MODELS, Server
 
     with Server(args.url) as server:
         return asyncio.run(check(server.url, args.strokes, N_DEFAULT_MODELS))
