@@ -4,6 +4,8 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 
 from ae_models.data import DATASETS
+from ui import navigation
+from ui.navigation import HOME
 from ui.state import DATASET_KEY, PRESENTER_KEY, presenter_mode
 
 # Projector screens are 1280x720: larger text, and none of the page's margins wasted.
@@ -22,24 +24,12 @@ script_runner._clean_problem_modules = lambda: None
 
 st.set_page_config(page_title="Autoencoder Lab", page_icon=":material/blur_on:", layout="wide")
 
-PAGES = [
-    st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("app_pages/draw.py", title="Draw & reconstruct", icon=":material/draw:", url_path="draw"),
-    st.Page("app_pages/denoise.py", title="Denoising lab", icon=":material/blur_off:", url_path="denoise"),
-    st.Page("app_pages/latent_2d.py", title="Latent space 2-D", icon=":material/scatter_plot:",
-            url_path="latent-2d"),
-    st.Page("app_pages/latent_3d.py", title="Latent space 3-D", icon=":material/view_in_ar:",
-            url_path="latent-3d"),
-    st.Page("app_pages/vae.py", title="VAE explorer", icon=":material/grid_view:", url_path="vae"),
-    st.Page("app_pages/train_live.py", title="Train it live", icon=":material/model_training:",
-            url_path="train"),
-    st.Page("app_pages/zoo.py", title="Model zoo", icon=":material/table_chart:", url_path="zoo"),
-]
-
-page = st.navigation(PAGES)
+page = st.navigation([st.Page(page.script, title=page.title, icon=page.icon,
+                              url_path=page.url_path or None, default=page is HOME)
+                      for page in navigation.PAGES])
 with st.sidebar:
-    st.radio("Data set", list(DATASETS), format_func=lambda name: DATASETS[name].label, key=DATASET_KEY,
-             bind="query-params",
+    st.radio("Data set", list(DATASETS), format_func=lambda name: DATASETS[name].label,
+             key=DATASET_KEY, bind="query-params",
              help="Which models every page shows: the digit models, or the ones trained on "
                   "Fashion-MNIST (photos of clothes, shoes and bags).")
     st.toggle("Presenter mode", key=PRESENTER_KEY, bind="query-params",

@@ -5,28 +5,12 @@ import streamlit as st
 
 from ae_models.metrics import mse
 from ae_models.registry import model_keys
-from ui import state, widgets, zoo
+from ui import navigation, state, widgets, zoo
 from ui.model_cache import card, metrics, spec_of, title_of
 
 CARDS_PER_ROW = 4
 PRESENTER_SCALE = 8  # input, code and output in one row at 1280x720
 PICTURE_DEFAULT = "conv"
-PAGE_LINKS = [
-    ("app_pages/draw.py", "Draw & reconstruct", ":material/draw:",
-     "Draw a digit and watch every model rebuild it."),
-    ("app_pages/denoise.py", "Denoising lab", ":material/blur_off:",
-     "Add noise or a crosshair; see which model cleans it up."),
-    ("app_pages/latent_2d.py", "Latent space 2-D", ":material/scatter_plot:",
-     "Digits as points on a plane; click anywhere to decode it."),
-    ("app_pages/latent_3d.py", "Latent space 3-D", ":material/view_in_ar:",
-     "Rotate the 3-number code of ten thousand digits."),
-    ("app_pages/vae.py", "VAE explorer", ":material/grid_view:",
-     "Sample new digits and walk smoothly between them."),
-    ("app_pages/train_live.py", "Train it live", ":material/model_training:",
-     "Train a small autoencoder in under a minute and watch it learn."),
-    ("app_pages/zoo.py", "Model zoo", ":material/table_chart:",
-     "Every model's numbers, layers and training curves."),
-]
 LINKS_PER_ROW = 4
 
 widgets.page_header("Autoencoder Lab",
@@ -70,12 +54,11 @@ def one_picture(image: np.ndarray, source: str) -> None:
 
 def page_links() -> None:
     st.subheader("Explore")
-    for start in range(0, len(PAGE_LINKS), LINKS_PER_ROW):
-        for col, (page, label, icon, text) in zip(st.columns(LINKS_PER_ROW),
-                                                  PAGE_LINKS[start:start + LINKS_PER_ROW]):
-            with col, st.container(border=True):
-                st.page_link(page, label=f"**{label}**", icon=icon)
-                st.markdown(text)
+    pages = [page for page in navigation.PAGES if page is not navigation.HOME]
+    for page, cell in zip(pages, widgets.grid_cells(LINKS_PER_ROW)):
+        with cell, st.container(border=True):
+            st.page_link(page.script, label=f"**{page.title}**", icon=page.icon)
+            st.markdown(page.blurb)
 
 
 def model_card(key: str, all_metrics: dict) -> None:

@@ -13,16 +13,17 @@ import pytest
 
 from apptest_helpers import REPO
 
+from ui.navigation import PAGES
+
 # Train it live builds and fits a Keras model, so its page imports TensorFlow by design.
-PAGES_THAT_TRAIN = {"train_live.py"}
-PAGE_SCRIPTS = ["app.py", *sorted(p.name for p in (REPO / "app_pages").glob("*.py"))]
+PAGES_THAT_TRAIN = {"app_pages/train_live.py"}
+PAGE_SCRIPTS = ["app.py", *(page.script for page in PAGES)]
 
 
 def _imported_modules(script: str) -> list[str]:
     """The modules a page script imports at its top level."""
-    path = REPO / script if script == "app.py" else REPO / "app_pages" / script
     modules = []
-    for node in ast.parse(path.read_text()).body:
+    for node in ast.parse((REPO / script).read_text()).body:
         if isinstance(node, ast.Import):
             modules += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module:
@@ -42,7 +43,7 @@ def test_shared_ui_and_the_registry_do_not_import_tensorflow() -> None:
     modules = ["ae_models.registry", "ae_models.preprocess", "ae_models.corruption",
                "ae_models.metrics", "ae_models.artifacts", "ui.state", "ui.model_cache",
                "ui.example_images", "ui.widgets", "ui.latent", "ui.zoo", "ui.figures", "ui.images",
-               "ui.denoise_lab", "ui.vae_explorer"]
+               "ui.denoise_lab", "ui.vae_explorer", "ui.navigation", "ui.url_keys"]
     assert _tensorflow_after_importing(modules) == []
 
 
@@ -55,4 +56,4 @@ def test_a_page_imports_no_tensorflow(script: str) -> None:
 
 def test_the_check_sees_tensorflow_where_it_is_imported() -> None:
     """The training page does import it: the check above is not blind."""
-    assert "tensorflow" in _tensorflow_after_importing(_imported_modules("train_live.py"))
+    assert "tensorflow" in _tensorflow_after_importing(_imported_modules("app_pages/train_live.py"))

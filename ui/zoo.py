@@ -17,7 +17,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ae_models.data import DATASETS
-from ae_models.registry import MODELS, REGISTRY, ModelSpec
+from ae_models.registry import MODELS, ModelSpec
 from ui.figures import metric_bars, training_curves
 from ui.images import code_grid_shape, code_image, to_png_bytes, upscale  # noqa: F401 (re-exported)
 
@@ -156,9 +156,10 @@ def zoo_table_row(spec: ModelSpec, metrics: Metrics | None, card: Card | None) -
 
 def zoo_table_rows(metrics: Metrics | None, cards: Mapping[str, Card | None],
                    keys: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """One row per registry entry (twins included), in registry order, whatever files exist."""
-    keys = [spec.key for spec in MODELS] if keys is None else list(keys)
-    return [zoo_table_row(REGISTRY[key], metrics, cards.get(key)) for key in keys]
+    """One row per registry entry (twins included; or those in `keys`), in registry order, whatever
+    files exist."""
+    return [zoo_table_row(spec, metrics, cards.get(spec.key)) for spec in MODELS
+            if keys is None or spec.key in keys]
 
 
 def architecture_rows(card: Card | None, part: str) -> list[dict[str, Any]]:
