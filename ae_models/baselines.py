@@ -14,6 +14,8 @@ import numpy as np
 from scipy import linalg, ndimage
 from scipy.spatial import cKDTree
 
+from .arrays import to_float
+
 __all__ = [
     "pca_basis",
     "fit_pca",
@@ -29,14 +31,9 @@ KDTREE_MAX_DIM = 8
 _DISTANCE_CHUNK = 500
 
 
-def _to_float(x: np.ndarray) -> np.ndarray:
-    arr = np.asarray(x)
-    return arr.astype(np.float64) / 255.0 if arr.dtype == np.uint8 else arr.astype(np.float64)
-
-
 def _flat_batch(x: np.ndarray) -> np.ndarray:
     """Training images (N, H, W) or (N, D) as float64 (N, D); uint8 is read as 0..255 -> [0, 1]."""
-    arr = _to_float(x)
+    arr = to_float(x, np.float64)
     if arr.ndim < 2:
         raise ValueError(f"expected a batch (N, H, W) or (N, D), got shape {arr.shape}")
     return arr.reshape(len(arr), -1)
@@ -85,7 +82,7 @@ def pca_reconstruct(images: np.ndarray, mean: np.ndarray, components: np.ndarray
     Clipped to [0, 1] by default, as every model's sigmoid output is, so PCA is not penalised for
     overshooting a range no pixel can leave (the reference's PCA figures are clipped too).
     """
-    arr = _to_float(images)
+    arr = to_float(images, np.float64)
     dim = len(mean)
     if arr.size % dim:
         raise ValueError(f"images of shape {arr.shape} do not have {dim} pixels each")
@@ -97,13 +94,12 @@ def pca_reconstruct(images: np.ndarray, mean: np.ndarray, components: np.ndarray
     return out.astype(np.float32).reshape(arr.shape)
 
 
-def _as_float_images(images: np.ndarray) -> tuple[np.ndarray, bool]:
-    arr = np.asarray(images)
-    x = arr.astype(np.float32) / 255.0 if arr.dtype == np.uint8 else arr.astype(np.float32)
+def _as_batch(images: np.ndarray) -> tuple[np.ndarray, bool]:
+    x = to_float(images)
     if x.ndim == 2:
         return x[None], True
     if x.ndim != 3:
-        raise ValueError(f"expected an image (H, W) or a batch (N, H, W), got shape {arr.shape}")
+        raise ValueError(f"expected an image (H, W) or a batch (N, H, W), got shape {x.shape}")
     return x, False
 
 
@@ -112,14 +108,14 @@ def median_filter_3x3(images: np.ndarray) -> np.ndarray:
 
     The classic remedy for salt-and-pepper noise: an isolated bright pixel is outvoted.
     """
-    x, single = _as_float_images(images)
+    x, single = _as_batch(images)
     out = ndimage.median_filter(x, size=(1, 3, 3), mode="reflect")
     return out[0] if single else out
 
 
 def gaussian_blur(images: np.ndarray, sigma: float = 1.0) -> np.ndarray:
     """Gaussian smoothing of each image on its own: trades noise for blur, the simplest denoiser."""
-    x, single = _as_float_images(images)
+    x, single = _as_batch(images)
     out = ndimage.gaussian_filter(x, sigma=(0.0, sigma, sigma), mode="reflect")
     return out[0] if single else out
 

@@ -77,11 +77,6 @@ def grid_cell(code: Sequence[float], n: int, low: float = 0.05,
     return n - 1 - row_from_bottom, col, inside_1 and inside_2
 
 
-def prior_percentile(z: float) -> float:
-    """Share of the prior N(0, 1) below z, in percent: where a code sits in plain words."""
-    return 100.0 * _STANDARD_NORMAL.cdf(float(z))
-
-
 # --- KL per dimension ------------------------------------------------------------------------
 
 def kl_per_dimension(mean: np.ndarray, log_var: np.ndarray) -> np.ndarray:

@@ -17,7 +17,9 @@ import functools
 
 import numpy as np
 
-__all__ = ["mse", "bce", "psnr", "ssim", "image_metrics", "batch_mean_metrics", "PSNR_CAP_DB"]
+from .arrays import to_float
+
+__all__ = ["mse", "bce", "psnr", "mean_psnr", "ssim", "image_metrics", "PSNR_CAP_DB"]
 
 BCE_EPS = 1e-7
 # Identical images have infinite PSNR. We report 100 dB instead (an MSE of 1e-10), so tables,
@@ -53,6 +55,20 @@ def psnr(a: np.ndarray, b: np.ndarray) -> float | np.ndarray:
     return _per_image(values, single)
 
 
+def mean_psnr(clean: np.ndarray, other: np.ndarray) -> float:
+    """Mean per-image PSNR in dB, or NaN when every image is an exact copy of its clean one.
+
+    The rule for a perfect reconstruction: NaN ("no value"), never the 100 dB cap. A copy has
+    infinite PSNR; averaging the cap in would put a made-up number in a table, and at sigma 0 a
+    plotted 100 dB would squash every other line flat. Readers show NaN as "perfect". When only
+    some images are exact copies, their capped values count in the mean as they are.
+    """
+    values = np.atleast_1d(psnr(clean, other))
+    if values.size == 0 or np.all(values >= PSNR_CAP_DB):
+        return float("nan")
+    return float(np.mean(values))
+
+
 @functools.cache
 def _compiled_ssim(filter_size: int):
     """tf.image.ssim as one compiled graph per window size: eagerly it runs ~100 small ops per
@@ -80,27 +96,14 @@ def ssim(a: np.ndarray, b: np.ndarray) -> float | np.ndarray:
 
 
 def image_metrics(clean: np.ndarray, other: np.ndarray) -> dict[str, float]:
-    """All four metrics for one image, e.g. for a caption under a reconstruction.
-
-    Given batches, returns the batch means (as `batch_mean_metrics`).
-    """
-    if np.ndim(clean) >= 3:
-        return batch_mean_metrics(clean, other)
+    """All four metrics for one image (H, W), e.g. for a caption under a reconstruction."""
+    if np.ndim(clean) != 2:
+        raise ValueError(f"expected one image (H, W), got shape {np.shape(clean)}")
     return {
         "mse": float(mse(clean, other)),
         "bce": float(bce(clean, other)),
         "psnr": float(psnr(clean, other)),
         "ssim": float(ssim(clean, other)),
-    }
-
-
-def batch_mean_metrics(clean_batch: np.ndarray, other_batch: np.ndarray) -> dict[str, float]:
-    """Mean of each per-image metric over a batch (PSNR is the mean of per-image dB values)."""
-    if np.ndim(clean_batch) >= 3 and np.shape(clean_batch)[0] == 0:
-        raise ValueError("cannot average metrics over an empty batch")
-    return {
-        name: float(np.mean(fn(clean_batch, other_batch)))
-        for name, fn in (("mse", mse), ("bce", bce), ("psnr", psnr), ("ssim", ssim))
     }
 
 
@@ -110,7 +113,7 @@ def _pair(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
     uint8 images are read as 0..255 and (N, H, W, 1) batches lose their channel axis, so dataset
     arrays and Keras outputs can be passed as they are.
     """
-    x, y = _as_float(a), _as_float(b)
+    x, y = to_float(a, np.float64), to_float(b, np.float64)
     if x.shape != y.shape:
         raise ValueError(f"images must have the same shape, got {x.shape} and {y.shape}")
     if x.ndim == 2:
@@ -120,13 +123,6 @@ def _pair(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
     if x.ndim == 4 and x.shape[-1] == 1:
         return x[..., 0], y[..., 0], False
     raise ValueError(f"expected an image (H, W) or a batch (N, H, W), got shape {x.shape}")
-
-
-def _as_float(a: np.ndarray) -> np.ndarray:
-    arr = np.asarray(a)
-    if arr.dtype == np.uint8:
-        return arr.astype(np.float64) / 255.0
-    return arr.astype(np.float64)
 
 
 def _per_image(values: np.ndarray, single: bool) -> float | np.ndarray:

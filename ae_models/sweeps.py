@@ -4,6 +4,9 @@ A *denoiser* is any callable that maps a batch of corrupted images (N, 28, 28) t
 restored ones: an autoencoder's `reconstruct`, a classical filter from `ae_models.baselines`, or a
 tiny fake in the tests. Everything here only calls denoisers and scores their outputs with PSNR,
 so it needs no weights and no Streamlit, and every number is reproducible from its seed.
+
+`mean_psnr` (from `ae_models.metrics`) is the score, and NaN means a perfect copy: at sigma 0
+the noisy input *is* the clean digit, and that point is left off the chart.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import numpy as np
 
 from ae_models import baselines
 from ae_models.corruption import gaussian_noise
-from ae_models.metrics import PSNR_CAP_DB, psnr
+from ae_models.metrics import mean_psnr
 
 __all__ = [
     "Denoiser",
@@ -24,13 +27,11 @@ __all__ = [
     "NOISY_INPUT",
     "MEDIAN",
     "BLUR",
-    "PCA_NAME",
     "repeat_image",
     "apply_batched",
     "mean_psnr",
     "psnr_sweep",
     "baseline_denoisers",
-    "baseline_sweep",
     "gallery",
     "psnr_table",
     "crossover_table",
@@ -44,7 +45,6 @@ DEFAULT_SIGMAS: tuple[float, ...] = tuple(round(0.1 * i, 1) for i in range(11))
 NOISY_INPUT = "noisy input"
 MEDIAN = "median 3x3"
 BLUR = "Gaussian blur"
-PCA_NAME = "PCA-32"
 CHUNK = 512  # images per denoiser call: bounded memory, still few calls
 
 
@@ -69,18 +69,6 @@ def apply_batched(denoiser: Denoiser, images: np.ndarray, chunk: int = CHUNK) ->
     parts = [np.asarray(denoiser(x[i:i + chunk]), dtype=np.float32).reshape(x[i:i + chunk].shape)
              for i in range(0, len(x), chunk)]
     return np.concatenate(parts) if parts else x.copy()
-
-
-def mean_psnr(clean: np.ndarray, other: np.ndarray) -> float:
-    """Mean per-image PSNR in dB; NaN when every image is identical (infinite PSNR, not plotted).
-
-    At sigma 0 the noisy input *is* the clean digit: plotting the 100 dB cap would squash
-    every other line flat, so it is reported as "no value" instead.
-    """
-    values = np.atleast_1d(psnr(clean, other))
-    if values.size == 0 or np.all(values >= PSNR_CAP_DB):
-        return float("nan")
-    return float(np.mean(values))
 
 
 def _noisy_stack(clean: np.ndarray, sigmas: Sequence[float], seed: int) -> np.ndarray:
@@ -124,12 +112,6 @@ def baseline_denoisers(pca: tuple[np.ndarray, np.ndarray] | None = None,
         out[f"PCA-{len(components)}"] = partial(baselines.pca_reconstruct, mean=mean,
                                                 components=components)
     return out
-
-
-def baseline_sweep(clean: np.ndarray, sigmas: Sequence[float], seed: int = 0,
-                   pca: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, list[float]]:
-    """`psnr_sweep` of the classical baselines only (same noise as the models' sweep)."""
-    return psnr_sweep(baseline_denoisers(pca), clean, sigmas, seed, include_input=False)
 
 
 def gallery(denoisers: Mapping[str, Denoiser], corrupted: np.ndarray,

@@ -21,6 +21,7 @@ import keras
 import numpy as np
 
 from . import architectures
+from .arrays import batched, to_float
 from .artifacts import (MODEL_FILES, compress_keras_file, read_card, update_manifest, weights_dir,
                         write_json)
 from .corruption import training_corruption
@@ -44,8 +45,9 @@ class TrainingData:
         return {"train": len(self.x_train), "validation": len(self.x_val), "test": len(self.x_test)}
 
 
-def as_float(images: np.ndarray) -> np.ndarray:
-    return (images.astype(np.float32) / 255.0)[..., None]
+def as_model_input(images: np.ndarray) -> np.ndarray:
+    """uint8 (N, 28, 28) images as the float32 (N, 28, 28, 1) batches the models take."""
+    return to_float(images)[..., None]
 
 
 def prepare_data(dataset: str, data_dir: str | None, synthetic: int | None, seed: int) -> TrainingData:
@@ -59,8 +61,8 @@ def prepare_data(dataset: str, data_dir: str | None, synthetic: int | None, seed
         x, x_test, y_test, source = data.x_train, data.x_test, data.y_test, data.source
     order = np.random.default_rng(seed).permutation(len(x))
     n_val = min(VALIDATION_SIZE, len(x) // 8)
-    x = as_float(x[order])
-    return TrainingData(x[n_val:], x[:n_val], as_float(x_test), y_test.astype(np.uint8), source)
+    x = as_model_input(x[order])
+    return TrainingData(x[n_val:], x[:n_val], as_model_input(x_test), y_test.astype(np.uint8), source)
 
 
 def random_shift(images: np.ndarray, rng: np.random.Generator, max_shift: int = 2) -> np.ndarray:
@@ -228,10 +230,6 @@ def _code_function(spec: ModelSpec, encoder: keras.Model):
     return encode
 
 
-def batched(fn, x: np.ndarray, batch_size: int = 500) -> np.ndarray:
-    return np.concatenate([fn(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
-
-
 def write_latents(spec: ModelSpec, encoder: keras.Model, data: TrainingData, folder: Path) -> None:
     """Test codes with labels (float16) and a 3-D PCA of them, so a new drawing projects the same way."""
     n = LATENT_SAMPLE["small" if spec.code_size <= 16 else "wide"]
@@ -256,7 +254,7 @@ def quick_test_metrics(spec: ModelSpec, encoder: keras.Model, decoder: keras.Mod
 
     scores = {"test_mse": float(np.mean((batched(reconstruct, data.x_test) - data.x_test) ** 2))}
     if spec.dataset == "mnist":  # canvas-style drawings are digits: no yardstick for clothes
-        drawings = as_float(canvas_style_digits(200, seed=1234)[0])
+        drawings = as_model_input(canvas_style_digits(200, seed=1234)[0])
         scores["drawings_mse"] = float(np.mean((batched(reconstruct, drawings) - drawings) ** 2))
     return scores
 

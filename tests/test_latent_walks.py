@@ -51,11 +51,6 @@ def test_grid_cell_finds_the_tile_a_code_decodes_to() -> None:
     assert lw.grid_cell([0.0, 0.0], n) == (7, 7, True)
 
 
-def test_prior_percentile() -> None:
-    assert lw.prior_percentile(0.0) == pytest.approx(50.0)
-    assert lw.prior_percentile(1.96) == pytest.approx(97.5, abs=0.01)
-
-
 def test_kl_per_dimension_is_zero_for_the_prior_and_averages_a_batch() -> None:
     mean = np.array([[0.0, 1.0, 2.0], [0.0, -1.0, 2.0]], dtype=np.float32)
     log_var = np.array([[0.0, 0.0, np.log(0.25)], [0.0, 0.0, np.log(0.25)]], dtype=np.float32)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from ae_models.metrics import PSNR_CAP_DB, batch_mean_metrics, bce, image_metrics, mse, psnr, ssim
+from ae_models.metrics import PSNR_CAP_DB, bce, image_metrics, mean_psnr, mse, psnr, ssim
 
 
 @pytest.fixture(scope="module")
@@ -72,12 +72,19 @@ def test_image_metrics_keys_and_types(digits):
     assert all(isinstance(v, float) and math.isfinite(v) for v in result.values())
 
 
-def test_batch_mean_metrics(digits):
+def test_image_metrics_is_for_one_image(digits):
+    with pytest.raises(ValueError, match="one image"):
+        image_metrics(digits, digits[::-1])
+
+
+def test_mean_psnr_is_nan_only_when_every_image_is_a_copy(digits):
     other = np.clip(digits + 0.1, 0, 1)
-    means = batch_mean_metrics(digits, other)
-    assert list(means) == ["mse", "bce", "psnr", "ssim"]
-    assert means["psnr"] == pytest.approx(float(np.mean(psnr(digits, other))))
-    assert means["mse"] == pytest.approx(float(np.mean(mse(digits, other))))
+    assert math.isnan(mean_psnr(digits, digits))
+    assert mean_psnr(digits, other) == pytest.approx(float(np.mean(psnr(digits, other))))
+    mixed = other.copy()
+    mixed[0] = digits[0]  # one exact copy among noisy ones: its capped value counts as it is
+    assert mean_psnr(digits, mixed) == pytest.approx(float(np.mean(psnr(digits, mixed))))
+    assert mean_psnr(digits, mixed) < PSNR_CAP_DB
 
 
 def test_uint8_and_channel_axis_are_accepted(digits):

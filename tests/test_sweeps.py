@@ -110,7 +110,8 @@ def test_baselines_help_on_strong_noise(clean):
     names = list(sweeps.baseline_denoisers())
     assert names == [sweeps.MEDIAN, sweeps.BLUR]
     assert list(sweeps.baseline_denoisers(pca)) == [sweeps.MEDIAN, sweeps.BLUR, "PCA-3"]
-    series = sweeps.baseline_sweep(clean, [0.5], seed=0, pca=pca)
+    series = sweeps.psnr_sweep(sweeps.baseline_denoisers(pca), clean, [0.5], seed=0,
+                               include_input=False)
     assert sweeps.NOISY_INPUT not in series
     noisy = sweeps.psnr_sweep({}, clean, [0.5], seed=0)[sweeps.NOISY_INPUT][0]
     for name, values in series.items():
