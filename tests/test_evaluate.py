@@ -1,4 +1,5 @@
-"""Unit tests of the classical baselines and the evaluation's target logic: fast, no weights needed."""
+"""Unit tests of the classical baselines, the targets table and the evaluation's helpers: fast,
+no weights needed."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import numpy as np
 import pytest
 
 from ae_models import baselines as bl
+from ae_models.arrays import batched, significant, to_float
+from ae_models.measures import KNN_K, level_names
+from ae_models.targets import TARGETS, check_targets, count_met
 
 
 def _random_images(n: int = 50, seed: int = 0, side: int = 28) -> np.ndarray:
@@ -157,14 +161,15 @@ def test_knn_rejects_mismatched_lengths() -> None:
 # --- Targets (no model needed) ------------------------------------------------------------------
 
 
-def test_targets_report_missing_models_as_failed_with_a_reason() -> None:
-    from ae_models.evaluate import check_targets
+MNIST_BASELINES = {
+    "pca_test_mse": {"2": 0.055, "3": 0.051, "32": 0.015},
+    "denoising_psnr": {f"gaussian_{s}": {"input": 9.0, "best": "pca_32", "best_psnr": 14.0}
+                       for s in (0.25, 0.5, 0.75)},
+}
 
-    baselines = {
-        "pca_test_mse": {"2": 0.055, "3": 0.051, "32": 0.015},
-        "denoising_psnr": {f"gaussian_{s}": {"input": 9.0, "best": "pca_32", "best_psnr": 14.0}
-                           for s in (0.25, 0.5, 0.75)},
-    }
+
+def test_targets_report_missing_models_as_failed_with_a_reason() -> None:
+    baselines = MNIST_BASELINES
     models = {"ae_2d": {"status": "ok", "test_mse": 0.04, "knn_agreement": 0.8},
               "dense": {"status": "missing", "message": "weight file missing"}}
     targets = {t["id"]: t for t in check_targets(models, baselines)}
@@ -176,8 +181,6 @@ def test_targets_report_missing_models_as_failed_with_a_reason() -> None:
 
 
 def test_fashion_targets_apply_to_the_fashion_models_that_exist() -> None:
-    from ae_models.evaluate import check_targets
-
     baselines = {
         "pca_test_mse": {"2": 0.030, "3": 0.027, "32": 0.010},
         "denoising_psnr": {f"gaussian_{s}": {"input": 9.0, "best": "median_3x3", "best_psnr": 14.0}
@@ -200,3 +203,63 @@ def test_fashion_targets_apply_to_the_fashion_models_that_exist() -> None:
     assert plus5["kind"] == "aim" and not plus5["passed"]  # 18.5 < 14 + 5
     assert targets["fashion_conv_denoise_sigma_0.75"]["passed"]
     assert targets["fashion_vae_2d_knn"]["kind"] == "aim" and not targets["fashion_vae_2d_knn"]["passed"]
+
+
+def test_a_relative_bound_follows_its_reference_and_names_a_missing_twin() -> None:
+    baselines = MNIST_BASELINES
+    sparse = {"status": "ok", "test_mse": 0.006, "sparsity": {"mean_activation": 0.05}}
+    twin = {"status": "ok", "test_mse": 0.005, "sparsity": {"mean_activation": 0.1}}
+    targets = {t["id"]: t for t in check_targets({"sparse": sparse, "sparse_twin": twin}, baselines)}
+    activation = targets["sparse_activation"]
+    assert activation["threshold"] == pytest.approx(0.06) and activation["passed"]  # 0.6 x 0.1
+    assert activation["detail"] == "0.500 x twin"
+    assert targets["sparse_mse"]["threshold"] == pytest.approx(0.0075)  # 1.5 x 0.005
+    alone = {t["id"]: t for t in check_targets({"sparse": sparse}, baselines)}
+    assert not alone["sparse_mse"]["passed"] and alone["sparse_mse"]["threshold"] is None
+    assert alone["sparse_mse"]["detail"] == "not evaluated: sparse_twin missing or not measured"
+
+
+def test_the_targets_table_speaks_of_what_is_measured() -> None:
+    levels = set(level_names())
+    for target in TARGETS:
+        if target.measure[0] in ("denoising_psnr", "gain_over_input_db"):
+            assert target.measure[1] in levels, target.id
+        if target.reference is not None and target.reference.kind == "classical":
+            assert target.reference.name in levels, target.id
+        if target.measure == ("knn_agreement",):
+            assert f"{KNN_K}-NN" in target.description
+    assert len({(t.id, t.role, t.datasets) for t in TARGETS}) == len(TARGETS)
+
+
+def test_count_met_counts_targets_and_aims_apart() -> None:
+    verdicts = [{"passed": True}, {"passed": False, "kind": "target"}, {"kind": "target"},
+                {"passed": True, "kind": "aim"}, {"passed": False, "kind": "aim"}]
+    assert count_met(verdicts) == (1, 3, 1, 2)
+    assert count_met([]) == (0, 0, 0, 0)
+
+
+# --- Shared helpers -----------------------------------------------------------------------------
+
+
+def test_to_float_scales_uint8_and_only_casts_floats() -> None:
+    raw = np.array([[0, 51, 255]], np.uint8)
+    np.testing.assert_allclose(to_float(raw), [[0.0, 0.2, 1.0]])
+    assert to_float(raw).dtype == np.float32 and to_float(raw, np.float64).dtype == np.float64
+    floats = np.array([[0.5, 2.0]], np.float64)
+    np.testing.assert_array_equal(to_float(floats), floats.astype(np.float32))
+
+
+def test_batched_calls_in_slices_and_keeps_order() -> None:
+    sizes = []
+
+    def double(x: np.ndarray) -> np.ndarray:
+        sizes.append(len(x))
+        return 2 * x
+
+    np.testing.assert_array_equal(batched(double, np.arange(7), batch_size=3), 2 * np.arange(7))
+    assert sizes == [3, 3, 1]
+
+
+def test_significant_rounds_to_significant_digits() -> None:
+    assert significant(0.0123456789) == 0.0123457
+    assert significant(123456.7, 4) == 123500.0
