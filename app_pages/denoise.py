@@ -88,7 +88,7 @@ with right:
     chosen = widgets.model_picker(DEFAULT_MODELS, key="dn_models")
 
 if source == SOURCES[0]:
-    current = widgets.require_input()
+    current = widgets.input_or_example()
     clean = sweeps.repeat_image(current.image, COPIES)  # several noise draws of the one digit
     gallery_clean = clean[:DRAWS]
     gallery_labels = [f"draw {i + 1}" for i in range(DRAWS)]

@@ -30,7 +30,7 @@ The middle picture is the code of the digit on the left: one coloured cell per n
 (dark = low, yellow = high).
 """)
 
-current = widgets.require_input("Draw & reconstruct")
+current = widgets.input_or_example("Draw & reconstruct")
 
 
 @st.fragment

@@ -57,7 +57,7 @@ with c2:
 with c3:
     grid_n = st.select_slider("Grid size", GRID_SIZES, value=15, key=f"{PREFIX}_grid_n",
                               bind="query-params", disabled=not show_grid)
-current = widgets.require_input()
+current = widgets.input_or_example()
 
 
 @st.fragment

@@ -33,7 +33,7 @@ a whole line of depth), so the probe is steered by its three coordinates instead
 start at your own digit's code.
 """)
 
-current = widgets.require_input()
+current = widgets.input_or_example()
 
 
 @st.fragment

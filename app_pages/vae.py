@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from ae_models import latent_walks as lw
+from ae_models import latent_walks
 from ui import state, widgets
 from ui.figures import kl_per_dimension
 from ui.images import image_grid, to_uint8, upscale
@@ -55,7 +55,7 @@ decoder ignores it, and traversing it changes nothing. The traversals list the m
 dimensions first.
 """)
 
-current = widgets.require_input("Draw & reconstruct")
+current = widgets.input_or_example("Draw & reconstruct")
 YOUR_INPUT = "Your drawing" if current.source == "drawing" else f"Your input ({current.source})"
 
 
@@ -81,8 +81,8 @@ def manifold_section() -> None:
         n = st.slider("Grid size n (n x n digits)", 5, 25, 15, key="vae_grid_n",
                       bind="query-params")
         code = model.encode(current.image)
-        row, col, inside = lw.grid_cell(code, n, *QUANTILES)
-        edge = lw.gaussian_quantiles(2, *QUANTILES)[1]
+        row, col, inside = latent_walks.grid_cell(code, n, *QUANTILES)
+        edge = latent_walks.gaussian_quantiles(2, *QUANTILES)[1]
         widgets.note(f"**{title_of(GRID_MODEL)}**: each tile is the decoding of one code "
                      f"$z = (z_1, z_2)$. $z_1$ grows to the **right**, $z_2$ **upwards**, from "
                      f"−{edge:.2f} to +{edge:.2f}: the 5 % to 95 % points of the prior "
@@ -95,10 +95,11 @@ def manifold_section() -> None:
         text_col.markdown(f"{YOUR_INPUT}: **z = ({code[0]:+.2f}, {code[1]:+.2f})**, "
                           f"{where}.")
     with picture:
-        tiles = decoded(GRID_MODEL, lw.manifold_grid_codes(n, *QUANTILES)).reshape(n, n, 28, 28)
-        cell = lw.tile_size(n, widgets.by_mode(GRID_WIDTH, PRESENTER_GRID_WIDTH))
-        pixels = lw.nearest_resize(to_uint8(image_grid(tiles, pad=0)), n * cell, n * cell)
-        st.image(lw.mark_cell(pixels, row, col, cell),
+        codes = latent_walks.manifold_grid_codes(n, *QUANTILES)
+        tiles = decoded(GRID_MODEL, codes).reshape(n, n, 28, 28)
+        cell = latent_walks.tile_size(n, widgets.by_mode(GRID_WIDTH, PRESENTER_GRID_WIDTH))
+        pixels = latent_walks.nearest_resize(to_uint8(image_grid(tiles, pad=0)), n * cell, n * cell)
+        st.image(latent_walks.mark_cell(pixels, row, col, cell),
                  caption=f"{n} x {n} = {n * n} decodings · z1 → right, z2 → up", output_format="PNG")
 
 
@@ -109,7 +110,7 @@ def traversal_section() -> None:
         return
     size = spec_of(MODEL).code_size
     kl, kl_source = kl_per_dim(MODEL)
-    order = lw.dims_by_kl(kl)
+    order = latent_walks.dims_by_kl(kl)
     controls, rows = st.columns([1, 2.4], gap="large")
     with controls:
         start_from = st.radio("Start from", ["Your input", "A prior sample"], horizontal=True,
@@ -123,7 +124,7 @@ def traversal_section() -> None:
         else:
             seed = int(st.number_input("Prior sample seed", 0, 9999, 0, key="vae_trav_seed",
                                        bind="query-params"))
-            start = lw.prior_samples(1, size, seed)[0]
+            start = latent_walks.prior_samples(1, size, seed)[0]
             start_caption = f"Start: a code drawn from N(0, I) (seed {seed})"
         widgets.show_image(decoded(MODEL, start[None])[0], start_caption, scale=4)
         st.plotly_chart(kl_per_dimension(kl, title="KL per dimension", active_threshold=UNUSED_KL),
@@ -131,7 +132,7 @@ def traversal_section() -> None:
         st.caption(f"Average KL in nats over {kl_source}; grey bars: unused dimensions.")
     with rows:
         dims = order[:k]
-        codes = lw.traversal_codes(start, dims, n_steps, SPAN)
+        codes = latent_walks.traversal_codes(start, dims, n_steps, SPAN)
         images = decoded(MODEL, codes.reshape(-1, size)).reshape(len(dims), n_steps, 28, 28)
         widgets.note(f"**{title_of(MODEL)}**: each row moves **one** of the {size} numbers of the "
                      f"code from −{SPAN:g} to +{SPAN:g} standard deviations (left to right) and "
@@ -169,7 +170,7 @@ def interpolation_section() -> None:
         with b_col:
             widgets.show_image(target, f"B: an example {class_name(dataset, digit)}", scale=4)
     with rows:
-        codes = lw.interpolate_codes(model.encode(current.image), model.encode(target), n,
+        codes = latent_walks.interpolate_codes(model.encode(current.image), model.encode(target), n,
                                      spherical)
         widgets.note(f"From **A** (left) to **B** (right) in {n} steps. Through the latent space "
                      "every step is a digit; the pixel blend is just two images fading into "
@@ -178,7 +179,7 @@ def interpolation_section() -> None:
         labelled_row(f"#### Through the latent space\n{title_of(MODEL)}",
                      decoded(MODEL, codes), scale)
         labelled_row("#### Straight pixel blend\nfor contrast",
-                     lw.pixel_blend(current.image, target, n), scale)
+                     latent_walks.pixel_blend(current.image, target, n), scale)
 
 
 def _next_sample_seed() -> None:
@@ -202,7 +203,7 @@ def samples_section() -> None:
     with picture:
         if widgets.model_or_error(key) is None:
             return
-        codes = lw.prior_samples(SAMPLE_ROWS * SAMPLE_COLS, spec_of(key).code_size, seed)
+        codes = latent_walks.prior_samples(SAMPLE_ROWS * SAMPLE_COLS, spec_of(key).code_size, seed)
         images = decoded(key, codes)
         st.image(upscale(image_grid(images, cols=SAMPLE_COLS, pad=2), row_scale(SAMPLE_COLS)),
                  caption=f"{len(images)} samples of {title_of(key)} (seed {seed})", output_format="PNG")

@@ -129,14 +129,6 @@ def test_scatter_3d_traces() -> None:
     assert len(no_probe.data) == 10
 
 
-def test_code_bar_chart_wide_code() -> None:
-    fig = figures.code_bar_chart(np.linspace(-1, 1, 576), title="Conv code")
-    (bar,) = fig.data
-    assert bar.type == "bar" and len(bar.y) == 576
-    assert fig.layout.bargap == 0
-    assert fig.layout.height <= 300
-
-
 def test_psnr_vs_sigma_dashed_baselines() -> None:
     sigmas = [0.0, 0.2, 0.4]
     series = {

@@ -96,6 +96,45 @@ def _background_source(image: np.ndarray, invert: bool) -> Image.Image:
     return Image.fromarray(np.ascontiguousarray(pixels))
 
 
+def _axes(points: np.ndarray) -> dict[str, np.ndarray]:
+    """Plotly's x / y (/ z) keyword arguments for an (N, 2) or (N, 3) array of points."""
+    return dict(zip("xyz", points.T))
+
+
+def _class_clouds(trace: type, codes: np.ndarray, labels: np.ndarray, names: Sequence[str],
+                  marker: dict[str, object], hover: str) -> list:
+    """One trace per class, in its colour; `customdata` maps a clicked point back to its row."""
+    traces = []
+    for label in np.unique(labels):
+        index = np.flatnonzero(labels == label)
+        name = _class_name(int(label), names)
+        traces.append(trace(**_axes(codes[index]), mode="markers", name=name, customdata=index,
+                            marker={**marker, "color": _digit_color(label)},
+                            hovertemplate=f"class {name}{hover}<extra></extra>"))
+    return traces
+
+
+def _point(trace: type, point: np.ndarray, name: str, marker: dict[str, object],
+           **extra: object):
+    return trace(**_axes(point[None]), mode="markers", name=name, marker=marker, **extra)
+
+
+def _background_image(fig: go.Figure, background: np.ndarray,
+                      extent: tuple[float, float, float, float], invert: bool) -> None:
+    """`background` stretched over `extent` = (xmin, xmax, ymin, ymax), row 0 at the top."""
+    xmin, xmax, ymin, ymax = (float(v) for v in extent)
+    fig.add_layout_image(source=_background_source(background, invert), xref="x", yref="y",
+                         x=xmin, y=ymax, sizex=xmax - xmin, sizey=ymax - ymin, xanchor="left",
+                         yanchor="top", sizing="stretch", opacity=0.35, layer="below")
+
+
+def _fitted_range(points: np.ndarray) -> tuple[list[float], list[float]]:
+    """x and y ranges that hold every point, plus a 2 % margin (autorange ignores images)."""
+    low, high = points.min(axis=0), points.max(axis=0)
+    margin = 0.02 * (high - low)
+    return [low[0] - margin[0], high[0] + margin[0]], [low[1] - margin[1], high[1] + margin[1]]
+
+
 def latent_scatter_2d(
     codes: np.ndarray,
     labels: np.ndarray,
@@ -122,97 +161,36 @@ def latent_scatter_2d(
     probe = _check_point(probe_point, 2, "probe_point")
     xy_hover = f"{axis_titles[0]}=%{{x:.2f}}<br>{axis_titles[1]}=%{{y:.2f}}"
 
-    fig = go.Figure()
-    for label in np.unique(labels):
-        index = np.flatnonzero(labels == label)
-        name = _class_name(int(label), names)
-        fig.add_trace(
-            go.Scatter(
-                x=codes[index, 0],
-                y=codes[index, 1],
-                mode="markers",
-                name=name,
-                customdata=index,
-                marker={"size": 6, "color": _digit_color(label), "opacity": 0.7},
-                hovertemplate=f"class {name}<br>{xy_hover}<extra></extra>",
-            )
-        )
-
+    fig = go.Figure(_class_clouds(go.Scatter, codes, labels, names,
+                                  {"size": 6, "opacity": 0.7}, f"<br>{xy_hover}"))
     if probe is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=[probe[0]],
-                y=[probe[1]],
-                mode="markers",
-                name=PROBE_POINT_NAME,
-                marker={
-                    "symbol": "x",
-                    "size": 20,
-                    "color": "black",
-                    "line": {"width": 2, "color": "white"},
-                },
-                hovertemplate=f"probe<br>{xy_hover}<extra></extra>",
-            )
-        )
+        fig.add_trace(_point(go.Scatter, probe, PROBE_POINT_NAME,
+                             {"symbol": "x", "size": 20, "color": "black",
+                              "line": {"width": 2, "color": "white"}},
+                             hovertemplate=f"probe<br>{xy_hover}<extra></extra>"))
     if user is not None:  # added last so it is drawn on top of everything
-        fig.add_trace(
-            go.Scatter(
-                x=[user[0]],
-                y=[user[1]],
-                mode="markers",
-                name=USER_POINT_NAME,
-                marker={
-                    "symbol": "star",
-                    "size": 22,
-                    "color": USER_POINT_COLOR,
-                    "line": {"width": 2.5, "color": "black"},
-                },
-                hovertemplate=f"your drawing<br>{xy_hover}<extra></extra>",
-            )
-        )
+        fig.add_trace(_point(go.Scatter, user, USER_POINT_NAME,
+                             {"symbol": "star", "size": 22, "color": USER_POINT_COLOR,
+                              "line": {"width": 2.5, "color": "black"}},
+                             hovertemplate=f"your drawing<br>{xy_hover}<extra></extra>"))
 
-    xaxis: dict[str, object] = {"title": {"text": axis_titles[0]}, "zeroline": False}
     # No equal aspect ratio: a plain autoencoder's codes often spread far more along one axis,
     # and a locked ratio squeezed such a map into a thin strip that nobody could read.
+    xaxis: dict[str, object] = {"title": {"text": axis_titles[0]}, "zeroline": False}
     yaxis: dict[str, object] = {"title": {"text": axis_titles[1]}, "zeroline": False}
     if background is not None:
         if background_extent is None:
             raise ValueError("a background needs background_extent=(xmin, xmax, ymin, ymax)")
-        xmin, xmax, ymin, ymax = (float(v) for v in background_extent)
-        fig.add_layout_image(
-            source=_background_source(background, background_invert),
-            xref="x",
-            yref="y",
-            x=xmin,
-            y=ymax,
-            sizex=xmax - xmin,
-            sizey=ymax - ymin,
-            xanchor="left",
-            yanchor="top",
-            sizing="stretch",
-            opacity=0.35,
-            layer="below",
-        )
-        # Plotly's autorange ignores layout images: fit the grid and every point, plus a margin.
+        _background_image(fig, background, background_extent, background_invert)
+        xmin, xmax, ymin, ymax = background_extent
         extra = [p for p in (user, probe) if p is not None]
-        points = np.vstack([codes, [[xmin, ymin], [xmax, ymax]], *extra])
-        low, high = points.min(axis=0), points.max(axis=0)
-        margin = 0.02 * (high - low)
-        xaxis["range"] = [low[0] - margin[0], high[0] + margin[0]]
-        yaxis["range"] = [low[1] - margin[1], high[1] + margin[1]]
+        xaxis["range"], yaxis["range"] = _fitted_range(
+            np.vstack([codes, [[xmin, ymin], [xmax, ymax]], *extra]))
 
-    return _style(
-        fig,
-        title,
-        height=600,
-        xaxis=xaxis,
-        yaxis=yaxis,
-        clickmode="event+select",
-        dragmode="pan",
-        hovermode="closest",
-        # Keep the teacher's zoom/pan while the drawing changes; a new title (model) resets it.
-        uirevision=title or "latent-2d",
-    )
+    return _style(fig, title, height=600, xaxis=xaxis, yaxis=yaxis, clickmode="event+select",
+                  dragmode="pan", hovermode="closest",
+                  # Keep the teacher's zoom/pan while the drawing changes; a new model resets it.
+                  uirevision=title or "latent-2d")
 
 
 def latent_scatter_3d(
@@ -229,49 +207,15 @@ def latent_scatter_3d(
     user = _check_point(user_point, 3, "user_point")
     probe = _check_point(probe_point, 3, "probe_point")
 
-    fig = go.Figure()
-    for label in np.unique(labels):
-        index = np.flatnonzero(labels == label)
-        name = _class_name(int(label), names)
-        fig.add_trace(
-            go.Scatter3d(
-                x=codes[index, 0],
-                y=codes[index, 1],
-                z=codes[index, 2],
-                mode="markers",
-                name=name,
-                customdata=index,
-                marker={"size": 3, "color": _digit_color(label), "opacity": 0.8},
-                hovertemplate=f"class {name}<extra></extra>",
-            )
-        )
+    fig = go.Figure(_class_clouds(go.Scatter3d, codes, labels, names,
+                                  {"size": 3, "opacity": 0.8}, ""))
     if probe is not None:
-        fig.add_trace(
-            go.Scatter3d(
-                x=[probe[0]],
-                y=[probe[1]],
-                z=[probe[2]],
-                mode="markers",
-                name=PROBE_POINT_NAME,
-                marker={"symbol": "x", "size": 12, "color": "black"},
-            )
-        )
+        fig.add_trace(_point(go.Scatter3d, probe, PROBE_POINT_NAME,
+                             {"symbol": "x", "size": 12, "color": "black"}))
     if user is not None:
-        fig.add_trace(
-            go.Scatter3d(
-                x=[user[0]],
-                y=[user[1]],
-                z=[user[2]],
-                mode="markers",
-                name=USER_POINT_NAME,
-                marker={
-                    "symbol": "diamond",
-                    "size": 14,
-                    "color": USER_POINT_COLOR,
-                    "line": {"width": 3, "color": "black"},
-                },
-            )
-        )
+        fig.add_trace(_point(go.Scatter3d, user, USER_POINT_NAME,
+                             {"symbol": "diamond", "size": 14, "color": USER_POINT_COLOR,
+                              "line": {"width": 3, "color": "black"}}))
 
     def axis(name: str) -> dict[str, object]:
         return {"title": {"text": name, "font": {"size": BASE_FONT_SIZE}}, "tickfont": {"size": 14}}
@@ -283,29 +227,6 @@ def latent_scatter_3d(
         scene={"xaxis": axis("z1"), "yaxis": axis("z2"), "zaxis": axis("z3"), "aspectmode": "cube"},
         uirevision=title or "latent-3d",
         margin={"l": 0, "r": 0, "t": 60 if title else 10, "b": 0},
-    )
-
-
-def code_bar_chart(code: np.ndarray, title: str = "Code") -> go.Figure:
-    """The code as one bar per unit: shows how sparse or spread out it is (fine to ~600 units)."""
-    code = np.asarray(code, dtype=np.float64).reshape(-1)
-    fig = go.Figure(
-        go.Bar(
-            x=np.arange(len(code)),
-            y=code,
-            marker={"color": DIGIT_COLORS[0], "line": {"width": 0}},
-            hovertemplate="unit %{x}: %{y:.3f}<extra></extra>",
-        )
-    )
-    return _style(
-        fig,
-        title,
-        height=250,
-        bargap=0,
-        showlegend=False,
-        margin={"l": 60, "r": 20, "t": 50 if title else 20, "b": 50},
-        xaxis={"title": {"text": "code unit"}, "range": [-0.5, len(code) - 0.5]},
-        yaxis={"title": {"text": "value"}},
     )
 
 

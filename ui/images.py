@@ -156,9 +156,12 @@ def to_png_bytes(image_or_rgb: np.ndarray) -> bytes:
     pixels = to_uint8(image_or_rgb)
     if not (pixels.ndim == 2 or (pixels.ndim == 3 and pixels.shape[2] == 3)):
         raise ValueError(f"expected an (H, W) or (H, W, 3) image, got shape {pixels.shape}")
-    pil = Image.fromarray(np.ascontiguousarray(pixels))  # 2-D -> "L", (H, W, 3) -> "RGB"
+    return _png(Image.fromarray(np.ascontiguousarray(pixels)))  # 2-D -> "L", (H, W, 3) -> "RGB"
+
+
+def _png(picture: Image.Image) -> bytes:
     buffer = io.BytesIO()
-    pil.save(buffer, format="PNG")
+    picture.save(buffer, format="PNG")
     return buffer.getvalue()
 
 
@@ -181,14 +184,7 @@ def labelled_grid_png(
     `scale` and centred in its cell; `None` leaves a cell blank. Row labels go on the left,
     column labels on top, in dark text on a white page so the PNG prints and projects well.
     """
-    n_cols = max((len(r) for r in rows), default=0)
-    if len(rows) == 0 or n_cols == 0:
-        raise ValueError("labelled_grid_png needs at least one image")
-    if len(row_labels) != len(rows):
-        raise ValueError(f"{len(rows)} rows but {len(row_labels)} row labels")
-    if len(col_labels) != n_cols:
-        raise ValueError(f"{n_cols} columns but {len(col_labels)} column labels")
-
+    n_cols = _check_grid(rows, row_labels, col_labels)
     cells = [[None if im is None else _as_rgb(im, scale) for im in row] for row in rows]
     present = [c for row in cells for c in row if c is not None]
     if not present:
@@ -227,10 +223,20 @@ def labelled_grid_png(
             x = left_margin + c * col_w + (col_w - gap - cell.shape[1]) // 2
             y = top + (cell_h - cell.shape[0]) // 2
             page.paste(Image.fromarray(np.ascontiguousarray(cell)), (x, y))
+    return _png(page)
 
-    buffer = io.BytesIO()
-    page.save(buffer, format="PNG")
-    return buffer.getvalue()
+
+def _check_grid(rows: Sequence[Sequence[object]], row_labels: Sequence[str],
+                col_labels: Sequence[str]) -> int:
+    """The grid's number of columns, after checking there is a label for every row and column."""
+    n_cols = max((len(r) for r in rows), default=0)
+    if len(rows) == 0 or n_cols == 0:
+        raise ValueError("labelled_grid_png needs at least one image")
+    if len(row_labels) != len(rows):
+        raise ValueError(f"{len(rows)} rows but {len(row_labels)} row labels")
+    if len(col_labels) != n_cols:
+        raise ValueError(f"{n_cols} columns but {len(col_labels)} column labels")
+    return n_cols
 
 
 def code_grid_shape(n: int) -> tuple[int, int]:

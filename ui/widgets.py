@@ -173,14 +173,15 @@ def input_summary(current: state.CurrentInput | None) -> None:
     show_image(current.image, f"What the models see (28x28, {current.source})")
 
 
-def require_input(page_hint: str = "Draw & reconstruct") -> state.CurrentInput | None:
-    """The current input, or an example digit so a page always has something to show."""
+def input_or_example(page_hint: str = "Draw & reconstruct") -> state.CurrentInput:
+    """The current input, or the first example (saying so) so a page always has something to show."""
     current = state.current_input()
     if current is None:
-        ex = examples(state.dataset())
-        st.caption(f"No drawing yet, so this page uses an example ({example_label(ex.labels[0])}). "
+        first = examples(state.dataset())
+        label = int(first.labels[0])
+        st.caption(f"No drawing yet, so this page uses an example ({example_label(label)}). "
                    f"Draw your own on the *{page_hint}* page.")
-        return state.CurrentInput(ex.images[0], "example #0", int(ex.labels[0]))
+        return state.CurrentInput(first.images[0], "example #0", label)
     return current
 
 
