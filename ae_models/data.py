@@ -95,12 +95,20 @@ def _load_idx_folder(folder: Path) -> dict[str, np.ndarray] | None:
     return {key: read_idx(p) for key, p in paths.items()}  # type: ignore[arg-type]
 
 
-def _candidate_folders(name: str, data_dir: str | os.PathLike | None) -> list[Path]:
-    folders: list[Path] = []
+def _candidate_folders(name: str, data_dir: str | os.PathLike | None) -> list[tuple[Path, str]]:
+    """Where to look, in order, each with the words that `Dataset.source` records for it.
+
+    The words say which loader source the data came from, never the folder: cards and metrics
+    are shipped, and a path of the machine they were made on means nothing anywhere else.
+    """
+    info = DATASETS[name]
+    from_data_dir = f"{info.name}, from a data directory ({DATA_DIR_ENV} / --data-dir)"
+    folders: list[tuple[Path, str]] = []
     for root in (data_dir, os.environ.get(DATA_DIR_ENV)):
         if root:
-            folders += [Path(root) / DATASETS[name].folder, Path(root)]
-    folders.append(DATASETS[name].debian_dir)
+            folders += [(Path(root) / info.folder, from_data_dir), (Path(root), from_data_dir)]
+    folders.append((info.debian_dir, f"{info.name}, from Debian's datasets folder "
+                                     f"(a dataset-* package)"))
     return folders
 
 
@@ -110,10 +118,10 @@ def load_dataset(name: str = "mnist", data_dir: str | os.PathLike | None = None,
     if name not in DATASETS:
         raise ValueError(f"Unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
     tried: list[str] = []
-    for folder in _candidate_folders(name, data_dir):
+    for folder, source in _candidate_folders(name, data_dir):
         arrays = _load_idx_folder(folder)
         if arrays is not None:
-            return Dataset(name=name, source=str(folder), **arrays)
+            return Dataset(name=name, source=source, **arrays)
         tried.append(f"{folder} (no IDX files)")
     if allow_download:
         try:
@@ -122,7 +130,8 @@ def load_dataset(name: str = "mnist", data_dir: str | os.PathLike | None = None,
             loader = getattr(keras.datasets, name)
             (x_train, y_train), (x_test, y_test) = loader.load_data()
             return Dataset(name, x_train, y_train.astype(np.uint8), x_test,
-                           y_test.astype(np.uint8), source=f"keras.datasets.{name}")
+                           y_test.astype(np.uint8),
+                           source=f"{DATASETS[name].name}, downloaded by keras.datasets")
         except Exception as exc:  # offline, proxy, broken cache...
             tried.append(f"keras.datasets.{name} ({type(exc).__name__}: {exc})")
     raise DatasetUnavailable(
@@ -135,8 +144,8 @@ def load_dataset(name: str = "mnist", data_dir: str | os.PathLike | None = None,
 
 def dataset_available(name: str = "mnist", data_dir: str | os.PathLike | None = None) -> bool:
     """True when a local copy exists (no download is attempted)."""
-    return any(_load_idx_folder(f) is not None for f in _candidate_folders(name, data_dir)
-               if f.is_dir())
+    return any(_load_idx_folder(folder) is not None
+               for folder, _ in _candidate_folders(name, data_dir) if folder.is_dir())
 
 
 # --- Digits we draw ourselves -------------------------------------------------------------

@@ -138,7 +138,7 @@ def markdown_report(result: Mapping[str, Any]) -> str:
     models = {k: v for k, v in result["models"].items() if v.get("status") == "ok"}
     missing = {k: v for k, v in result["models"].items() if v.get("status") != "ok"}
     data = result["data"]
-    parts = [f"Test set: {data['test']} images from `{data['source']}`; PCA fitted on the "
+    parts = [f"Data: {data['source']}. Test set: {data['test']} images; PCA fitted on the "
              f"{data['train']} training images. Noise seed {data['noise_seed']}, crosshair "
              f"{data['crosshair']}.",
              _reconstruction(models), _denoising(models, result["baselines"]),

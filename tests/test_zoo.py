@@ -8,6 +8,7 @@ broken model fails here, in CI, rather than in a classroom. Each model is loaded
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from typing import Any, Callable
 
@@ -15,12 +16,15 @@ import numpy as np
 import pytest
 
 from ae_models import load
-from ae_models.artifacts import metrics_path, read_card, read_latents, read_metrics
-from ae_models.data import dataset_available, load_dataset, synthetic_digits
-from ae_models.evaluate import BATCH, SYNTHETIC, SYNTHETIC_SMALL
+from ae_models.arrays import BATCH
+from ae_models.artifacts import (DEFAULT_WEIGHTS_DIR, metrics_path, read_card, read_latents,
+                                 read_metrics)
+from ae_models.data import DATASETS, dataset_available, load_dataset, synthetic_digits
 from ae_models.loading import Autoencoder
-from ae_models.data import DATASETS
+from ae_models.measures import SYNTHETIC, SYNTHETIC_SMALL
 from ae_models.registry import MODELS, TrainingSettings
+from ae_models.report import shipped_readme_text
+from ae_models.targets import check_targets
 
 KEYS = [spec.key for spec in MODELS]
 SPECS = {spec.key: spec for spec in MODELS}
@@ -180,17 +184,53 @@ def test_metrics_cover_every_model_on_the_full_test_set(
 
 @pytest.mark.parametrize("dataset", list(DATASETS))
 def test_every_target_is_met(dataset: str, metrics: Callable[[str], dict[str, Any]]) -> None:
-    targets = metrics(dataset)["targets"]
-    assert targets, f"weights/{metrics_path(dataset).name} records no targets"
+    """Verdicts recomputed from the stored numbers with the targets table, not read from the
+    stored `passed` flags, which must agree with them."""
+    shipped = metrics(dataset)
+    verdicts = check_targets(shipped["models"], shipped["baselines"], dataset)
+    assert verdicts, f"no target applies to weights/{metrics_path(dataset).name}"
     failed = [f"{t['id']}: {t['value']} {t['op']} {t['threshold']} ({t['detail']})"
-              for t in targets if not t["passed"] and t.get("kind") != "aim"]
+              for t in verdicts if not t["passed"] and t["kind"] != "aim"]
     assert not failed, "targets not met by the shipped weights:\n" + "\n".join(failed)
-    aims = {t["id"] for t in targets if t.get("kind") == "aim"}
+    aims = {t["id"] for t in verdicts if t["kind"] == "aim"}
     assert aims == AIMS[dataset], "the 10-NN agreement of every 2-D map is reported"
+    assert shipped["targets"] == verdicts, (
+        f"weights/{metrics_path(dataset).name} records other verdicts than its numbers give: "
+        f"run `python -m ae_models.evaluate --report-only --dataset {dataset}`")
+
+
+def test_weights_readme_is_what_the_report_renders() -> None:
+    expected = shipped_readme_text()
+    assert (DEFAULT_WEIGHTS_DIR / "README.md").read_text() == expected, (
+        "weights/README.md differs from what ae_models.report renders from the metrics files: "
+        "run `python -m ae_models.evaluate --report-only`")
+
+
+# A POSIX path from the root ("/usr/...", "/work/..."), one from a home ("~/..."), or a
+# Windows drive path ("C:\\...", "D:/..."); not a URL, a ratio ("1/2") or a relative path.
+ABSOLUTE_PATH = re.compile(r"(?<![\w.:/~-])/[A-Za-z][\w.-]*/|(?<![\w/])~/|\b[A-Za-z]:[\\/]")
+
+
+def test_absolute_path_pattern_finds_machine_paths() -> None:
+    found = ['"/usr/share/datasets/fashion-mnist"', "from `/work/shared/data/mnist`",
+             "/home/me/x", "C:\\data\\mnist", "D:/mnist", "(/tmp/run)", "~/data/mnist"]
+    clean = ["MNIST, from a data directory (AE_DATA_DIR / --data-dir)", "1/2 of it",
+             "σ 0.5 / σ 0.75", "keras.datasets", "`metrics.json`", "crosshair 4/23",
+             "https://example.com/a/b", "weights/<name>/card.json", "Note: see x"]
+    assert all(ABSOLUTE_PATH.search(text) for text in found)
+    assert not any(ABSOLUTE_PATH.search(text) for text in clean)
+
+
+def test_no_file_under_weights_records_an_absolute_path() -> None:
+    """Shipped files say where data came from in words: a path of the machine that wrote them
+    means nothing on a pupil's laptop, and tells about that machine."""
+    texts = sorted(p for p in DEFAULT_WEIGHTS_DIR.rglob("*") if p.suffix in (".json", ".md"))
+    assert texts, "weights/ holds its cards, metrics and README"
+    hits = [f"{p.relative_to(DEFAULT_WEIGHTS_DIR)}: {m.group(0)!r}" for p in texts
+            for m in [ABSOLUTE_PATH.search(p.read_text())] if m]
+    assert not hits, "absolute paths in weights/:\n" + "\n".join(hits)
 
 
 def test_shipped_weights_stay_under_30_mb() -> None:
-    from ae_models.artifacts import DEFAULT_WEIGHTS_DIR
-
     total = sum(p.stat().st_size for p in DEFAULT_WEIGHTS_DIR.rglob("*") if p.is_file())
     assert total < 30e6, f"weights/ holds {total / 1e6:.1f} MB"
