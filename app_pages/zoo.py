@@ -4,6 +4,7 @@ import streamlit as st
 
 from ae_models.artifacts import rebuild_command
 from ae_models.registry import MODELS
+from ae_models.targets import count_met
 from ui import state, widgets, zoo
 from ui.figures import training_curves
 from ui.model_cache import card, history, metrics, spec_of, title_of
@@ -75,11 +76,10 @@ if (figure := zoo.pca_comparison_figure(rows)) is not None:
 
 if found := zoo.targets(all_metrics):
     st.subheader("Targets")
-    hard = [t for t in found if t.get("kind") != "aim"]
-    aims = [t for t in found if t.get("kind") == "aim"]
-    summary = f"**{sum(bool(t.get('passed')) for t in hard)} of {len(hard)}** targets met on the test set"
-    if aims:
-        summary += f"; **{sum(bool(t.get('passed')) for t in aims)} of {len(aims)}** aims met"
+    count = count_met(found)
+    summary = f"**{count.met} of {count.targets}** targets met on the test set"
+    if count.aims:
+        summary += f"; **{count.aims_met} of {count.aims}** aims met"
     st.markdown(summary + ".")
     for target in found:
         st.markdown(zoo.target_markdown(target))
