@@ -31,6 +31,7 @@ from bench.common import (BARE_APP, DIGITS, N_DEFAULT_MODELS, REPO, Figure, Serv
                           wait_healthy)
 from tests.e2e.browser_actions import CANVAS, EXCEPTION, STROKES, draw_digit, open_page
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS
+from ui import navigation
 
 VIEWPORT = {"width": 1400, "height": 1000}
 RECONSTRUCTION_SOURCES = """() => Array.from(document.querySelectorAll('[data-testid="stImage"]'))
@@ -298,7 +299,7 @@ def bench_cold_start(args) -> Measured:
         f"Medians of each step: {split}.", values)
 
 
-TOUR = ["", "draw", "denoise", "latent-2d", "latent-3d", "vae", "train", "zoo"]
+TOUR = [page.url_path for page in navigation.PAGES]  # every page, Home first
 
 
 def bench_memory(args) -> Measured:

@@ -12,14 +12,15 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "e2e"))
+sys.path.insert(0, str(REPO))  # run as a script: `python docs/screenshots.py`
 
-from browser_actions import draw_digit, open_page, wait_for_change, wait_idle  # noqa: E402
-from server import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server, wait_healthy  # noqa: E402
+from tests.e2e.browser_actions import draw_digit, open_page, wait_for_change, wait_idle  # noqa: E402
+from tests.e2e.server import (CHROMIUM, CHROMIUM_ARGS, free_port, start_server,  # noqa: E402
+                              stop_server, wait_healthy)
+from ui import navigation  # noqa: E402
 
-PAGES = [("home", "Home"), ("draw", "Draw & reconstruct"), ("denoise", "Denoising lab"),
-         ("latent-2d", "Latent space 2-D"), ("latent-3d", "Latent space 3-D"),
-         ("vae", "VAE explorer"), ("train", "Train it live"), ("zoo", "Model zoo")]
+# (file name, sidebar title) of every page, from the app's one table of pages.
+PAGES = [(page.url_path or "home", page.title) for page in navigation.PAGES]
 
 
 def go_to(page, title: str, fold_sidebar: bool) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pytest
 from PIL import Image
+
+from ui import navigation
 
 from browser_actions import (assert_clean, draw_digit, image_sources, metric_values, open_page,
                              wait_for_change, wait_idle)
@@ -76,13 +76,10 @@ def test_broken_upload_shows_a_message(page, app_url, tmp_path):
     assert_clean(page)
 
 
-PAGES = ["", "draw", "denoise", "latent-2d", "latent-3d", "vae", "train", "zoo"]
-
-
 def test_every_page_through_the_navigation(page, app_url):
     open_page(page, app_url, "")
     nav = page.locator('[data-testid="stSidebarNav"] a')
-    assert nav.count() == len(PAGES)
+    assert nav.count() == len(navigation.PAGES)
     for i in range(nav.count()):
         nav.nth(i).click()
         wait_idle(page, timeout=120)
