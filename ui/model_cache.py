@@ -9,7 +9,9 @@ metrics are loaded once per process and shared by every session: treat them as r
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import streamlit as st
@@ -58,36 +60,32 @@ def get_model(key: str) -> ModelStatus:
                                  f"Rebuild it with: {artifacts.rebuild_command(key)}")
 
 
-@st.cache_data(show_spinner=False)
-def latents(key: str) -> dict[str, np.ndarray] | None:
+def _stored(read: Callable[[str], Any], name: str) -> Any:
+    """A file from weights/, or None when it is missing or unreadable: pages show what exists."""
     try:
-        return artifacts.read_latents(key)
+        return read(name)
     except (OSError, ValueError, KeyError):
         return None
 
 
 @st.cache_data(show_spinner=False)
+def latents(key: str) -> dict[str, np.ndarray] | None:
+    return _stored(artifacts.read_latents, key)
+
+
+@st.cache_data(show_spinner=False)
 def card(key: str) -> dict | None:
-    try:
-        return artifacts.read_card(key)
-    except (OSError, ValueError):
-        return None
+    return _stored(artifacts.read_card, key)
 
 
 @st.cache_data(show_spinner=False)
 def history(key: str) -> dict | None:
-    try:
-        return artifacts.read_history(key)
-    except (OSError, ValueError):
-        return None
+    return _stored(artifacts.read_history, key)
 
 
 @st.cache_data(show_spinner=False)
 def metrics(dataset: str = "mnist") -> dict:
-    try:
-        return artifacts.read_metrics(dataset)
-    except (OSError, ValueError):
-        return {}
+    return _stored(artifacts.read_metrics, dataset) or {}
 
 
 def spec_of(key: str) -> ModelSpec:
