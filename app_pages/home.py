@@ -5,7 +5,9 @@ import streamlit as st
 
 from ae_models.metrics import mse
 from ae_models.registry import model_keys
-from ui import navigation, state, widgets, zoo
+from ui import navigation, state, widgets
+from ui.pipeline_picture import pipeline_html
+from ui.zoo_tables import card_facts
 from ui.model_cache import card, metrics, spec_of, title_of
 
 CARDS_PER_ROW = 4
@@ -49,7 +51,7 @@ def one_picture(image: np.ndarray, source: str) -> None:
     output = model.decode(code)
     note = f"{title_of(key)} on {source}: reconstruction MSE {mse(image, output):.4f}"
     scale = widgets.by_mode(widgets.image_scale(), PRESENTER_SCALE)
-    st.html(zoo.pipeline_html(image, code, output, spec_of(key), scale, note))
+    st.html(pipeline_html(image, code, output, spec_of(key), scale, note))
 
 
 def page_links() -> None:
@@ -66,7 +68,7 @@ def model_card(key: str, all_metrics: dict) -> None:
     spec = spec_of(key)
     st.markdown(f"##### {spec.title}")
     st.markdown(spec.description)
-    st.markdown(zoo.card_facts(spec, all_metrics, card(key)))
+    st.markdown(card_facts(spec, all_metrics, card(key)))
 
 
 def zoo_cards() -> None:

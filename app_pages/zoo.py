@@ -5,7 +5,7 @@ import streamlit as st
 from ae_models.artifacts import rebuild_command
 from ae_models.registry import MODELS
 from ae_models.targets import count_met
-from ui import state, widgets, zoo
+from ui import state, widgets, zoo_tables
 from ui.figures import training_curves
 from ui.model_cache import card, history, metrics, spec_of, title_of
 
@@ -56,7 +56,7 @@ dataset = state.dataset()
 shown = [spec.key for spec in MODELS if spec.dataset == dataset]
 all_metrics = metrics(dataset)
 cards = {key: card(key) for key in shown}
-rows = zoo.zoo_table_rows(all_metrics, cards, shown)
+rows = zoo_tables.zoo_table_rows(all_metrics, cards, shown)
 
 st.subheader("All models")
 if not all_metrics.get("models"):
@@ -71,10 +71,10 @@ if no_card:
                icon=":material/warning:")
 st.dataframe(rows, column_config=TABLE_CONFIG, hide_index=True, height=ROW_PX * (len(rows) + 1) + 3,
              key="zoo_table")
-if (figure := zoo.pca_comparison_figure(rows)) is not None:
+if (figure := zoo_tables.pca_comparison_figure(rows)) is not None:
     st.plotly_chart(figure, config=CHART_CONFIG, key="zoo_pca_bars")
 
-if found := zoo.targets(all_metrics):
+if found := zoo_tables.targets(all_metrics):
     st.subheader("Targets")
     count = count_met(found)
     summary = f"**{count.met} of {count.targets}** targets met on the test set"
@@ -82,12 +82,12 @@ if found := zoo.targets(all_metrics):
         summary += f"; **{count.aims_met} of {count.aims}** aims met"
     st.markdown(summary + ".")
     for target in found:
-        st.markdown(zoo.target_markdown(target))
+        st.markdown(zoo_tables.target_markdown(target))
 
 
 def model_details(key: str) -> None:
     spec = spec_of(key)
-    info, entry = cards[key], zoo.model_metrics(all_metrics, key)
+    info, entry = cards[key], zoo_tables.model_metrics(all_metrics, key)
     st.markdown(f"### {spec.title} · `{key}`")
     st.markdown(f"{spec.description}  \nRecipe **{spec.recipe}**, family **{spec.family}**.")
     if spec.twin_of:
@@ -96,23 +96,23 @@ def model_details(key: str) -> None:
         st.warning(f"No model card for `{key}` (weights/{key}/card.json): train it with "
                    f"`{rebuild_command(key)}`.", icon=":material/warning:")
 
-    for col, (name, value) in zip(st.columns(5), zoo.headline_numbers(spec, info, all_metrics)):
+    for col, (name, value) in zip(st.columns(5), zoo_tables.headline_numbers(spec, info, all_metrics)):
         col.metric(name, value)
 
     notes_col, data_col = st.columns(2, gap="large")
     with notes_col:
         st.markdown("**Departures from the recipe**")
-        notes = zoo.model_notes(spec, info)
+        notes = zoo_tables.model_notes(spec, info)
         st.markdown("\n".join(f"- {n}" for n in notes) if notes else "None: built as described.")
     with data_col:
         st.markdown("**Data and training**")
-        st.markdown("\n".join(f"- {name}: **{value}**" for name, value in zoo.data_facts(spec, info)))
+        st.markdown("\n".join(f"- {name}: **{value}**" for name, value in zoo_tables.data_facts(spec, info)))
 
     st.markdown("#### Architecture")
     for col, part in zip(st.columns(2, gap="large"), ("encoder", "decoder")):
         with col:
-            layers = zoo.architecture_rows(info, part)
-            count = zoo.part_params(info, part)
+            layers = zoo_tables.architecture_rows(info, part)
+            count = zoo_tables.part_params(info, part)
             st.markdown(f"**{part.capitalize()}**" + (f" · {count:,} parameters" if count else ""))
             if layers:
                 st.dataframe(layers, column_config=LAYER_CONFIG, hide_index=True,
@@ -121,24 +121,24 @@ def model_details(key: str) -> None:
                 st.info(f"No {part} layers recorded in the model card.")
 
     st.markdown("#### Training")
-    curves, rate = zoo.split_history(history(key))
+    curves, rate = zoo_tables.split_history(history(key))
     if not curves:
         st.info(f"No training history for `{key}` (weights/{key}/history.json).")
     else:
-        loss = zoo.dig(info, "training", "loss") or ""
+        loss = zoo_tables.lookup(info, "training", "loss") or ""
         title = f"Loss per epoch{f' ({loss})' if loss else ''}: dashed = validation"
         left, right = st.columns([3, 2])
         left.plotly_chart(training_curves(curves, title), config=CHART_CONFIG,
                           key=f"curves_{key}")
         if rate:
-            right.plotly_chart(zoo.learning_rate_figure(rate), config=CHART_CONFIG,
+            right.plotly_chart(zoo_tables.learning_rate_figure(rate), config=CHART_CONFIG,
                                key=f"lr_{key}")
 
-    if denoise := zoo.denoising_rows(all_metrics, key):
+    if denoise := zoo_tables.denoising_rows(all_metrics, key):
         st.markdown("#### Denoising (mean PSNR against the clean test digit)")
         st.dataframe(denoise, column_config=DENOISE_CONFIG, hide_index=True,
                      key=f"denoise_{key}")
-    for section, measures in zoo.extra_measures(entry).items():
+    for section, measures in zoo_tables.extra_measures(entry).items():
         st.markdown(f"#### {section}")
         for col, (name, value) in zip(st.columns(len(measures)), measures):
             col.metric(name, value)

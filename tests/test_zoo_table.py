@@ -7,7 +7,8 @@ import plotly.graph_objects as go
 import pytest
 
 from ae_models.registry import MODELS, REGISTRY
-from ui import zoo
+from ui import pipeline_picture, zoo_tables
+from ui.images import code_grid_shape, code_image
 
 CARD = {
     "parameters": {"encoder": 100, "decoder": 250},
@@ -59,15 +60,18 @@ def fake_metrics() -> dict:
 
 
 def test_table_has_one_row_per_registry_entry_including_twins():
-    rows = zoo.zoo_table_rows({}, {})
+    rows = zoo_tables.zoo_table_rows({}, {})
     assert [r["Key"] for r in rows] == [spec.key for spec in MODELS]
     assert "sparse_twin" in [r["Key"] for r in rows]
-    assert all(tuple(r) == zoo.TABLE_COLUMNS for r in rows)
+    columns = ("Model", "Key", "Recipe", "Family", "Code", "Code size", "Trained on", "Params",
+               "Test MSE", "PCA MSE", "MSE / PCA", "PSNR (dB)", "SSIM", "-ELBO (nats)",
+               "Drawings MSE", "Epochs", "Train time (s)", "Trained with")
+    assert all(tuple(r) == columns for r in rows)
 
 
 def test_table_prefers_metrics_and_falls_back_to_the_card():
     metrics = fake_metrics()
-    rows = {r["Key"]: r for r in zoo.zoo_table_rows(metrics, {"dense": CARD, "conv": CARD})}
+    rows = {r["Key"]: r for r in zoo_tables.zoo_table_rows(metrics, {"dense": CARD, "conv": CARD})}
     dense = rows["dense"]
     assert dense["Test MSE"] == pytest.approx(0.0110)  # metrics.json wins over the card's 0.02
     assert dense["PCA MSE"] == pytest.approx(0.0153)
@@ -92,91 +96,91 @@ def test_table_prefers_metrics_and_falls_back_to_the_card():
                                      {"models": {"dense": {"status": "ok", "test_mse": "n/a"}}},
                                      {"baselines": {"pca_test_mse": []}}])
 def test_table_never_raises_on_broken_inputs(metrics):
-    rows = zoo.zoo_table_rows(metrics, {"dense": {"parameters": "x", "training": None,
+    rows = zoo_tables.zoo_table_rows(metrics, {"dense": {"parameters": "x", "training": None,
                                                   "architecture": {"encoder": 3}}})
     dense = rows[0]
     assert dense["Test MSE"] is None and dense["Params"] is None and dense["Epochs"] is None
 
 
 def test_architecture_rows_and_params():
-    enc = zoo.architecture_rows(CARD, "encoder")
+    enc = zoo_tables.architecture_rows(CARD, "encoder")
     assert enc[1] == {"Layer": "code", "Type": "Dense", "Output shape": "(N, 32)", "Params": 100}
-    assert len(zoo.architecture_rows(CARD, "decoder")) == 1  # the junk entry is skipped
-    assert zoo.architecture_rows(None, "encoder") == []
-    assert zoo.part_params(CARD, "decoder") == 250
+    assert len(zoo_tables.architecture_rows(CARD, "decoder")) == 1  # the junk entry is skipped
+    assert zoo_tables.architecture_rows(None, "encoder") == []
+    assert zoo_tables.part_params(CARD, "decoder") == 250
     no_counts = {"architecture": CARD["architecture"]}
-    assert zoo.total_params(no_counts) == 350  # summed from the layer tables
+    assert zoo_tables.total_params(no_counts) == 350  # summed from the layer tables
 
 
 def test_split_history_drops_the_learning_rate():
-    curves, rate = zoo.split_history({"loss": [3, 2, 1], "val_loss": [3, 2.5, 2],
+    curves, rate = zoo_tables.split_history({"loss": [3, 2, 1], "val_loss": [3, 2.5, 2],
                                       "learning_rate": [1e-3, 1e-3, 5e-4], "junk": "x"})
     assert set(curves) == {"loss", "val_loss"}
     assert rate == [1e-3, 1e-3, 5e-4]
-    assert zoo.split_history(None) == ({}, [])
-    fig = zoo.learning_rate_figure(rate)
+    assert zoo_tables.split_history(None) == ({}, [])
+    fig = zoo_tables.learning_rate_figure(rate)
     assert isinstance(fig, go.Figure) and fig.layout.yaxis.type == "log"
 
 
 def test_targets_render_as_badges_with_numbers():
-    found = zoo.targets(fake_metrics())
+    found = zoo_tables.targets(fake_metrics())
     assert len(found) == 2
-    passed, failed = (zoo.target_markdown(t) for t in found)
+    passed, failed = (zoo_tables.target_markdown(t) for t in found)
     assert passed.startswith(":green-badge[") and "0.011" in passed and "<= 0.0115" in passed
     assert failed.startswith(":red-badge[") and "—" in failed
-    assert zoo.targets({}) == [] and zoo.targets({"targets": "nope"}) == []
+    assert zoo_tables.targets({}) == [] and zoo_tables.targets({"targets": "nope"}) == []
 
 
 def test_denoising_rows_and_extra_measures():
     metrics = fake_metrics()
-    rows = zoo.denoising_rows(metrics, "dense")
+    rows = zoo_tables.denoising_rows(metrics, "dense")
     assert rows[0] == {"Corruption": "σ 0.5", "PSNR (dB)": 15.0, "Gain over input (dB)": 5.6,
                        "vs best classical (dB)": 0.8, "Best classical": "3x3 median filter"}
     assert rows[1]["Corruption"] == "crosshair" and rows[1]["Gain over input (dB)"] is None
-    assert zoo.denoising_rows(metrics, "conv") == []  # status "missing"
-    extra = zoo.extra_measures(metrics["models"]["vae_2d"])
+    assert zoo_tables.denoising_rows(metrics, "conv") == []  # status "missing"
+    extra = zoo_tables.extra_measures(metrics["models"]["vae_2d"])
     labels = dict(extra["Variational autoencoder (test set)"])
     assert labels["-ELBO"] == "150.2 nats" and labels["Dimensions in use"] == "2 of 2"
-    sparse = zoo.extra_measures({"sparsity": {"mean_activation": 0.28, "share_below_0.05": 0.5}})
+    sparse = zoo_tables.extra_measures({"sparsity": {"mean_activation": 0.28, "share_below_0.05": 0.5}})
     assert dict(sparse["Sparsity of the code"]) == {"Mean code activation": "0.280",
                                                     "Code values < 0.05": "50%"}
 
 
 def test_pca_comparison_figure():
-    rows = zoo.zoo_table_rows(fake_metrics(), {"conv": CARD})
-    fig = zoo.pca_comparison_figure(rows)
+    rows = zoo_tables.zoo_table_rows(fake_metrics(), {"conv": CARD})
+    fig = zoo_tables.pca_comparison_figure(rows)
     ratios = [r for r in rows if r["MSE / PCA"] is not None]
     assert list(fig.data[0].y) == [r["Model"] for r in ratios]
     assert any(shape.x0 == 1.0 for shape in fig.layout.shapes)  # PCA's line at 1
-    assert zoo.pca_comparison_figure(zoo.zoo_table_rows({}, {})) is None
+    assert zoo_tables.pca_comparison_figure(zoo_tables.zoo_table_rows({}, {})) is None
 
 
 @pytest.mark.parametrize("n, shape", [(1, (1, 1)), (2, (1, 2)), (3, (1, 3)), (16, (4, 4)),
                                       (32, (4, 8)), (196, (14, 14)), (256, (16, 16)),
                                       (576, (24, 24))])
 def test_code_grid_shape(n, shape):
-    assert zoo.code_grid_shape(n) == shape
+    assert code_grid_shape(n) == shape
 
 
 def test_code_image_colours_every_number():
-    flat = zoo.code_image(np.arange(32, dtype=np.float32), (32,), size=200)
+    flat = code_image(np.arange(32, dtype=np.float32), (32,), size=200)
     assert flat.dtype == np.uint8 and flat.shape == (4 * 25, 8 * 25, 3)
     assert not np.array_equal(flat[0, 0], flat[-1, -1])  # lowest and highest differ in colour
-    conv = zoo.code_image(np.random.default_rng(0).normal(size=256), (4, 4, 16), size=190)
+    conv = code_image(np.random.default_rng(0).normal(size=256), (4, 4, 16), size=190)
     # 16 maps of 4x4 in a 4x4 grid: cells of 190 // (16 + 4) = 9 px, gaps of 5 px.
     assert conv.shape == (4 * 36 + 3 * 5, 4 * 36 + 3 * 5, 3)
     assert np.all(conv[36:41] == 255) and np.all(conv[:, 36:41] == 255)  # the first white gaps
     assert not np.all(conv[:36, :36] == 255)
-    constant = zoo.code_image(np.zeros(2), (2,), size=100)
+    constant = code_image(np.zeros(2), (2,), size=100)
     assert constant.shape == (50, 100, 3)
     with pytest.raises(ValueError):
-        zoo.code_image(np.zeros(5), (2,))
+        code_image(np.zeros(5), (2,))
 
 
 def test_pipeline_html_embeds_three_images_and_the_sizes():
     spec = REGISTRY["conv"]
     image = np.zeros((28, 28), np.float32)
-    text = zoo.pipeline_html(image, np.linspace(0, 1, 256), image, spec, scale=5, note="a <note>")
+    text = pipeline_picture.pipeline_html(image, np.linspace(0, 1, 256), image, spec, scale=5, note="a <note>")
     assert text.count("data:image/png;base64,") == 3
     assert "784 pixels" in text and "256 numbers" in text
     assert "encoder" in text and "decoder" in text and "&lt;note&gt;" in text
@@ -184,15 +188,15 @@ def test_pipeline_html_embeds_three_images_and_the_sizes():
 
 def test_card_facts_and_headline_numbers():
     spec = REGISTRY["dense"]
-    assert zoo.card_facts(spec, {}, None) == "Code: **32** numbers"
-    facts = zoo.card_facts(spec, fake_metrics(), CARD)
+    assert zoo_tables.card_facts(spec, {}, None) == "Code: **32** numbers"
+    facts = zoo_tables.card_facts(spec, fake_metrics(), CARD)
     assert "0.0110" in facts and "PCA: 0.0153" in facts
-    assert zoo.code_caption(REGISTRY["conv"]) == "256 numbers (4x4x16)"
-    numbers = dict(zoo.headline_numbers(spec, CARD, fake_metrics()))
+    assert zoo_tables.code_caption(REGISTRY["conv"]) == "256 numbers (4x4x16)"
+    numbers = dict(zoo_tables.headline_numbers(spec, CARD, fake_metrics()))
     assert numbers["Parameters"] == "350" and numbers["Test MSE"] == "0.0110"
     assert "-ELBO" not in numbers
-    data = dict(zoo.data_facts(spec, CARD))
+    data = dict(zoo_tables.data_facts(spec, CARD))
     assert data["Digits"] == "9,000 train, 1,000 validation, 10,000 test"
     assert data["Epochs"] == "42 of 60 (best: 30)"
-    assert zoo.model_notes(spec, CARD) == ["A departure."]
-    assert zoo.model_notes(spec, None) == list(spec.notes)
+    assert zoo_tables.model_notes(spec, CARD) == ["A departure."]
+    assert zoo_tables.model_notes(spec, None) == list(spec.notes)

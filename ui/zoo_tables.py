@@ -1,4 +1,5 @@
-"""Model cards, zoo tables and the home page's "one picture", built from registry, cards and metrics.
+"""The Model zoo page's tables, facts and charts (and the Home page's zoo cards), built from the
+registry, the model cards and metrics.json.
 
 The shipped artefacts are written by other tools at other times (`card.json` by training,
 `metrics.json` by evaluation), so every reader here is defensive: a missing file or key gives an
@@ -7,21 +8,17 @@ empty cell (None), never a KeyError. Pure Python/NumPy/Plotly, no Streamlit: uni
 
 from __future__ import annotations
 
-import base64
 import html
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
 import plotly.graph_objects as go
 
 from ae_models.data import DATASETS
 from ae_models.registry import MODELS, ModelSpec
 from ui.figures import metric_bars, training_curves
-from ui.images import code_grid_shape, code_image, to_png_bytes, upscale  # noqa: F401 (re-exported)
 
-PIXELS = 784
 CORRUPTION_LABELS = {"clean": "clean digits", "gaussian": "Gaussian noise", "crosshair": "crosshairs"}
 HISTORY_EXTRAS = ("learning_rate", "lr")  # history keys that are not losses
 LEVEL_LABELS = {"crosshair": "crosshair"}
@@ -33,7 +30,7 @@ Metrics = Mapping[str, Any]
 # --- Defensive readers -----------------------------------------------------------------------
 
 
-def dig(data: Any, *path: str | int) -> Any:
+def lookup(data: Any, *path: str | int) -> Any:
     """data[p0][p1]... or None as soon as a step is missing or not a container."""
     for part in path:
         if isinstance(data, Mapping):
@@ -62,7 +59,7 @@ def _int(value: Any) -> int | None:
 
 def model_metrics(metrics: Metrics | None, key: str) -> dict[str, Any]:
     """The evaluation entry of one model, or {} when it is absent or was not evaluated."""
-    entry = dig(metrics, "models", key)
+    entry = lookup(metrics, "models", key)
     if not isinstance(entry, Mapping) or entry.get("status", "ok") != "ok":
         return {}
     return dict(entry)
@@ -71,20 +68,20 @@ def model_metrics(metrics: Metrics | None, key: str) -> dict[str, Any]:
 def test_mse(key: str, metrics: Metrics | None, card: Card | None) -> float | None:
     """Test MSE from metrics.json (the official evaluation), else from the training card."""
     value = _number(model_metrics(metrics, key).get("test_mse"))
-    return value if value is not None else _number(dig(card, "test_metrics", "test_mse"))
+    return value if value is not None else _number(lookup(card, "test_metrics", "test_mse"))
 
 
 def pca_mse(spec: ModelSpec, metrics: Metrics | None) -> float | None:
     """PCA's test MSE with as many components as the model has code numbers."""
     value = _number(model_metrics(metrics, spec.key).get("pca_test_mse"))
     if value is None:
-        value = _number(dig(metrics, "baselines", "pca_test_mse", str(spec.code_size)))
+        value = _number(lookup(metrics, "baselines", "pca_test_mse", str(spec.code_size)))
     return value
 
 
 def total_params(card: Card | None) -> int | None:
     """Encoder + decoder parameters, from the card's counts or its architecture tables."""
-    counts = dig(card, "parameters")
+    counts = lookup(card, "parameters")
     if isinstance(counts, Mapping):
         values = [_int(v) for v in counts.values()]
         if values and all(v is not None for v in values):
@@ -96,7 +93,7 @@ def total_params(card: Card | None) -> int | None:
 
 def trained_with(card: Card | None) -> str | None:
     """'Keras 3.15.1 / jax on x86_64 16 cores': where the weights came from."""
-    info = dig(card, "trained_with")
+    info = lookup(card, "trained_with")
     if not isinstance(info, Mapping):
         return None
     stack = " / ".join(str(info[k]) for k in ("keras", "backend") if info.get(k))
@@ -116,11 +113,6 @@ def code_caption(spec: ModelSpec) -> str:
 
 # --- Tables ----------------------------------------------------------------------------------
 
-TABLE_COLUMNS = ("Model", "Key", "Recipe", "Family", "Code", "Code size", "Trained on", "Params",
-                 "Test MSE", "PCA MSE", "MSE / PCA", "PSNR (dB)", "SSIM", "-ELBO (nats)",
-                 "Drawings MSE", "Epochs", "Train time (s)", "Trained with")
-
-
 def zoo_table_row(spec: ModelSpec, metrics: Metrics | None, card: Card | None) -> dict[str, Any]:
     """One row of the zoo table (column -> value; None shows as a blank cell)."""
     entry = model_metrics(metrics, spec.key)
@@ -131,7 +123,7 @@ def zoo_table_row(spec: ModelSpec, metrics: Metrics | None, card: Card | None) -
         ratio = mse / pca
     drawings = _number(entry.get("drawings_mse"))
     if drawings is None:
-        drawings = _number(dig(card, "test_metrics", "drawings_mse"))
+        drawings = _number(lookup(card, "test_metrics", "drawings_mse"))
     return {
         "Model": spec.title,
         "Key": spec.key,
@@ -146,10 +138,10 @@ def zoo_table_row(spec: ModelSpec, metrics: Metrics | None, card: Card | None) -
         "MSE / PCA": ratio,
         "PSNR (dB)": _number(entry.get("test_psnr")),
         "SSIM": _number(entry.get("test_ssim")),
-        "-ELBO (nats)": _number(dig(entry, "vae", "neg_elbo_nats")),
+        "-ELBO (nats)": _number(lookup(entry, "vae", "neg_elbo_nats")),
         "Drawings MSE": drawings,
-        "Epochs": _int(dig(card, "training", "epochs_run")),
-        "Train time (s)": _number(dig(card, "training", "wall_time_s")),
+        "Epochs": _int(lookup(card, "training", "epochs_run")),
+        "Train time (s)": _number(lookup(card, "training", "wall_time_s")),
         "Trained with": trained_with(card),
     }
 
@@ -164,7 +156,7 @@ def zoo_table_rows(metrics: Metrics | None, cards: Mapping[str, Card | None],
 
 def architecture_rows(card: Card | None, part: str) -> list[dict[str, Any]]:
     """The encoder's or decoder's layers as table rows: layer, type, output shape, parameters."""
-    layers = dig(card, "architecture", part)
+    layers = lookup(card, "architecture", part)
     if not isinstance(layers, Sequence) or isinstance(layers, str):
         return []
     rows = []
@@ -183,7 +175,7 @@ def architecture_rows(card: Card | None, part: str) -> list[dict[str, Any]]:
 
 def part_params(card: Card | None, part: str) -> int | None:
     """Parameters of the encoder or the decoder."""
-    value = _int(dig(card, "parameters", part))
+    value = _int(lookup(card, "parameters", part))
     if value is None:
         numbers = [r["Params"] for r in architecture_rows(card, part) if r["Params"] is not None]
         value = sum(numbers) if numbers else None
@@ -192,8 +184,8 @@ def part_params(card: Card | None, part: str) -> int | None:
 
 def data_facts(spec: ModelSpec, card: Card | None) -> list[tuple[str, str]]:
     """(label, value) pairs about what the model was trained on and how (only those known)."""
-    data = dig(card, "data") or {}
-    training = dig(card, "training") or {}
+    data = lookup(card, "data") or {}
+    training = lookup(card, "training") or {}
     facts = [("Data set", DATASETS[spec.dataset].name),
              ("Trained on", CORRUPTION_LABELS.get(spec.corruption, spec.corruption))]
     split = [f"{_int(data[k]):,} {k}" for k in ("train", "validation", "test")
@@ -226,7 +218,7 @@ def data_facts(spec: ModelSpec, card: Card | None) -> list[tuple[str, str]]:
 
 def model_notes(spec: ModelSpec, card: Card | None) -> list[str]:
     """Departures from the reference recipe: the card's copy (what shipped), else the registry's."""
-    notes = dig(card, "notes")
+    notes = lookup(card, "notes")
     if isinstance(notes, Sequence) and not isinstance(notes, str) and notes:
         return [str(n) for n in notes]
     return list(spec.notes)
@@ -266,15 +258,15 @@ def denoising_rows(metrics: Metrics | None, key: str) -> list[dict[str, Any]]:
     psnr = entry.get("denoising_psnr")
     if not isinstance(psnr, Mapping):
         return []
-    names = dig(metrics, "baselines", "names") or {}
+    names = lookup(metrics, "baselines", "names") or {}
     rows = []
     for level, value in psnr.items():
-        best = dig(metrics, "baselines", "denoising_psnr", level, "best")
+        best = lookup(metrics, "baselines", "denoising_psnr", level, "best")
         rows.append({
             "Corruption": level_label(str(level)),
             "PSNR (dB)": _number(value),
-            "Gain over input (dB)": _number(dig(entry, "gain_over_input_db", level)),
-            "vs best classical (dB)": _number(dig(entry, "margin_over_best_classical_db", level)),
+            "Gain over input (dB)": _number(lookup(entry, "gain_over_input_db", level)),
+            "vs best classical (dB)": _number(lookup(entry, "margin_over_best_classical_db", level)),
             "Best classical": None if best is None else str(names.get(best, best)),
         })
     return rows
@@ -327,7 +319,7 @@ def extra_measures(entry: Mapping[str, Any]) -> dict[str, list[tuple[str, str]]]
 
 
 def targets(metrics: Metrics | None) -> list[dict[str, Any]]:
-    found = dig(metrics, "targets")
+    found = lookup(metrics, "targets")
     if not isinstance(found, Sequence) or isinstance(found, str):
         return []
     return [dict(t) for t in found if isinstance(t, Mapping)]
@@ -381,52 +373,6 @@ def pca_comparison_figure(rows: Sequence[Mapping[str, Any]]) -> go.Figure | None
     names, values = zip(*plain)
     return metric_bars(names, values, title="Test MSE", y_title="test MSE (lower is better)",
                        horizontal=True)
-
-
-# --- The home page's picture ----------------------------------------------------------------
-
-
-def _data_uri(pixels: np.ndarray) -> str:
-    return "data:image/png;base64," + base64.b64encode(to_png_bytes(pixels)).decode("ascii")
-
-
-def pipeline_html(image: np.ndarray, code: np.ndarray, output: np.ndarray, spec: ModelSpec,
-                  scale: int = 7, note: str = "") -> str:
-    """input -> encoder -> code -> decoder -> output as one HTML row, from real model outputs.
-
-    Images are embedded as PNG data URIs with `image-rendering: pixelated`, so the 28x28 digits
-    stay crisp squares at any zoom; arrows and captions are text sized for a projector.
-    """
-    size = 28 * scale
-    panels = [
-        (_data_uri(upscale(image, scale)), "Input", f"{PIXELS} pixels"),
-        (_data_uri(code_image(code, spec.code_shape, size)), "Code",
-         f"{spec.code_size} numbers"),
-        (_data_uri(upscale(output, scale)), "Output", f"{PIXELS} pixels"),
-    ]
-    arrows = [("encoder", f"{PIXELS} → {spec.code_size}"), ("decoder", f"{spec.code_size} → {PIXELS}")]
-
-    def panel(uri: str, title: str, caption: str) -> str:
-        return (f'<figure style="margin:0;text-align:center">'
-                f'<div style="font-size:1.3rem;font-weight:600;margin-bottom:.4rem">{title}</div>'
-                f'<img src="{uri}" alt="{title}" style="width:{size}px;height:auto;'
-                f'image-rendering:pixelated;border:2px solid #888;border-radius:4px;'
-                f'background:#fff"/>'
-                f'<figcaption style="font-size:1.5rem;font-weight:700;margin-top:.4rem">'
-                f'{caption}</figcaption></figure>')
-
-    def arrow(name: str, sizes: str) -> str:
-        return (f'<div style="text-align:center;line-height:1.1;min-width:8rem">'
-                f'<div style="font-size:1.6rem;font-weight:700;color:#4E79A7">{name}</div>'
-                f'<div style="font-size:4.5rem;color:#4E79A7">&#10230;</div>'
-                f'<div style="font-size:1.1rem;color:#444">{sizes}</div></div>')
-
-    parts = [panel(*panels[0]), arrow(*arrows[0]), panel(*panels[1]), arrow(*arrows[1]),
-             panel(*panels[2])]
-    footer = (f'<div style="font-size:1.1rem;color:#444;margin-top:.6rem;text-align:center">'
-              f'{html.escape(note)}</div>' if note else "")
-    return ('<div style="display:flex;flex-wrap:wrap;align-items:center;justify-content:center;'
-            f'gap:1.2rem;padding:.5rem 0">{"".join(parts)}</div>{footer}')
 
 
 def card_facts(spec: ModelSpec, metrics: Metrics | None, card: Card | None) -> str:
