@@ -7,7 +7,9 @@ setting up a session (query parameters, session state, the page) before its firs
 from __future__ import annotations
 
 import base64
+import importlib
 import io
+import pkgutil
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -41,6 +43,25 @@ def assert_no_problems(at) -> None:
     """No exception and no error card on the page (their texts are the failure message)."""
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+
+
+def replace_model_lookup(monkeypatch, fake) -> None:
+    """Make `fake(key) -> ModelStatus` the model lookup of the whole app, for this test only.
+
+    Some ui modules bind `get_model` by name when first imported: patching only
+    `ui.model_cache.get_model` would miss them, or, when a module is first imported while the patch
+    is on, leave the fake in it for every later test of the process. So every ui module is imported
+    first, and each binding of the real lookup is replaced (and restored by monkeypatch).
+    """
+    import ui
+    import ui.model_cache
+
+    real = ui.model_cache.get_model
+    modules = [importlib.import_module(info.name)  # all of them before the first patch
+               for info in pkgutil.iter_modules(ui.__path__, "ui.")]
+    for module in modules:
+        if getattr(module, "get_model", None) is real:
+            monkeypatch.setattr(module, "get_model", fake)
 
 
 def drawing_input(seed: int = 3):
