@@ -47,7 +47,7 @@ def _scatter(x_train_flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def pca_basis(x_train_flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and every principal axis (rows, by decreasing variance): one decomposition serves every k.
+    """Mean and every principal axis (rows, by decreasing variance): one decomposition for all k.
 
     The evaluation compares models with codes from 2 to 576 numbers against PCA of the same size,
     so the decomposition is done once and sliced.
@@ -121,7 +121,7 @@ def gaussian_blur(images: np.ndarray, sigma: float = 1.0) -> np.ndarray:
 
 
 def _nearest_indices(codes: np.ndarray, k: int) -> np.ndarray:
-    """Indices (N, k) of each point's k nearest neighbours by Euclidean distance, itself excluded."""
+    """Indices (N, k) of each point's k nearest neighbours (Euclidean), itself excluded."""
     n, dim = codes.shape
     if dim <= KDTREE_MAX_DIM:
         _, idx = cKDTree(codes).query(codes, k=k + 1)
@@ -150,11 +150,11 @@ def knn_label_agreement(codes: np.ndarray, labels: np.ndarray, k: int = 10) -> f
     Measures whether a code space groups digits by class without ever being shown a label:
     1.0 means classes form clean clusters, 1 / (number of classes) means no structure at all.
     """
-    z = np.asarray(codes, dtype=np.float64).reshape(len(codes), -1)
-    y = np.asarray(labels).reshape(-1)
-    if len(z) != len(y):
-        raise ValueError(f"{len(z)} codes but {len(y)} labels")
-    if not 1 <= k < len(z):
-        raise ValueError(f"k must be in 1..{len(z) - 1}, not {k}")
-    neighbours = _nearest_indices(z, k)
-    return float(np.mean(y[neighbours] == y[:, None]))
+    points = np.asarray(codes, dtype=np.float64).reshape(len(codes), -1)
+    classes = np.asarray(labels).reshape(-1)
+    if len(points) != len(classes):
+        raise ValueError(f"{len(points)} codes but {len(classes)} labels")
+    if not 1 <= k < len(points):
+        raise ValueError(f"k must be in 1..{len(points) - 1}, not {k}")
+    neighbours = _nearest_indices(points, k)
+    return float(np.mean(classes[neighbours] == classes[:, None]))

@@ -41,7 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", help=f"models to evaluate: {', '.join(REGISTRY)}")
-    parser.add_argument("--all", action="store_true", help="every model of the dataset (with twins)")
+    parser.add_argument("--all", action="store_true",
+                        help="every model of the dataset (with twins)")
     parser.add_argument("--dataset", default="mnist", choices=list(DATASETS))
     parser.add_argument("--data-dir", help="folder with the IDX files (else $AE_DATA_DIR, ...)")
     parser.add_argument("--limit", type=int, metavar="N",
@@ -81,6 +82,7 @@ def _write(result: dict[str, Any], dataset: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The evaluation CLI (see the module docstring); returns the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
     path = metrics_path(args.dataset)
@@ -108,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         _write(result, args.dataset)
         _log(f"wrote {path} and {weights_root() / 'README.md'}")
-    missing = [k for k, m in result["models"].items() if m.get("status") != "ok"]
+    missing = [key for key, entry in result["models"].items() if entry.get("status") != "ok"]
     if missing:
         _log(f"MISSING models (not evaluated): {', '.join(missing)}; train them with "
              f"`python -m ae_models.train NAME`.")

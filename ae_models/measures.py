@@ -109,6 +109,7 @@ class PCABasis:
     axes: np.ndarray  # (D, D), rows by decreasing variance
 
     def reconstruct(self, images: np.ndarray, k: int) -> np.ndarray:
+        """Images through the top k axes and back: PCA's answer with a k-number code."""
         return pca_reconstruct(images, self.mean, self.axes[:k])
 
 
@@ -201,7 +202,8 @@ def evaluate_model(model: Any, data: EvaluationData, baselines: dict[str, Any]) 
     return entry
 
 
-def vae_measures(model: Any, x: np.ndarray, mean: np.ndarray, log_var: np.ndarray) -> dict[str, Any]:
+def vae_measures(model: Any, x: np.ndarray, mean: np.ndarray,
+                 log_var: np.ndarray) -> dict[str, Any]:
     """Negative ELBO (one posterior sample, fixed seed) and how the KL spreads over latent dims.
 
     A dimension whose KL stays near 0 is ignored by the decoder (posterior collapse); the split
@@ -229,18 +231,18 @@ def sparsity_measures(codes: np.ndarray) -> dict[str, float]:
     which the next layer undoes; the scale-free ones (share under 5% of the image's largest
     unit, share of the L1 mass in the top 10% of units) show whether a few units carry the code.
     """
-    c = np.asarray(codes, dtype=np.float64)
-    ordered = np.sort(c, axis=1)[:, ::-1]
-    top = max(1, c.shape[1] // 10)
+    units = np.asarray(codes, dtype=np.float64)  # (images, code units)
+    ordered = np.sort(units, axis=1)[:, ::-1]
+    top = max(1, units.shape[1] // 10)
     total = np.maximum(ordered.sum(axis=1), 1e-12)
     peak = np.maximum(ordered[:, 0:1], 1e-12)
     below = SPARSE_THRESHOLD
     return {
-        "mean_activation": significant(np.mean(c), 4),
-        f"share_below_{below}": significant(np.mean(c < below), 4),
-        f"units_mean_below_{below}": significant(np.mean(c.mean(axis=0) < below), 4),
-        "max_activation": significant(np.max(c), 4),
-        "share_below_5pct_of_image_max": significant(np.mean(c / peak < 0.05), 4),
+        "mean_activation": significant(np.mean(units), 4),
+        f"share_below_{below}": significant(np.mean(units < below), 4),
+        f"units_mean_below_{below}": significant(np.mean(units.mean(axis=0) < below), 4),
+        "max_activation": significant(np.max(units), 4),
+        "share_below_5pct_of_image_max": significant(np.mean(units / peak < 0.05), 4),
         "top10pct_units_l1_share": significant(np.mean(ordered[:, :top].sum(axis=1) / total), 4),
     }
 

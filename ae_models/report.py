@@ -70,16 +70,15 @@ def _crossover(models: Mapping[str, Entry], dataset: str) -> str | None:
     lines = []
     gauss_key, cross_key = resolve("conv_denoise", dataset), resolve("conv_crosshair", dataset)
     if gauss_key in models:
-        m = models[gauss_key]
+        psnr, gain = models[gauss_key]["denoising_psnr"], models[gauss_key]["gain_over_input_db"]
+        margin = models[gauss_key]["margin_over_best_classical_db"]
         lines.append(f"- `{gauss_key}` (trained on Gaussian noise) on crosshairs: "
-                     f"{m['denoising_psnr']['crosshair']:.2f} dB, "
-                     f"{m['gain_over_input_db']['crosshair']:+.2f} dB over the crosshaired input, "
-                     f"{m['margin_over_best_classical_db']['crosshair']:+.2f} dB over the best "
-                     f"classical.")
+                     f"{psnr['crosshair']:.2f} dB, {gain['crosshair']:+.2f} dB over the "
+                     f"crosshaired input, {margin['crosshair']:+.2f} dB over the best classical.")
     if cross_key in models:
-        m = models[cross_key]
-        gains = ", ".join(f"σ {lv.split('_')[1]}: {m['denoising_psnr'][lv]:.2f} dB "
-                          f"({m['gain_over_input_db'][lv]:+.2f})" for lv in level_names()[:-1])
+        psnr, gain = models[cross_key]["denoising_psnr"], models[cross_key]["gain_over_input_db"]
+        gains = ", ".join(f"σ {lv.split('_')[1]}: {psnr[lv]:.2f} dB ({gain[lv]:+.2f})"
+                          for lv in level_names()[:-1])
         lines.append(f"- `{cross_key}` (trained on crosshairs) on Gaussian noise: {gains}.")
     if not lines:
         return None
@@ -135,8 +134,9 @@ def _targets(targets: list[Entry]) -> str:
 
 def markdown_report(result: Mapping[str, Any]) -> str:
     """The tables printed by the CLI and written into weights/README.md, for one data set."""
-    models = {k: v for k, v in result["models"].items() if v.get("status") == "ok"}
-    missing = {k: v for k, v in result["models"].items() if v.get("status") != "ok"}
+    models = {key: entry for key, entry in result["models"].items() if entry.get("status") == "ok"}
+    missing = {key: entry for key, entry in result["models"].items()
+               if entry.get("status") != "ok"}
     data = result["data"]
     parts = [f"Data: {data['source']}. Test set: {data['test']} images; PCA fitted on the "
              f"{data['train']} training images. Noise seed {data['noise_seed']}, crosshair "
@@ -146,7 +146,8 @@ def markdown_report(result: Mapping[str, Any]) -> str:
              _targets(result["targets"])]
     if missing:
         parts.append("### Missing models\n\n" + "\n".join(
-            f"- `{k}`: {m.get('message', 'not evaluated')}" for k, m in missing.items()))
+            f"- `{key}`: {entry.get('message', 'not evaluated')}"
+            for key, entry in missing.items()))
     return "\n\n".join(part.strip("\n") for part in parts if part is not None) + "\n"
 
 

@@ -18,6 +18,7 @@ from functools import partial
 import numpy as np
 
 from ae_models import baselines
+from ae_models.arrays import batched
 from ae_models.corruption import gaussian_noise
 from ae_models.metrics import mean_psnr
 
@@ -66,9 +67,10 @@ def apply_batched(denoiser: Denoiser, images: np.ndarray, chunk: int = CHUNK) ->
     x = np.asarray(images, dtype=np.float32)
     if x.ndim != 3:
         raise ValueError(f"expected a batch (N, H, W), got shape {x.shape}")
-    parts = [np.asarray(denoiser(x[i:i + chunk]), dtype=np.float32).reshape(x[i:i + chunk].shape)
-             for i in range(0, len(x), chunk)]
-    return np.concatenate(parts) if parts else x.copy()
+    if len(x) == 0:
+        return x.copy()
+    return batched(lambda part: np.asarray(denoiser(part), dtype=np.float32).reshape(part.shape),
+                   x, chunk)
 
 
 def _noisy_stack(clean: np.ndarray, sigmas: Sequence[float], seed: int) -> np.ndarray:

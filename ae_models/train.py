@@ -14,6 +14,7 @@ import platform
 import sys
 import time
 from dataclasses import asdict, dataclass, replace
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,8 @@ LATENT_SAMPLE = {"small": 10_000, "wide": 1_000}  # how many test codes latents.
 
 @dataclass
 class TrainingData:
+    """The images one training run sees, as model inputs (float32, channel axis last)."""
+
     x_train: np.ndarray  # float32 (N, 28, 28, 1)
     x_val: np.ndarray
     x_test: np.ndarray
@@ -42,6 +45,7 @@ class TrainingData:
     source: str
 
     def sizes(self) -> dict[str, int]:
+        """How many images each split holds: the card records them."""
         return {"train": len(self.x_train), "validation": len(self.x_val), "test": len(self.x_test)}
 
 
@@ -50,7 +54,8 @@ def as_model_input(images: np.ndarray) -> np.ndarray:
     return to_float(images)[..., None]
 
 
-def prepare_data(dataset: str, data_dir: str | None, synthetic: int | None, seed: int) -> TrainingData:
+def prepare_data(dataset: str, data_dir: str | None, synthetic: int | None,
+                 seed: int) -> TrainingData:
     """Real data where it can be found (or synthetic digits when asked): train/validation/test."""
     if synthetic:
         x, _ = synthetic_digits(synthetic, seed=seed)
@@ -62,7 +67,8 @@ def prepare_data(dataset: str, data_dir: str | None, synthetic: int | None, seed
     order = np.random.default_rng(seed).permutation(len(x))
     n_val = min(VALIDATION_SIZE, len(x) // 8)
     x = as_model_input(x[order])
-    return TrainingData(x[n_val:], x[:n_val], as_model_input(x_test), y_test.astype(np.uint8), source)
+    return TrainingData(x[n_val:], x[:n_val], as_model_input(x_test), y_test.astype(np.uint8),
+                        source)
 
 
 def random_shift(images: np.ndarray, rng: np.random.Generator, max_shift: int = 2) -> np.ndarray:
@@ -79,7 +85,8 @@ def random_shift(images: np.ndarray, rng: np.random.Generator, max_shift: int = 
 class CorruptedBatches(keras.utils.PyDataset):
     """(input, clean target) batches; denoising models get fresh corruption in every batch."""
 
-    def __init__(self, images: np.ndarray, spec: ModelSpec, batch_size: int, seed: int, **kwargs):
+    def __init__(self, images: np.ndarray, spec: ModelSpec, batch_size: int, seed: int,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.images = images
         self.spec = spec
@@ -90,7 +97,7 @@ class CorruptedBatches(keras.utils.PyDataset):
     def __len__(self) -> int:
         return int(np.ceil(len(self.images) / self.batch_size))
 
-    def __getitem__(self, index: int):
+    def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         rows = self.order[index * self.batch_size:(index + 1) * self.batch_size]
         clean = self.images[rows]
         if self.spec.training.augment:
@@ -100,24 +107,26 @@ class CorruptedBatches(keras.utils.PyDataset):
         return noisy.astype(np.float32), clean
 
     def on_epoch_end(self) -> None:
+        """A new order every epoch, so no two epochs see the same batches."""
         self.order = self.rng.permutation(len(self.images))
 
 
-def _loss(spec: ModelSpec):
+def _loss(spec: ModelSpec) -> str:
     return {"mse": "mse", "bce": "binary_crossentropy"}[spec.training.loss]
 
 
 def tensorboard_available() -> bool:
     """TensorBoard logging needs the tensorboard package and the TensorFlow backend."""
-    return keras.backend.backend() == "tensorflow" and importlib.util.find_spec("tensorboard") is not None
+    return (keras.backend.backend() == "tensorflow"
+            and importlib.util.find_spec("tensorboard") is not None)
 
 
-def _callbacks(spec: ModelSpec, log_dir: Path | None) -> list:
+def _callbacks(spec: ModelSpec, log_dir: Path | None) -> list[keras.callbacks.Callback]:
     callbacks = [
         keras.callbacks.EarlyStopping(monitor="val_loss", patience=spec.training.patience,
                                       restore_best_weights=True),
-        keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.5,
-                                          patience=max(2, spec.training.patience // 3), min_lr=1e-5),
+        keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.5, min_lr=1e-5,
+                                          patience=max(2, spec.training.patience // 3)),
     ]
     if log_dir is not None and tensorboard_available():
         callbacks.append(keras.callbacks.TensorBoard(log_dir=str(log_dir / spec.key)))
@@ -140,11 +149,13 @@ def fit_keras(spec: ModelSpec, encoder: keras.Model, decoder: keras.Model, data:
                   loss=None if spec.is_vae else _loss(spec))
     batches = CorruptedBatches(data.x_train, spec, settings.batch_size, seed)
     history = model.fit(batches, validation_data=(val_inputs, data.x_val), epochs=epochs,
-                        callbacks=_callbacks(spec, log_dir), verbose=2 if not sys.stdout.isatty() else 1)
-    return {k: [float(v) for v in vals] for k, vals in history.history.items()}
+                        callbacks=_callbacks(spec, log_dir),
+                        verbose=2 if not sys.stdout.isatty() else 1)
+    return {name: [float(v) for v in values] for name, values in history.history.items()}
 
 
-def mse_train_step(encoder: keras.Model, decoder: keras.Model, optimizer: keras.optimizers.Optimizer):
+def mse_train_step(encoder: keras.Model, decoder: keras.Model,
+                   optimizer: keras.optimizers.Optimizer) -> Callable[[Any, Any], Any]:
     """One compiled gradient step on the MSE between decoder(encoder(noisy)) and clean: R1's loop,
     shared by the training CLI and the live-training page."""
     import tensorflow as tf
@@ -198,7 +209,8 @@ def fit_gradient_tape(spec: ModelSpec, encoder: keras.Model, decoder: keras.Mode
                 tf.summary.scalar("val_loss", val, step=epoch)
                 sample = data.x_val[:8]
                 tf.summary.image("original", sample, step=epoch, max_outputs=8)
-                tf.summary.image("reconstruction", decoder(encoder(sample)), step=epoch, max_outputs=8)
+                tf.summary.image("reconstruction", decoder(encoder(sample)), step=epoch,
+                                 max_outputs=8)
         if val < best:
             best, best_weights, waited = val, [w.numpy() for w in weights], 0
         else:
@@ -223,15 +235,18 @@ def _layer_table(model: keras.Model) -> list[dict]:
     return rows
 
 
-def _code_function(spec: ModelSpec, encoder: keras.Model):
-    def encode(x):
+def _code_function(spec: ModelSpec, encoder: keras.Model) -> Callable[[np.ndarray], np.ndarray]:
+    """Images to flat codes (a VAE's mean code), as NumPy."""
+
+    def encode(x: np.ndarray) -> np.ndarray:
         out = encoder(x, training=False)
         return np.asarray(out[0] if spec.is_vae else out).reshape(len(x), -1)
     return encode
 
 
 def write_latents(spec: ModelSpec, encoder: keras.Model, data: TrainingData, folder: Path) -> None:
-    """Test codes with labels (float16) and a 3-D PCA of them, so a new drawing projects the same way."""
+    """Test codes with labels (float16) and a 3-D PCA of them, so a new drawing projects the
+    same way."""
     n = LATENT_SAMPLE["small" if spec.code_size <= 16 else "wide"]
     codes = batched(_code_function(spec, encoder), data.x_test[:n])
     mean = codes.mean(axis=0)
@@ -249,7 +264,7 @@ def quick_test_metrics(spec: ModelSpec, encoder: keras.Model, decoder: keras.Mod
     """Test-set MSE, plus MSE on canvas-style drawings (drawings are not MNIST)."""
     encode = _code_function(spec, encoder)
 
-    def reconstruct(x):
+    def reconstruct(x: np.ndarray) -> np.ndarray:
         return np.asarray(decoder(encode(x), training=False))
 
     scores = {"test_mse": float(np.mean((batched(reconstruct, data.x_test) - data.x_test) ** 2))}
@@ -342,6 +357,7 @@ def compress_shipped(spec: ModelSpec) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The training CLI (see the module docstring); returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("names", nargs="*", help=f"models to train: {', '.join(REGISTRY)}")
     parser.add_argument("--all", action="store_true", help="train every model of the dataset")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ae_models import baselines as bl
+from ae_models import baselines as classical
 from ae_models.arrays import batched, significant, to_float
 from ae_models.measures import KNN_K, level_names
 from ae_models.targets import TARGETS, check_targets, count_met
@@ -21,19 +21,19 @@ def _random_images(n: int = 50, seed: int = 0, side: int = 28) -> np.ndarray:
 
 def test_pca_full_rank_reconstructs_exactly() -> None:
     x = _random_images(1000)  # 1000 > 784 points: the centred data have full rank 784
-    mean, components = bl.fit_pca(x.reshape(len(x), -1), k=784)
-    out = bl.pca_reconstruct(x[:20], mean, components)
+    mean, components = classical.fit_pca(x.reshape(len(x), -1), k=784)
+    out = classical.pca_reconstruct(x[:20], mean, components)
     assert out.shape == (20, 28, 28)
     np.testing.assert_allclose(out, x[:20], atol=1e-5)
-    mean_all, axes = bl.pca_basis(x)  # the sliced full basis used by the evaluation, too
-    np.testing.assert_allclose(bl.pca_reconstruct(x[:20], mean_all, axes), x[:20], atol=1e-5)
+    mean_all, axes = classical.pca_basis(x)  # the sliced full basis used by the evaluation, too
+    np.testing.assert_allclose(classical.pca_reconstruct(x[:20], mean_all, axes), x[:20], atol=1e-5)
 
 
 def test_pca_components_are_orthonormal_and_ordered() -> None:
     x = _random_images(300, side=12)
-    mean, components = bl.fit_pca(x, k=10)
+    mean, components = classical.fit_pca(x, k=10)
     np.testing.assert_allclose(components @ components.T, np.eye(10), atol=1e-8)
-    _, axes = bl.pca_basis(x)
+    _, axes = classical.pca_basis(x)
     np.testing.assert_allclose(np.abs(np.sum(axes[:10] * components, axis=1)), 1.0, atol=1e-6)
     centred = x.reshape(len(x), -1) - mean
     variances = ((centred @ components.T) ** 2).mean(axis=0)
@@ -44,27 +44,27 @@ def test_pca_recovers_a_low_rank_signal_and_error_falls_with_k() -> None:
     rng = np.random.default_rng(1)
     basis = rng.standard_normal((3, 144))
     x = 0.5 + 0.01 * rng.standard_normal((400, 3)) @ basis  # rank 3 around a constant image
-    mean, components = bl.fit_pca(x, k=3)
-    np.testing.assert_allclose(bl.pca_reconstruct(x, mean, components, clip=False), x, atol=1e-6)
-    errors = [np.mean((bl.pca_reconstruct(x, *bl.fit_pca(x, k)) - x) ** 2) for k in (1, 2, 3)]
+    mean, components = classical.fit_pca(x, k=3)
+    np.testing.assert_allclose(classical.pca_reconstruct(x, mean, components, clip=False), x, atol=1e-6)
+    errors = [np.mean((classical.pca_reconstruct(x, *classical.fit_pca(x, k)) - x) ** 2) for k in (1, 2, 3)]
     assert errors[0] > errors[1] > errors[2]
 
 
 def test_pca_reconstruct_keeps_rank_and_clips() -> None:
     x = _random_images(100, side=12)
-    mean, components = bl.fit_pca(x, k=5)
-    single = bl.pca_reconstruct(x[0], mean, components)
+    mean, components = classical.fit_pca(x, k=5)
+    single = classical.pca_reconstruct(x[0], mean, components)
     assert single.shape == (12, 12)
-    np.testing.assert_allclose(single, bl.pca_reconstruct(x[:1], mean, components)[0])
-    flat = bl.pca_reconstruct(x.reshape(100, -1) * 4, mean, components)
+    np.testing.assert_allclose(single, classical.pca_reconstruct(x[:1], mean, components)[0])
+    flat = classical.pca_reconstruct(x.reshape(100, -1) * 4, mean, components)
     assert flat.shape == (100, 144) and flat.min() >= 0.0 and flat.max() <= 1.0
 
 
 def test_fit_pca_rejects_bad_k() -> None:
     with pytest.raises(ValueError):
-        bl.fit_pca(_random_images(20, side=8), k=0)
+        classical.fit_pca(_random_images(20, side=8), k=0)
     with pytest.raises(ValueError):
-        bl.fit_pca(_random_images(20, side=8), k=65)
+        classical.fit_pca(_random_images(20, side=8), k=65)
 
 
 # --- Filters ------------------------------------------------------------------------------------
@@ -75,7 +75,7 @@ def test_median_filter_removes_isolated_salt_pixels() -> None:
     x[0, 5, 5] = x[0, 20, 11] = 1.0
     x[1, 0, 0] = 1.0  # in a corner, too
     x[2, 10:18, 10:18] = 0.8  # a solid block survives
-    out = bl.median_filter_3x3(x)
+    out = classical.median_filter_3x3(x)
     assert out.shape == x.shape
     assert np.all(out[:2] == 0.0)
     np.testing.assert_allclose(out[2, 11:17, 11:17], 0.8, rtol=1e-6)
@@ -84,7 +84,7 @@ def test_median_filter_removes_isolated_salt_pixels() -> None:
 def test_filters_work_per_image_not_across_the_batch() -> None:
     x = np.zeros((3, 28, 28), np.float32)
     x[1] = 1.0  # a white image between two black ones
-    for out in (bl.median_filter_3x3(x), bl.gaussian_blur(x, sigma=1.0)):
+    for out in (classical.median_filter_3x3(x), classical.gaussian_blur(x, sigma=1.0)):
         np.testing.assert_allclose(out[1], 1.0, atol=1e-6)
         np.testing.assert_allclose(out[[0, 2]], 0.0, atol=1e-6)
 
@@ -92,7 +92,7 @@ def test_filters_work_per_image_not_across_the_batch() -> None:
 def test_gaussian_blur_spreads_a_dot_and_keeps_its_mass() -> None:
     x = np.zeros((28, 28), np.float32)
     x[14, 14] = 1.0
-    out = bl.gaussian_blur(x, sigma=1.0)
+    out = classical.gaussian_blur(x, sigma=1.0)
     assert out.shape == (28, 28)
     assert 0.1 < out[14, 14] < 0.2  # 1 / (2 pi) ~ 0.16 for sigma 1
     assert out[14, 15] > 0.05
@@ -101,8 +101,8 @@ def test_gaussian_blur_spreads_a_dot_and_keeps_its_mass() -> None:
 
 def test_filters_accept_uint8() -> None:
     x = np.full((2, 28, 28), 255, np.uint8)
-    np.testing.assert_allclose(bl.median_filter_3x3(x), 1.0)
-    np.testing.assert_allclose(bl.gaussian_blur(x), 1.0, atol=1e-6)
+    np.testing.assert_allclose(classical.median_filter_3x3(x), 1.0)
+    np.testing.assert_allclose(classical.gaussian_blur(x), 1.0, atol=1e-6)
 
 
 # --- k-NN label agreement -----------------------------------------------------------------------
@@ -119,7 +119,7 @@ def _clusters(dim: int, n_per: int = 100, classes: int = 10, seed: int = 0):
 @pytest.mark.parametrize("dim", [2, 3, 32])  # k-d tree and chunked brute force
 def test_knn_agreement_is_one_for_separated_clusters(dim: int) -> None:
     codes, labels = _clusters(dim)
-    assert bl.knn_label_agreement(codes, labels, k=10) == 1.0
+    assert classical.knn_label_agreement(codes, labels, k=10) == 1.0
 
 
 @pytest.mark.parametrize("dim", [2, 64])
@@ -127,35 +127,35 @@ def test_knn_agreement_is_chance_for_random_labels(dim: int) -> None:
     rng = np.random.default_rng(3)
     codes = rng.standard_normal((2000, dim))
     labels = rng.integers(0, 10, size=2000)
-    assert bl.knn_label_agreement(codes, labels, k=10) == pytest.approx(0.1, abs=0.02)
+    assert classical.knn_label_agreement(codes, labels, k=10) == pytest.approx(0.1, abs=0.02)
 
 
 def test_knn_excludes_the_point_itself() -> None:
     # Two far-apart pairs: each point's only neighbour (k=1) is its partner, never itself.
     codes = np.array([[0.0, 0.0], [0.0, 1.0], [100.0, 0.0], [100.0, 1.0]])
-    assert bl.knn_label_agreement(codes, np.array([0, 1, 2, 3]), k=1) == 0.0
-    assert bl.knn_label_agreement(codes, np.array([0, 0, 1, 1]), k=1) == 1.0
+    assert classical.knn_label_agreement(codes, np.array([0, 1, 2, 3]), k=1) == 0.0
+    assert classical.knn_label_agreement(codes, np.array([0, 0, 1, 1]), k=1) == 1.0
 
 
 def test_knn_tree_and_brute_force_agree() -> None:
     rng = np.random.default_rng(5)
     codes = rng.standard_normal((600, 3))
     labels = (codes[:, 0] > 0).astype(int) + 2 * (codes[:, 1] > 0)
-    tree = bl.knn_label_agreement(codes, labels, k=10)
-    padded = np.hstack([codes, np.zeros((600, bl.KDTREE_MAX_DIM))])  # same distances, brute force
-    assert bl.knn_label_agreement(padded, labels, k=10) == pytest.approx(tree)
+    tree = classical.knn_label_agreement(codes, labels, k=10)
+    padded = np.hstack([codes, np.zeros((600, classical.KDTREE_MAX_DIM))])  # same distances, brute force
+    assert classical.knn_label_agreement(padded, labels, k=10) == pytest.approx(tree)
 
 
 def test_knn_handles_duplicate_points() -> None:
     codes = np.zeros((20, 2))
     labels = np.array([0] * 10 + [1] * 10)
-    value = bl.knn_label_agreement(codes, labels, k=5)
+    value = classical.knn_label_agreement(codes, labels, k=5)
     assert 0.0 <= value <= 1.0
 
 
 def test_knn_rejects_mismatched_lengths() -> None:
     with pytest.raises(ValueError):
-        bl.knn_label_agreement(np.zeros((5, 2)), np.zeros(4), k=2)
+        classical.knn_label_agreement(np.zeros((5, 2)), np.zeros(4), k=2)
 
 
 # --- Targets (no model needed) ------------------------------------------------------------------
