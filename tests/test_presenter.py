@@ -1,36 +1,38 @@
-"""AppTest of presenter mode: a projector view of each page, and a link that opens in it."""
+"""AppTest of presenter mode: a projector view of each page, and a link that opens in it.
+
+Each test opens its own session from a presenter link (`?presenter=true`); models are cached per
+process, so a fresh session costs one script run.
+"""
 
 from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import REPO, TIMEOUT, canvas_value, drawn_digit, images_with_caption
+from apptest_helpers import (assert_no_problems, canvas_value, drawing_input, drawn_digit,
+                             images_with_caption, open_app)
 from ui.widgets import DEFAULT_MODELS
 
 PAGES = ["app_pages/draw.py", "app_pages/denoise.py", "app_pages/latent_2d.py",
          "app_pages/latent_3d.py", "app_pages/vae.py", "app_pages/train_live.py", "app_pages/zoo.py"]
+PRESENTER_LINK = {"presenter": "true"}
 
 
-@pytest.fixture(scope="module")
+def open_presenter(page: str, **session) -> AppTest:
+    """`page` opened from a link with presenter mode on."""
+    return open_app(page, query_params=PRESENTER_LINK, session_state=session)
+
+
+@pytest.fixture
 def presenter() -> AppTest:
-    """A session opened from a link with presenter mode on, a 3 drawn on the Draw page."""
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
-    at.query_params["presenter"] = "true"
-    at.switch_page("app_pages/draw.py")
-    at.run()
+    """A session opened from a presenter link on the Draw page, a 3 drawn on its canvas."""
+    at = open_presenter("app_pages/draw.py")
     at.session_state["canvas_0"] = canvas_value(drawn_digit(3))
-    at.run()
-    return at
-
-
-def _no_problems(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+    return at.run()
 
 
 def test_a_link_opens_presenter_mode(presenter: AppTest) -> None:
-    _no_problems(presenter)
+    assert_no_problems(presenter)
     assert presenter.sidebar.toggle(key="presenter").value is True
 
 
@@ -48,30 +50,30 @@ def test_the_draw_page_shows_one_tile_per_model_with_its_scores(presenter: AppTe
 
 def test_a_corruption_adds_its_tile_and_changes_the_scores(presenter: AppTest) -> None:
     at = presenter
+    assert not images_with_caption(at, "What they are given")  # no corruption by default
     before = [str(tile.proto) for tile in images_with_caption(at, "PSNR")]
     at.button_group(key="draw_kind").set_value("Gaussian noise").run()
-    _no_problems(at)
+    assert_no_problems(at)
     assert len(images_with_caption(at, "What they are given")) == 1
     after = [str(tile.proto) for tile in images_with_caption(at, "PSNR")]
     assert len(after) == len(before) and after != before
-    at.button_group(key="draw_kind").set_value("None").run()
 
 
 def test_switching_it_off_brings_back_the_full_view(presenter: AppTest) -> None:
     at = presenter
+    assert not images_with_caption(at, "Error map")  # presenter mode to begin with
     at.sidebar.toggle(key="presenter").set_value(False).run()
-    _no_problems(at)
+    assert_no_problems(at)
     assert len(images_with_caption(at, "Error map")) == len(DEFAULT_MODELS)
     assert [m.label for m in at.metric].count("PSNR") == len(DEFAULT_MODELS)
     assert at.expander  # the explanation is back
-    at.sidebar.toggle(key="presenter").set_value(True).run()
 
 
 @pytest.mark.parametrize("page", PAGES[1:])
-def test_every_page_renders_in_presenter_mode_without_explanations(presenter: AppTest,
-                                                                   page: str) -> None:
-    at = presenter
-    at.switch_page(page).run()
-    _no_problems(at)
+def test_every_page_renders_in_presenter_mode_without_explanations(page: str) -> None:
+    """Each other page, reached with a drawing as the input (as after drawing on the Draw page)."""
+    at = open_presenter(page, current_input=drawing_input())
+    assert_no_problems(at)
+    assert at.sidebar.toggle(key="presenter").value is True
     assert not at.expander, f"{page} shows an explanation in presenter mode"
     assert at.title, page
