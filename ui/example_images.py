@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
+from ae_models.arrays import to_float
 from ae_models.data import DATASETS, dataset_available, load_dataset, synthetic_digits
 from ae_models.registry import resolve
 from ui.model_cache import get_model, latents, title_of
@@ -40,14 +41,14 @@ def examples(dataset: str = "mnist", n: int = 500) -> Examples:
     (MNIST), or clothes rebuilt from the shipped test codes (Fashion-MNIST)."""
     name = DATASETS[dataset].name
     if (data := local_dataset(dataset)) is not None:
-        return Examples(data.x_test[:n].astype(np.float32) / 255, data.y_test[:n],
+        return Examples(to_float(data.x_test[:n]), data.y_test[:n],
                         f"{name} test set")
     if dataset != "mnist":
         rebuilt = _rebuilt_from_codes(resolve("conv", dataset), n)
         if rebuilt is not None:
             return rebuilt
     images, labels = synthetic_digits(min(n, 100), seed=7)
-    return Examples(images.astype(np.float32) / 255, labels, f"synthetic digits (no {name} here)")
+    return Examples(to_float(images), labels, f"synthetic digits (no {name} here)")
 
 
 def _rebuilt_from_codes(key: str | None, n: int) -> Examples | None:
@@ -78,10 +79,10 @@ def training_images(dataset: str = "mnist", n: int = 3000) -> TrainingImages:
     """Images for the live-training page: the real training set when it is here, else ours."""
     name = DATASETS[dataset].name
     if (data := local_dataset(dataset)) is not None:
-        return TrainingImages(data.x_train[:n].astype(np.float32) / 255,
-                              data.x_train[-LIVE_VALIDATION:].astype(np.float32) / 255,
+        return TrainingImages(to_float(data.x_train[:n]),
+                              to_float(data.x_train[-LIVE_VALIDATION:]),
                               f"{name} training set")
     count = min(n, SYNTHETIC_TRAIN_CAP)
     x, _ = synthetic_digits(count + LIVE_VALIDATION // 2, seed=11)
-    x = x.astype(np.float32) / 255
+    x = to_float(x)
     return TrainingImages(x[:count], x[count:], f"synthetic digits (no {name} here)")
