@@ -35,8 +35,26 @@ def open_app(page: str | None = None, *, query_params: Mapping[str, str] | None 
     for name, value in (session_state or {}).items():
         at.session_state[name] = value
     if page:
-        at.switch_page(page)  # straight to the page: no need to load the home page's models first
+        at._page_hash = deep_link_hash(page)  # straight to the page, as a link to its URL does
     return at.run() if run else at
+
+
+def deep_link_hash(page: str) -> str:
+    """The script hash Streamlit gives `page` (its `url_path`, from the app's table of pages).
+
+    `AppTest.switch_page` before the first run hashes the file name instead, which names no page
+    when the URL differs (latent_2d.py is /latent-2d, train_live.py is /train): the app then
+    silently shows Home. Running Home first would fix that, but a link opens the page without
+    Home, so the hash is set as a link would set it (guarded by tests/test_apptest_helpers.py).
+    """
+    from streamlit.util import calc_hash
+
+    from ui.navigation import HOME, PAGES
+
+    url_paths = {info.script: info.url_path for info in PAGES}
+    if page not in url_paths:
+        raise ValueError(f"{page!r} is not a page of the app (see ui/navigation.py)")
+    return "" if page == HOME.script else calc_hash(url_paths[page])  # "": the default page
 
 
 def assert_no_problems(at) -> None:
