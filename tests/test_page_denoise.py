@@ -1,30 +1,31 @@
-"""AppTest of the Denoising lab: chart, galleries, crosshair table and cross-over, and a broken model."""
+"""AppTest of the Denoising lab: chart, galleries, crosshair table and cross-over, and a broken model.
+
+One session is walked once (a drawing, a new sigma, a batch of test digits) and a snapshot kept
+of each step; the tests only read those snapshots, so they pass or fail alone and in any order.
+"""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import numpy as np
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import ae_models.loading
-from ae_models.data import canvas_style_digits, dataset_available
+from ae_models.data import dataset_available
 from ae_models.registry import REGISTRY
-from ui.state import CurrentInput
 
-from apptest_helpers import REPO  # noqa: E402
-TIMEOUT = 600  # the first run imports TensorFlow and loads four models: slow on a busy machine
+from apptest_helpers import drawing_input, open_app
+
 PAGE = "app_pages/denoise.py"
 DEFAULT_TITLES = [REGISTRY[k].title for k in ("conv_denoise", "conv_crosshair", "conv", "dense")]
 BASELINES = ["noisy input", "median 3x3", "Gaussian blur"]
 
 
-def _drawing() -> CurrentInput:
-    image = canvas_style_digits(1, seed=3)[0][0].astype(np.float32) / 255
-    return CurrentInput(image, "drawing")
+def open_with_drawing() -> AppTest:
+    """The Denoising lab in a new session whose current input is a drawn digit."""
+    return open_app(PAGE, session_state={"current_input": drawing_input()})
 
 
 def _chart(at: AppTest) -> dict[str, list]:
@@ -55,10 +56,7 @@ def _snapshot(at: AppTest) -> dict:
 def runs() -> dict[str, dict]:
     """One session: the page with a drawing, then a new sigma, then a batch of test digits."""
     st.cache_data.clear()
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
-    at.session_state["current_input"] = _drawing()
-    at.switch_page(PAGE)  # straight to the page: the home page's models need not load first
-    at.run()
+    at = open_with_drawing()
     out = {"first": _snapshot(at)}
     at.slider(key="dn_sigma").set_value(0.9).run()
     out["sigma"] = _snapshot(at)
@@ -126,10 +124,7 @@ def test_broken_model_shows_an_error_and_the_rest_works(monkeypatch):
     st.cache_resource.clear()
     st.cache_data.clear()
     try:
-        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
-        at.session_state["current_input"] = _drawing()
-        at.switch_page(PAGE)
-        at.run()
+        at = open_with_drawing()
         assert not at.exception, [str(e.value) for e in at.exception]
         errors = [str(e.value) for e in at.error]
         assert len(errors) == 1 and "Crosshair remover" in errors[0], errors
