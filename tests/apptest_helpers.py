@@ -63,23 +63,28 @@ def assert_no_problems(at) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
-def replace_model_lookup(monkeypatch, fake) -> None:
-    """Make `fake(key) -> ModelStatus` the model lookup of the whole app, for this test only.
+def replace_in_app(monkeypatch, name: str, fake) -> None:
+    """Make `fake` the app's `ui.model_cache.<name>` (get_model, metrics, ...), for this test only.
 
-    Some ui modules bind `get_model` by name when first imported: patching only
-    `ui.model_cache.get_model` would miss them, or, when a module is first imported while the patch
-    is on, leave the fake in it for every later test of the process. So every ui module is imported
-    first, and each binding of the real lookup is replaced (and restored by monkeypatch).
+    Some ui modules bind these by name when first imported: patching only `ui.model_cache` would
+    miss them, or, when a module is first imported while the patch is on, leave the fake in it for
+    every later test of the process. So every ui module is imported first, and each binding of the
+    real function is replaced (and restored by monkeypatch).
     """
     import ui
     import ui.model_cache
 
-    real = ui.model_cache.get_model
+    real = getattr(ui.model_cache, name)
     modules = [importlib.import_module(info.name)  # all of them before the first patch
                for info in pkgutil.iter_modules(ui.__path__, "ui.")]
     for module in modules:
-        if getattr(module, "get_model", None) is real:
-            monkeypatch.setattr(module, "get_model", fake)
+        if getattr(module, name, None) is real:
+            monkeypatch.setattr(module, name, fake)
+
+
+def replace_model_lookup(monkeypatch, fake) -> None:
+    """`fake(key) -> ModelStatus` as the app's model lookup, for this test only."""
+    replace_in_app(monkeypatch, "get_model", fake)
 
 
 def drawing_input(seed: int = 3):

@@ -1,22 +1,23 @@
-"""AppTest of the Home and Model zoo pages: they render, show every model, and survive a broken one."""
+"""AppTest of the Home and Model zoo pages: they render, show every model, and survive a broken one.
+
+Each test opens its own session (models are cached per process, so a fresh session costs one
+script run); the zoo tests replace metrics.json with FAKE_METRICS for their own session only.
+"""
 
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
-import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui.model_cache
 from ae_models.artifacts import WEIGHTS_ENV, weights_root
-from ae_models.data import canvas_style_digits
 from ae_models.registry import MODELS, REGISTRY, model_keys
-from ui.state import CurrentInput
 
-from apptest_helpers import REPO  # noqa: E402
-TIMEOUT = 600  # the first run imports TensorFlow and loads every model: slow on a busy machine
+from apptest_helpers import drawing_input, open_app, replace_in_app
+
+ZOO = "app_pages/zoo.py"
 BROKEN = "conv"  # the model of the home page's picture
 DETAIL = "conv"
 
@@ -40,43 +41,32 @@ FAKE_METRICS = {
 }
 
 
-def _drawing() -> CurrentInput:
-    image = canvas_style_digits(1, seed=5)[0][0].astype(np.float32) / 255
-    return CurrentInput(image, "drawing")
-
-
 def _texts(elements) -> list[str]:
     return [str(e.value) for e in elements]
 
 
-@pytest.fixture(scope="module")
+def open_home(**query_params) -> AppTest:
+    """Home in a new session with a drawing as the input (and a link's query parameters)."""
+    return open_app(query_params=query_params, session_state={"current_input": drawing_input(seed=5)})
+
+
+def cache_every_home_model() -> None:
+    """Load every model Home shows into the process cache (once per process), so that a test that
+    then points the weights folder elsewhere changes only the model it clears."""
+    for key in model_keys("mnist", include_twins=False):
+        assert ui.model_cache.get_model(key).model is not None, key
+
+
+@pytest.fixture
 def home() -> AppTest:
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
-    at.session_state["current_input"] = _drawing()
-    at.run()
-    return at
+    return open_home()
 
 
-@pytest.fixture(scope="module")
-def zoo() -> AppTest:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ui.model_cache, "metrics", lambda dataset="mnist": FAKE_METRICS)
-        # The zoo page loads no model; the home page rendered by the first run would load all of
-        # them (TensorFlow included), so it gets a stub that reports every model unavailable.
-        patch.setattr(ui.model_cache, "get_model",
-                      lambda key: ui.model_cache.ModelStatus(None, "not loaded in this test"))
-        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
-        at.run()
-        at.switch_page("app_pages/zoo.py")
-        at.run()
-        first = {
-            "exception": list(at.exception), "errors": _texts(at.error),
-            "table": at.dataframe[0].value.copy(), "markdown": _texts(at.markdown),
-            "selected": at.selectbox(key="zoo_model").value,
-        }
-        at.selectbox(key="zoo_model").set_value(DETAIL).run()
-        at.first = first  # what the page showed before the selection changed
-        yield at
+@pytest.fixture
+def zoo(monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The Model zoo in a new session, its numbers read from FAKE_METRICS."""
+    replace_in_app(monkeypatch, "metrics", lambda dataset="mnist": FAKE_METRICS)
+    return open_app(ZOO)
 
 
 def test_home_shows_the_picture_cards_and_links(home):
@@ -102,6 +92,7 @@ def test_home_shows_the_picture_cards_and_links(home):
 
 
 def test_home_picture_follows_the_model_choice(home):
+    assert "Shallow dense on drawing" not in home.html[0].value  # the conv model to begin with
     home.selectbox(key="home_model").set_value("dense").run()
     assert not home.exception
     picture = home.html[0].value
@@ -109,16 +100,14 @@ def test_home_picture_follows_the_model_choice(home):
 
 
 def test_a_link_restores_the_home_model():
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
-    at.query_params["home_model"] = REGISTRY["vae"].title  # a bound selectbox puts its label in the URL
-    at.session_state["current_input"] = _drawing()
-    at.run()
+    at = open_home(home_model=REGISTRY["vae"].title)  # a bound selectbox puts its label in the URL
     assert not at.exception
     assert at.selectbox(key="home_model").value == "vae"
     assert "16 numbers" in at.html[0].value
 
 
-def test_home_with_a_missing_weight_file_keeps_the_other_cards(home, tmp_path, monkeypatch):
+def test_home_with_a_missing_weight_file_keeps_the_other_cards(tmp_path, monkeypatch):
+    cache_every_home_model()
     broken = tmp_path / "weights"
     broken.mkdir()
     shutil.copy(weights_root() / "manifest.json", broken / "manifest.json")
@@ -127,9 +116,7 @@ def test_home_with_a_missing_weight_file_keeps_the_other_cards(home, tmp_path, m
     monkeypatch.setenv(WEIGHTS_ENV, str(broken))
     ui.model_cache._load.clear(BROKEN)  # the others stay cached: only this one is looked up again
     try:
-        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
-        at.session_state["current_input"] = _drawing()
-        at.run()
+        at = open_home()
         assert not at.exception
         errors = _texts(at.error)
         assert len(errors) == 1, errors
@@ -144,23 +131,24 @@ def test_home_with_a_missing_weight_file_keeps_the_other_cards(home, tmp_path, m
 
 
 def test_zoo_table_has_every_registry_entry(zoo):
-    first = zoo.first
-    assert not first["exception"] and not first["errors"], first["errors"]
-    table = first["table"]
+    assert not zoo.exception and not zoo.error, _texts(zoo.error)
+    table = zoo.dataframe[0].value
     assert list(table["Key"]) == model_keys("mnist")  # the sidebar's data set: MNIST by default
     assert "sparse_twin" in list(table["Key"])
     row = table.set_index("Key").loc["conv"]
     assert row["Test MSE"] == pytest.approx(0.006) and row["PCA MSE"] == pytest.approx(0.0041)
     assert row["Recipe"] == "R3" and row["Code size"] == 256
     # Targets as badges, with the numbers.
-    badges = [m for m in first["markdown"] if "-badge[" in m]
+    badges = [m for m in _texts(zoo.markdown) if "-badge[" in m]
     assert len(badges) == 2
     assert any(":green-badge[" in b and "0.041" in b for b in badges)
     assert any(":red-badge[" in b for b in badges)
-    assert first["selected"] == MODELS[0].key
+    assert zoo.selectbox(key="zoo_model").value == MODELS[0].key
 
 
 def test_zoo_details_of_the_selected_model(zoo):
+    assert zoo.selectbox(key="zoo_model").value != DETAIL  # so the choice below changes the page
+    zoo.selectbox(key="zoo_model").set_value(DETAIL).run()
     assert not zoo.exception
     assert not zoo.error, _texts(zoo.error)
     assert any(f"`{DETAIL}`" in m for m in _texts(zoo.markdown))
