@@ -1,4 +1,7 @@
-"""Bad uploads through the real upload path of the Draw page: a clear message, never a crash."""
+"""Bad uploads through the real upload path of the Draw page: a clear message, never a crash.
+
+Each test opens its own session in Upload mode, so no case sees what an earlier upload left.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +14,13 @@ from upload_cases import CASES, digit_on_paper, encode
 MIME = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def at():
+    """The Draw page in a new session, switched to Upload, nothing uploaded yet."""
     at = open_app("app_pages/draw.py")
     at.button_group(key="input_mode").set_value("Upload").run()
     assert at.get("file_uploader"), "the upload mode shows a file uploader"
+    assert "current_input" not in at.session_state
     return at
 
 
