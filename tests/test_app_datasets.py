@@ -10,7 +10,7 @@ from ae_models.data import DATASETS
 from ae_models.registry import LIVE_KEY, REGISTRY, model_keys
 from ui.state import CurrentInput
 
-from apptest_helpers import REPO, TIMEOUT, images_with_caption
+from apptest_helpers import images_with_caption, open_app
 
 FASHION = "fashion_mnist"
 
@@ -23,7 +23,7 @@ def _no_problems(at: AppTest) -> None:
 @pytest.fixture(scope="module")
 def fashion() -> AppTest:
     """A session switched to Fashion-MNIST in the sidebar, on the Draw page with an example."""
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
+    at = open_app(run=False)
     at.run()
     at.sidebar.radio(key="dataset").set_value(FASHION).run()
     at.switch_page("app_pages/draw.py")
@@ -65,7 +65,7 @@ def test_the_switch_reaches_the_latent_vae_and_zoo_pages(fashion: AppTest) -> No
 
 
 def test_a_link_restores_the_data_set() -> None:
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
+    at = open_app(run=False)
     at.query_params["dataset"] = "Fashion-MNIST clothes"  # a bound radio puts its label in the URL
     at.run()
     assert at.sidebar.radio(key="dataset").value == FASHION
@@ -75,7 +75,7 @@ def test_a_link_restores_the_data_set() -> None:
 @pytest.fixture(scope="module")
 def trained() -> AppTest:
     """A session that trained its own small model on the Train-it-live page."""
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
+    at = open_app(run=False)
     at.run()
     at.switch_page("app_pages/train_live.py").run()
     at.select_slider(key="live_code").set_value(4)
@@ -111,7 +111,7 @@ def test_the_live_model_joins_the_draw_page_in_its_own_session_only(trained: App
     assert len(images_with_caption(at, "Reconstruction")) == 2
     assert any("Your model (trained live)" in s.value for s in at.subheader)
 
-    other = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
+    other = open_app(run=False)
     other.run()
     other.switch_page("app_pages/draw.py").run()
     assert not any(f"({LIVE_KEY})" in o for o in other.multiselect(key="models").options)
