@@ -23,7 +23,8 @@ def at():
 
 def draw(at, digit: int = 3):
     """A stroke on the page's canvas (its key changes on Clear), sent as the browser sends it."""
-    at.session_state[f"canvas_{at.session_state['canvas_version']}"] = canvas_value(drawn_digit(digit))
+    canvas_key = f"canvas_{at.session_state['canvas_version']}"
+    at.session_state[canvas_key] = canvas_value(drawn_digit(digit))
     return at.run()
 
 

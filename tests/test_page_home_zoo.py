@@ -47,7 +47,8 @@ def _texts(elements) -> list[str]:
 
 def open_home(**query_params) -> AppTest:
     """Home in a new session with a drawing as the input (and a link's query parameters)."""
-    return open_app(query_params=query_params, session_state={"current_input": drawing_input(seed=5)})
+    return open_app(query_params=query_params,
+                    session_state={"current_input": drawing_input(seed=5)})
 
 
 def cache_every_home_model() -> None:

@@ -68,7 +68,8 @@ def test_switching_it_off_brings_back_the_full_view(presenter: AppTest) -> None:
     assert at.expander  # the explanation is back
 
 
-OTHER_PAGES = [page for page in PAGES if page.script not in ("app_pages/home.py", "app_pages/draw.py")]
+OTHER_PAGES = [page for page in PAGES
+               if page.script not in ("app_pages/home.py", "app_pages/draw.py")]
 
 
 @pytest.mark.parametrize("page", OTHER_PAGES, ids=lambda page: page.script)
