@@ -57,6 +57,20 @@ def deep_link_hash(page: str) -> str:
     return "" if page == HOME.script else calc_hash(url_paths[page])  # "": the default page
 
 
+def train_live_model(code_size: int = 4, at=None):
+    """A session (a new one unless given) that trained its own small model on Train it live:
+    1,000 images, 3 epochs, a few seconds."""
+    at = at if at is not None else open_app()
+    at.switch_page("app_pages/train_live.py").run()
+    at.select_slider(key="live_code").set_value(code_size)
+    at.select_slider(key="live_n").set_value(1000)
+    at.slider(key="live_epochs").set_value(3)
+    at.button(key="live_train").click().run()
+    assert_no_problems(at)
+    assert at.session_state["live_model"].spec.code_shape == (code_size,)
+    return at
+
+
 def assert_no_problems(at) -> None:
     """No exception and no error card on the page (their texts are the failure message)."""
     assert not at.exception, [e.value for e in at.exception]

@@ -15,29 +15,11 @@ import pytest
 from ae_models.registry import LIVE_KEY
 from ui.state import CurrentInput
 
-from apptest_helpers import images_with_caption, open_app
+from apptest_helpers import assert_no_problems, images_with_caption, open_app, train_live_model
 
 LIVE_TITLE = "Your model (trained live)"
 # Every page with widgets.model_picker, and the key of its picker (MNIST).
 PICKER_PAGES = {"app_pages/draw.py": "models", "app_pages/denoise.py": "dn_models"}
-
-
-def _no_problems(at) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def train_live_model(code_size: int, at=None):
-    """A session (a new one unless given) that trained its own small model on Train it live."""
-    at = at or open_app()  # a deep link to train_live.py (url_path "train") lands on Home
-    at.switch_page("app_pages/train_live.py").run()
-    at.select_slider(key="live_code").set_value(code_size)
-    at.select_slider(key="live_n").set_value(1000)
-    at.slider(key="live_epochs").set_value(3)
-    at.button(key="live_train").click().run()
-    _no_problems(at)
-    assert at.session_state["live_model"].spec.code_shape == (code_size,)
-    return at
 
 
 def a_one(at) -> None:
@@ -54,7 +36,7 @@ def open_with_live(at, page: str):
     picker = at.multiselect(key=PICKER_PAGES[page])
     assert any(f"({LIVE_KEY})" in option for option in picker.options)
     picker.set_value(["dense", LIVE_KEY]).run()
-    _no_problems(at)
+    assert_no_problems(at)
     return at
 
 
@@ -64,7 +46,7 @@ def sweep_curves(at) -> dict[str, list[float]]:
     return {trace["name"]: trace["y"] for trace in spec["data"]}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def first() -> object:
     return train_live_model(code_size=4)
 
@@ -90,7 +72,7 @@ def test_the_denoising_lab_measures_the_live_model_like_the_others(first) -> Non
 def test_another_session_is_not_offered_the_live_model(first, page: str) -> None:
     assert first.session_state["live_model"] is not None
     other = open_app(page)
-    _no_problems(other)
+    assert_no_problems(other)
     options = other.multiselect(key=PICKER_PAGES[page]).options
     assert options and not any(f"({LIVE_KEY})" in option for option in options)
 

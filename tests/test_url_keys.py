@@ -21,13 +21,9 @@ NOT_RESTORED = object()
 
 
 def open_link(entry: UrlKey):
-    params = {**entry.needs, entry.key: entry.link}
-    at = open_app(query_params=params)
-    if entry.page == "app.py":
-        return at
-    # Before a first run AppTest finds a page by its file name, which misses the pages with
-    # their own url_path (latent-2d for latent_2d.py): run once, then go to the page.
-    return at.switch_page(entry.page).run()
+    """The app as a link to the key's page with the key (and what it needs) opens it."""
+    page = None if entry.page == "app.py" else entry.page
+    return open_app(page, query_params={**entry.needs, entry.key: entry.link})
 
 
 @dataclass
