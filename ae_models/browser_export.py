@@ -181,6 +181,10 @@ TRANSLATORS: dict[str, Callable[[Config], tuple[str, Config]]] = {
     "GaussianNoise": _same_name("GaussianNoise", "stddev"),
 }
 
+UNTRANSLATED_HINTS = {
+    "Sampling": " (a VAE encoder: export `browser_encoder(autoencoder)`, its mean head)",
+}
+
 
 # --- The graph: Keras 3 node records -> Keras 2 inbound_nodes lists ---
 
@@ -217,8 +221,9 @@ def _endpoints(value: list[Any]) -> list[list[Any]]:
 def _translate_layer(layer: Config) -> Config:
     translator = TRANSLATORS.get(layer["class_name"])
     if translator is None:
+        hint = UNTRANSLATED_HINTS.get(layer["class_name"], "")
         raise UnsupportedLayer(layer["name"], layer["class_name"],
-                               "no TensorFlow.js equivalent is translated for this class")
+                               f"no TensorFlow.js equivalent is translated for this class{hint}")
     class_name, config = translator(layer)
     common = {"name": layer["name"], "trainable": False, "dtype": "float32"}
     return {"class_name": class_name, "name": layer["name"], "config": {**config, **common},

@@ -1,13 +1,15 @@
 """Every shipped model runs in the browser with TensorFlow.js and agrees with Keras.
 
 Each model is converted by `ae_models.browser_export` into a scratch folder; a throw-away HTTP
-server serves it beside the app's `static/` folder (at /app/static/, the URL Streamlit gives it), and
-`static/live/parity.html` loads the vendored TensorFlow.js and exposes `window.parityHook`. Every
-request to anything but that server is aborted: the browser path works offline.
+server serves it beside the app's `static/` folder (at /app/static/, the URL Streamlit gives
+it), and `static/live/parity.html` loads the vendored TensorFlow.js and exposes
+`window.parityHook`. Every request to anything but that server is aborted: the browser path
+works offline.
 
-Inputs need no data set: synthetic digits for the encoders, codes sampled around the stored latents
-(`weights/<key>/latents.npz`) for the decoders. Measurements (max differences, call times, backend)
-are written to test-output/browser_models.json.
+Inputs need no data set: synthetic digits for the encoders, codes sampled around the stored
+latents (`weights/<key>/latents.npz`) for the decoders. A freshly built model of the kind
+*Train it live* trains (untrained: only its form matters) takes the same path as the shipped
+ones. Measurements (max differences, call times, backend) go to test-output/browser_models.json.
 """
 
 from __future__ import annotations
@@ -28,13 +30,14 @@ from server import REPO
 
 from ae_models.artifacts import read_latents
 from ae_models.data import synthetic_digits
-from ae_models.registry import get_spec, model_keys
+from ae_models.registry import LIVE_KEY, get_spec, model_keys
 
 TOLERANCE = 1e-4  # max abs difference per pixel (issue #17), codes and pixels alike
 SAMPLES = 100
 BACKENDS = ("wasm", "cpu", "webgl")  # the order a page tries them; webgl is software here
 DRAW_DEFAULTS = ("dense", "conv", "conv_denoise", "vae")
 LOW_DIMENSIONAL = [key for key in model_keys(None) if get_spec(key).code_size <= 3]
+MODELS = [*model_keys(None), LIVE_KEY]
 RESULTS = REPO / "test-output" / "browser_models.json"
 
 
@@ -54,13 +57,28 @@ class _TwoFolderHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def live_model():
+    """A model built the way *Train it live* builds one, with its initial weights."""
+    import keras
+
+    from ae_models.architectures import shallow_dense
+    from ae_models.live_training import LiveSettings, live_spec
+    from ae_models.loading import Autoencoder
+
+    settings = LiveSettings()
+    keras.utils.set_random_seed(settings.seed)
+    encoder, decoder = shallow_dense(settings.hidden, settings.code_size)
+    return Autoencoder(live_spec(settings), encoder, decoder)
+
+
 @pytest.fixture(scope="module")
 def models() -> dict:
-    """key -> (loaded Autoencoder, {"encoder": BrowserModel, "decoder": BrowserModel})."""
+    """key -> (Autoencoder, {"encoder": BrowserModel, "decoder": BrowserModel})."""
     from ae_models.browser_export import export_autoencoder
     from ae_models.loading import load
 
-    return {key: (ae := load(key), export_autoencoder(ae)) for key in model_keys(None)}
+    loaded = {key: load(key) for key in model_keys(None)} | {LIVE_KEY: live_model()}
+    return {key: (ae, export_autoencoder(ae)) for key, ae in loaded.items()}
 
 
 @pytest.fixture(scope="module")
@@ -156,9 +174,13 @@ def sample_images() -> np.ndarray:
     return (images.astype(np.float32) / 255.0)[..., None]
 
 
-def sample_codes(key: str) -> np.ndarray:
-    """Stored test-set codes, each moved by a quarter of its dimension's spread."""
-    codes = read_latents(key)["codes"].astype(np.float32)
+def sample_codes(ae) -> np.ndarray:
+    """Stored test-set codes (the live model: its codes of the sample digits), each moved by a
+    quarter of its dimension's spread."""
+    if ae.key == LIVE_KEY:
+        codes = ae.encode(sample_images()[..., 0])
+    else:
+        codes = read_latents(ae.key)["codes"].astype(np.float32)
     rng = np.random.default_rng(5)
     picked = codes[rng.choice(len(codes), SAMPLES, replace=False)]
     jitter = rng.standard_normal(picked.shape) * 0.25 * codes.std(axis=0)
@@ -171,13 +193,13 @@ def max_diff(a: np.ndarray, b: np.ndarray) -> float:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("key", model_keys(None))
+@pytest.mark.parametrize("key", MODELS)
 @pytest.mark.parametrize("backend", BACKENDS)  # innermost: one backend switch per backend
 def test_browser_matches_keras(key, backend, models, harness, measurements):
     """Encoder, decoder and the two in a row, on 100 inputs: max abs difference <= 1e-4."""
     ae, _ = models[key]
     harness.use_backend(backend)
-    images, codes = sample_images(), sample_codes(key)
+    images, codes = sample_images(), sample_codes(ae)
     browser_codes = harness.run(key, "encoder", images)
     diffs = {
         "encode": max_diff(browser_codes, ae.encode(images[..., 0])),
@@ -198,7 +220,7 @@ def test_browser_answers_within_a_frame(backend, models, harness, measurements):
     33 ms) are asserted for the backend pages try first (wasm); the others are only recorded.
     """
     harness.use_backend(backend)
-    timings = {f"decode {key}": harness.decode_ms(key, sample_codes(key)[:1])
+    timings = {f"decode {key}": harness.decode_ms(key, sample_codes(models[key][0])[:1])
                for key in LOW_DIMENSIONAL}
     timings["reconstruct the four Draw defaults"] = harness.reconstruct_all_ms(
         DRAW_DEFAULTS, sample_images()[0])
