@@ -30,14 +30,16 @@ from server import REPO
 
 from ae_models.artifacts import read_latents
 from ae_models.data import synthetic_digits
-from ae_models.registry import LIVE_KEY, get_spec, model_keys
+from ae_models.registry import LIVE_KEY, model_keys
 
 TOLERANCE = 1e-4  # max abs difference per pixel (issue #17), codes and pixels alike
 SAMPLES = 100
-BACKENDS = ("wasm", "cpu", "webgl")  # the order a page tries them; webgl is software here
-DRAW_DEFAULTS = ("dense", "conv", "conv_denoise", "vae")
-LOW_DIMENSIONAL = [key for key in model_keys(None) if get_spec(key).code_size <= 3]
 MODELS = [*model_keys(None), LIVE_KEY]
+# The backend a page tries first (wasm) runs every model; the CPU fallback the small dense ones
+# (the convolutions take up to 23 s each on it here). WebGL is software-only in headless
+# Chromium here, so its parity and speed are measured by a benchmark, not in the suite.
+CPU_MODELS = ["dense", "ae_2d", "ae_3d", "vae_2d", LIVE_KEY]
+CASES = [("wasm", key) for key in MODELS] + [("cpu", key) for key in CPU_MODELS]
 RESULTS = REPO / "test-output" / "browser_models.json"
 
 
@@ -117,10 +119,7 @@ class ParityHarness:
     def use_backend(self, backend: str) -> None:
         if self.backend == backend:
             return
-        try:
-            self.page.evaluate("name => window.parityHook.useBackend(name)", backend)
-        except Exception as error:  # noqa: BLE001  (Playwright wraps the page's Error)
-            pytest.skip(f"TensorFlow.js backend {backend} does not start here: {error}")
+        self.page.evaluate("name => window.parityHook.useBackend(name)", backend)
         self.backend = backend
 
     def url(self, key: str, part: str) -> str:
@@ -193,8 +192,7 @@ def max_diff(a: np.ndarray, b: np.ndarray) -> float:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("key", MODELS)
-@pytest.mark.parametrize("backend", BACKENDS)  # innermost: one backend switch per backend
+@pytest.mark.parametrize("backend, key", CASES)  # grouped by backend: one switch per backend
 def test_browser_matches_keras(key, backend, models, harness, measurements):
     """Encoder, decoder and the two in a row, on 100 inputs: max abs difference <= 1e-4."""
     ae, _ = models[key]
@@ -209,22 +207,3 @@ def test_browser_matches_keras(key, backend, models, harness, measurements):
     }
     measurements["max_abs_diff"].setdefault(backend, {})[key] = diffs
     assert max(diffs.values()) <= TOLERANCE, diffs
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_browser_answers_within_a_frame(backend, models, harness, measurements):
-    """One decode of each 2-D/3-D model, and the four Draw defaults' reconstructions of one image.
-
-    Issue #17's targets (a pointer move decoded and painted in 16 ms, a pen move's four tiles in
-    33 ms) are asserted for the backend pages try first (wasm); the others are only recorded.
-    """
-    harness.use_backend(backend)
-    timings = {f"decode {key}": harness.decode_ms(key, sample_codes(models[key][0])[:1])
-               for key in LOW_DIMENSIONAL}
-    timings["reconstruct the four Draw defaults"] = harness.reconstruct_all_ms(
-        DRAW_DEFAULTS, sample_images()[0])
-    measurements["timings_ms"][backend] = timings
-    if backend == "wasm":
-        assert max(v for k, v in timings.items() if k.startswith("decode")) <= 16, timings
-        assert timings["reconstruct the four Draw defaults"] <= 33, timings
