@@ -15,7 +15,7 @@ import streamlit as st
 
 from ae_models import latent_maps
 from ae_models.registry import model_keys
-from ui import state, widgets
+from ui import live_latent, state, widgets
 from ui.images import image_grid
 from ui.model_cache import card, metrics, spec_of, title_of
 from ui.model_cache import latents as stored_latents
@@ -229,15 +229,35 @@ def background_grid(key: str, extent: tuple[float, float, float, float], n: int,
 
 
 def probe_and_digit_panel(prefix: str, view: LatentView, model, image: np.ndarray,
-                          user: UserCode) -> np.ndarray:
+                          user: UserCode, live_chart: str | None = None) -> np.ndarray:
     """The side panel of both latent pages: the decoded probe on top, its sliders, then the
-    user's digit with its reconstruction. Returns the probe point (plot coordinates)."""
+    user's digit with its reconstruction. Returns the probe point (plot coordinates).
+
+    With `live_chart` (the key of the map's chart) the browser decodes the point under the
+    pointer on that chart; the server's picture of the probe stays until the browser shows it.
+    """
     probe_slot = st.container()
     point = probe_sliders(prefix, view, start=user.point)
     with probe_slot:
-        decoded_panel(model.decode(view.to_code(point)), view, point)
+        if live_chart is None or not live_latent.live_probe(
+                view.key, live_chart, view, point, DECODED_SCALE * 28,
+                on_pin=lambda: _pin_from_browser(prefix, view, live_chart)):
+            decoded_panel(model.decode(view.to_code(point)), view, point)
+        elif view.pca:
+            st.caption("Approximate: every direction but PC1 and PC2 is set to its average.")
     your_digit_panel(image, user, view)
     return point
+
+
+def _pin_from_browser(prefix: str, view: LatentView, chart_key: str) -> None:
+    """A click on the live map (before the rerun): the probe moves to the clicked point."""
+    pin = (st.session_state.get(live_latent.component_key(chart_key)) or {}).get("pin")
+    try:
+        point = np.asarray(pin, dtype=np.float64).reshape(view.dims)
+    except (TypeError, ValueError):
+        return
+    if np.isfinite(point).all():
+        _set_point(_slider_keys(prefix, view), view.clip(point))
 
 
 def scores_caption(key: str) -> None:

@@ -1,0 +1,210 @@
+/**
+ * Decode the point under the pointer on a 2-D latent map, in the browser, at the frame rate.
+ *
+ * Mounted by the `latent_hover_decoder` component (ui/live_latent.py) beside a Plotly map that
+ * Streamlit draws (st.plotly_chart with key `chartKey`). Moving the mouse, or a finger, over the
+ * plot decodes the point under it with the model's decoder in TensorFlow.js; nothing is sent to
+ * the server. A click on empty space pins the point (a trigger value: the server moves the probe
+ * there and into the URL). Until the model is ready, or if it cannot run here, the server's own
+ * picture stays in place and this panel says so once.
+ *
+ * Test hook: window.aeLive.latent = {ready, backend, decodes, lastPoint, lastPixels, latencies}.
+ */
+import {loadTensorFlow} from './load_tfjs.js';
+
+const hook = (globalThis.aeLive ??= {}).latent ??= {
+  ready: false, backend: null, decodes: 0, lastPoint: null, lastPixels: null, latencies: [],
+};
+
+function plotPoint(event, plot) {
+  /* The data coordinates under the pointer, or null outside the plotting area. */
+  const layout = plot._fullLayout;
+  if (!layout?.xaxis || !layout?.yaxis) {
+    return null;
+  }
+  const box = plot.getBoundingClientRect();
+  const px = event.clientX - box.left - layout.xaxis._offset;
+  const py = event.clientY - box.top - layout.yaxis._offset;
+  if (px < 0 || py < 0 || px > layout.xaxis._length || py > layout.yaxis._length) {
+    return null;
+  }
+  return [layout.xaxis.p2d(px), layout.yaxis.p2d(py)];
+}
+
+function paint(canvas, pixels) {
+  /* A 28x28 float image in [0, 1] as gray pixels; CSS scales the canvas up, pixelated. */
+  const image = canvas.getContext('2d').createImageData(28, 28);
+  for (let i = 0; i < 784; i += 1) {
+    const v = Math.round(Math.min(1, Math.max(0, pixels[i])) * 255);
+    image.data.set([v, v, v, 255], 4 * i);
+  }
+  canvas.getContext('2d').putImageData(image, 0, 0);
+}
+
+class HoverDecoder {
+  constructor(parent, setStateValue, setTriggerValue) {
+    this.panel = parent.querySelector('.live-decoder');
+    this.title = parent.querySelector('.live-title');
+    this.canvas = parent.querySelector('canvas');
+    this.note = parent.querySelector('.live-note');
+    this.setStateValue = setStateValue;
+    this.setTriggerValue = setTriggerValue;
+    this.pending = null;
+    this.busy = false;
+    this.down = null;
+    this.listeners = [];
+  }
+
+  describe(point) {
+    return this.data.axisNames.map((name, i) => `${name} = ${point[i].toFixed(2)}`).join(', ');
+  }
+
+  async update(data) {
+    this.data = data;
+    this.show(data.pinned, `Decoded at ${this.describe(data.pinned)}`);
+    if (!data.decoder) {
+      return this.fail(data.problem ?? 'no browser form of this model');
+    }
+    try {
+      const {backend, runModel} = await loadTensorFlow();
+      this.runModel = runModel;
+      this.decoder = await cachedModel(runModel, data.decoder);
+      this.pca?.mean.dispose();
+      this.pca?.components.dispose();
+      this.pca = data.pca && globalThis.tf.tidy(() => ({
+        mean: globalThis.tf.keep(globalThis.tf.tensor1d(data.pca.mean)),
+        components: globalThis.tf.keep(globalThis.tf.tensor2d(data.pca.components)),
+      }));
+      this.pending = null;
+      await this.decode(data.pinned);
+      Object.assign(hook, {ready: true, backend});
+      this.panel.dataset.live = 'ready';
+      this.setStateValue('ready', data.decoder);
+    } catch (error) {
+      this.fail(error.message);
+    }
+  }
+
+  fail(reason) {
+    hook.ready = false;
+    this.panel.dataset.live = 'off';
+    this.note.textContent = 'Live decoding is off in this browser; the server decodes clicks.';
+    this.note.title = reason;
+    this.setStateValue('ready', null);
+  }
+
+  show(point, text) {
+    this.pending = {point, at: performance.now()};
+    this.title.textContent = text;
+  }
+
+  async codeOf(point) {
+    /* The decoder's input for a plot point: the point itself, or its place on the PCA plane. */
+    if (!this.pca) {
+      return new Float32Array(point);
+    }
+    const tf = globalThis.tf;
+    const code = tf.tidy(() => tf.tensor2d([point]).matMul(this.pca.components)
+      .add(this.pca.mean));
+    try {
+      return await code.data();
+    } finally {
+      code.dispose();
+    }
+  }
+
+  async decode(point, startedAt = performance.now()) {
+    const code = await this.codeOf(point);
+    const pixels = await this.runModel.runModel(this.decoder, code, [1, code.length]);
+    paint(this.canvas, pixels);
+    Object.assign(hook, {decodes: hook.decodes + 1, lastPoint: point, lastPixels: pixels});
+    hook.latencies.push(performance.now() - startedAt);
+  }
+
+  drain() {
+    /* Decode the newest point now if the decoder is idle; while it is busy, newer points
+     * replace the pending one, so a fast sweep never builds a queue of stale decodes. */
+    if (!this.pending || this.busy || !this.decoder) {
+      return;
+    }
+    const {point, at} = this.pending;
+    this.pending = null;
+    this.busy = true;
+    this.decode(point, at).finally(() => {
+      this.busy = false;
+      this.drain();
+    });
+  }
+
+  onMove(event) {
+    const plot = event.target.closest?.(`.st-key-${this.data.chartKey}`)
+      ?.querySelector('.js-plotly-plot');
+    const point = plot && hook.ready ? plotPoint(event, plot) : null;
+    if (point) {
+      this.pending = {point, at: event.timeStamp};
+      this.title.textContent = `Under the pointer: ${this.describe(point)}`;
+    } else if (this.title.textContent.startsWith('Under')) {
+      this.pending = {point: this.data.pinned, at: event.timeStamp};
+      this.title.textContent = `Decoded at ${this.describe(this.data.pinned)}`;
+    }
+    this.drain();
+  }
+
+  onDown(event) {
+    this.down = {x: event.clientX, y: event.clientY};
+  }
+
+  onClick(event) {
+    /* A click (not a drag) on empty plot space pins the point; dots are pinned by the chart.
+     * (A click, not a pointerup: during a press Plotly covers the page with its own layer.) */
+    const moved = this.down && Math.hypot(event.clientX - this.down.x, event.clientY - this.down.y);
+    const plot = event.target.closest?.(`.st-key-${this.data.chartKey}`)
+      ?.querySelector('.js-plotly-plot');
+    const point = plot && hook.ready ? plotPoint(event, plot) : null;
+    const onDot = plot?._hoverdata?.length > 0;  // Plotly's own click selects the dot
+    if (point && moved !== null && moved < 5 && !onDot) {
+      this.setTriggerValue('pin', point);
+    }
+    this.down = null;
+  }
+
+  listen() {
+    const on = (target, type, handler) => {
+      // Capture phase: Plotly's drag layer stops some events from bubbling up to the document.
+      target.addEventListener(type, handler, {capture: true, passive: true});
+      this.listeners.push(() => target.removeEventListener(type, handler, {capture: true}));
+    };
+    on(document, 'pointermove', (event) => this.onMove(event));
+    on(document, 'pointerdown', (event) => this.onDown(event));
+    on(document, 'click', (event) => this.onClick(event));
+  }
+
+  stop() {
+    this.listeners.forEach((remove) => remove());
+  }
+}
+
+const decoders = new WeakMap();
+const models = new Map();  // URL -> loading or loaded model: a remount does not load it again
+
+function cachedModel(runModel, url) {
+  if (!models.has(url)) {
+    models.set(url, runModel.loadModel(new URL(url, document.baseURI).href));
+  }
+  return models.get(url);
+}
+
+/** Mount (or update) the decoder in `parentElement`; returns the cleanup for an unmount. */
+export function mount({data, parentElement, setStateValue, setTriggerValue}) {
+  let decoder = decoders.get(parentElement);
+  if (!decoder) {
+    decoder = new HoverDecoder(parentElement, setStateValue, setTriggerValue);
+    decoders.set(parentElement, decoder);
+    decoder.listen();
+  }
+  decoder.update(data);
+  return () => {
+    decoder.stop();
+    decoders.delete(parentElement);
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Load the vendored TensorFlow.js (and its WASM backend) once per page, then pick a backend.
+ *
+ * The bundles are classic scripts that define the global `tf`; they are served by the app
+ * itself (static/vendor/tfjs/), so this works offline. `run_model.js` reads that global when it
+ * is evaluated, so it is imported only after the scripts have run.
+ */
+
+const VENDOR = new URL('../vendor/tfjs/', import.meta.url).href;
+const SCRIPTS = ['tf.min.js', 'tf-backend-wasm.min.js'];
+// WASM first: exact float32 everywhere and fast on a CPU; WebGL next; the CPU backend always runs.
+const BACKENDS = ['wasm', 'webgl', 'cpu'];
+
+function addScript(src) {
+  return new Promise((resolve, reject) => {
+    const tag = document.createElement('script');
+    tag.src = src;
+    tag.onload = resolve;
+    tag.onerror = () => reject(new Error(`could not load ${src}`));
+    document.head.appendChild(tag);
+  });
+}
+
+let ready = null;
+
+/**
+ * Resolves to {backend, runModel} (the module `run_model.js`) once `tf` is usable; rejects with
+ * the reason it is not.
+ */
+export function loadTensorFlow() {
+  if (!ready) {
+    ready = (async () => {
+      for (const name of SCRIPTS) {
+        if (!(name === 'tf.min.js' ? globalThis.tf : globalThis.tf?.wasm)) {
+          await addScript(VENDOR + name);
+        }
+      }
+      const runModel = await import('./run_model.js');
+      const backend = await runModel.useFirstWorkingBackend(BACKENDS);
+      return {backend, runModel};
+    })();
+  }
+  return ready;
+}

@@ -1,0 +1,72 @@
+"""The models in their browser form, published where the app serves static files.
+
+Derived at run time from the loaded Keras model (`ae_models.browser_export`), never stored in the
+repository: the shipped `.keras` files stay the one source of truth, and a session's live model
+takes the same path. Each export is written once per process into `static/models/`, in a folder
+named by its content hash, so a browser keeps it cached until the weights change.
+Streamlit serves `static/` at `app/static/` (`server.enableStaticServing`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from ui.model_cache import get_model, weights_id
+
+STATIC = Path(__file__).resolve().parents[1] / "static"
+PUBLISHED = STATIC / "models"  # git-ignored: made at run time
+STATIC_URL = "app/static"  # relative to the page, so it works behind a proxy's base path too
+
+
+@dataclass(frozen=True)
+class BrowserUrls:
+    """Where the page loads a model's halves from, or why it cannot run in the browser."""
+
+    encoder: str | None = None
+    decoder: str | None = None
+    problem: str | None = None
+
+
+def browser_urls(key: str) -> BrowserUrls:
+    """URLs of the model's browser form; `problem` says why there is none (the page then stays
+    on the server path)."""
+    status = get_model(key)
+    if status.model is None:
+        return BrowserUrls(problem=status.error)
+    try:
+        folders = _publish(weights_id(key), status.model)
+    except Exception as exc:  # an unsupported layer, a read-only folder...: stay on the server
+        return BrowserUrls(problem=f"{type(exc).__name__}: {exc}")
+    return BrowserUrls(*(f"{STATIC_URL}/{folder}/model.json" for folder in folders))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _publish(weights: str, _model) -> tuple[str, str]:
+    """Export both halves once per process; returns their folders relative to `static/`."""
+    from ae_models.browser_export import export_autoencoder
+
+    safe = re.sub(r"[^A-Za-z0-9_-]", "-", weights)
+    folders = []
+    for part, browser_model in export_autoencoder(_model).items():
+        folder = PUBLISHED / f"{safe}-{part}-{browser_model.sha256[:16]}"
+        if not (folder / "model.json").is_file():
+            _write_once(browser_model, folder)
+        folders.append(str(folder.relative_to(STATIC)))
+    return folders[0], folders[1]
+
+
+def _write_once(browser_model, folder: Path) -> None:
+    """Write beside `folder`, then rename: another app process (behind nginx) writing the same
+    model at the same moment never leaves a browser a half-written file."""
+    scratch = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
+    browser_model.write(scratch)
+    try:
+        os.rename(scratch, folder)
+    except OSError:  # the other process was first: same content, keep theirs
+        shutil.rmtree(scratch, ignore_errors=True)

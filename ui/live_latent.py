@@ -1,0 +1,74 @@
+"""Live decoding on the 2-D latent map: the point under the pointer, decoded in the browser.
+
+The map stays a Plotly figure drawn by `st.plotly_chart`; this component sits in the side
+panel, listens to the pointer over that chart, and decodes with TensorFlow.js
+(`static/live/latent_hover.js`). Hovering sends nothing to the server. A click on empty space
+pins the point (the probe sliders, and so the URL, move there). Until the browser is ready, or
+where it cannot run the model, the server's decoded probe is shown instead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from ui.browser_models import STATIC_URL, browser_urls
+
+# The component's own code is tiny: it loads the module the app serves (cached by the browser).
+LOADER_JS = f"""
+export default function (component) {{
+  let cleanup = null;
+  let unmounted = false;
+  import(new URL('{STATIC_URL}/live/latent_hover.js', document.baseURI).href)
+    .then((module) => {{ if (!unmounted) cleanup = module.mount(component); }})
+    .catch((error) => {{
+      component.parentElement.querySelector('.live-note').textContent =
+        'Live decoding is off in this browser; the server decodes clicks.';
+      component.parentElement.querySelector('.live-decoder').dataset.live = 'off';
+      console.warn('live decoding unavailable', error);
+    }});
+  return () => {{ unmounted = true; if (cleanup) cleanup(); }};
+}}
+"""
+HTML = """
+<div class="live-decoder" data-live="loading">
+  <div class="live-title"></div>
+  <canvas width="28" height="28" aria-label="The digit decoded at the point under the pointer"
+          role="img"></canvas>
+  <div class="live-note"></div>
+</div>
+"""
+CSS = """
+.live-decoder { font-family: var(--st-font); }
+.live-title { font-weight: 600; margin-bottom: 0.4rem; }
+.live-decoder canvas { width: var(--live-size, 280px); height: var(--live-size, 280px);
+  image-rendering: pixelated; display: block; background: #000; }
+.live-decoder[data-live="loading"] canvas, .live-decoder[data-live="off"] canvas,
+.live-decoder[data-live="loading"] .live-title, .live-decoder[data-live="off"] .live-title
+  { display: none; }
+.live-note { font-size: 0.875rem; color: var(--st-text-color); opacity: 0.75; }
+"""
+hover_decoder = st.components.v2.component("latent_hover_decoder", html=HTML, css=CSS,
+                                           js=LOADER_JS)
+
+
+def component_key(chart_key: str) -> str:
+    return f"{chart_key}_live"
+
+
+def live_probe(key: str, chart_key: str, view, pinned: np.ndarray, size_px: int,
+               on_pin) -> bool:
+    """Mount the live decoder for model `key`'s map; True once it is showing the probe itself
+    (then the page leaves out the server's copy of the same picture)."""
+    urls = browser_urls(key)
+    pca = None
+    if view.pca:
+        pca = {"mean": np.asarray(view.latents["pca_mean"], float).tolist(),
+               "components": np.asarray(view.latents["pca_components"][:2], float).tolist()}
+    data = {"decoder": urls.decoder, "problem": urls.problem, "chartKey": chart_key,
+            "axisNames": list(view.axis_names), "pinned": [float(v) for v in pinned],
+            "pca": pca}
+    result = hover_decoder(data=data, key=component_key(chart_key), on_pin_change=on_pin,
+                           on_ready_change=lambda: None)
+    st.html(f"<style>.st-key-{component_key(chart_key)} {{ --live-size: {size_px}px; }}</style>")
+    return urls.decoder is not None and result.ready == urls.decoder
