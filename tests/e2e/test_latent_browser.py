@@ -32,20 +32,26 @@ def test_drawing_follows_to_the_latent_pages(page, app_url):
         assert_clean(page)
 
 
-def test_click_on_the_2d_map_decodes_that_point(page, app_url):
+def test_click_on_a_dot_of_the_2d_map_decodes_that_point(page, app_url):
+    """The chart's own selection moves the probe (server); the live panel then shows it
+    decoded (the server-only path: test_live_latent_browser.py, runtime made to fail)."""
     open_page(page, app_url, "latent-2d")
+    page.wait_for_function("() => window.aeLive?.latent?.ready === true", timeout=60_000)
     points = page.locator('[data-testid="stPlotlyChart"] .scatterlayer .points path.point')
     points.first.wait_for()
-    before_text, before_images = decoded_caption(page), all_image_sources(page)
-    # a dot far from the probe: the last trace's last point (a different class than the first)
+    before_text = decoded_caption(page)
     target = points.nth(points.count() // 2)
     box = target.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("() => location.search.includes('l2d_x_ae_2d')", timeout=60_000)
+    wait_idle(page)
+    page.mouse.move(0, 0)  # off the map: the panel shows the pinned point
     page.wait_for_function("(before) => !document.body.innerText.includes(before)", arg=before_text,
                            timeout=60_000)
-    wait_idle(page)
-    assert decoded_caption(page) != before_text
-    assert all_image_sources(page) != before_images, "the decoded digit did not change"
+    pinned = page.evaluate("() => ['l2d_x_ae_2d', 'l2d_y_ae_2d'].map("
+                           "k => Number(new URLSearchParams(location.search).get(k)))")
+    shown = page.evaluate("() => window.aeLive.latent.lastPoint")
+    assert shown == pytest.approx(pinned, abs=1e-6), "the live panel decodes the pinned dot"
     assert_clean(page)
 
 
