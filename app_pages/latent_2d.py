@@ -78,7 +78,7 @@ def explorer(key: str, show_grid: bool, grid_n: int, current) -> None:
     plot_col, side_col = st.columns([3, 2], gap="large")
     with side_col:
         point = latent.probe_and_digit_panel(PREFIX, view, model, current.image, user,
-                                             live_chart=CHART_KEY)
+                                             chart_key=CHART_KEY)
     with plot_col:
         background = None
         if show_grid:

@@ -229,19 +229,22 @@ def background_grid(key: str, extent: tuple[float, float, float, float], n: int,
 
 
 def probe_and_digit_panel(prefix: str, view: LatentView, model, image: np.ndarray,
-                          user: UserCode, live_chart: str | None = None) -> np.ndarray:
+                          user: UserCode, chart_key: str | None = None) -> np.ndarray:
     """The side panel of both latent pages: the decoded probe on top, its sliders, then the
     user's digit with its reconstruction. Returns the probe point (plot coordinates).
 
-    With `live_chart` (the key of the map's chart) the browser decodes the point under the
-    pointer on that chart; the server's picture of the probe stays until the browser shows it.
+    The browser decodes the probe while its sliders are dragged and, given the map's
+    `chart_key`, the point under the pointer on it; the server's picture of the probe stays
+    until the browser shows it.
     """
     probe_slot = st.container()
     point = probe_sliders(prefix, view, start=user.point)
     with probe_slot:
-        if live_chart is None or not live_latent.live_probe(
-                view.key, live_chart, view, point, DECODED_SCALE * 28,
-                on_pin=lambda: _pin_from_browser(prefix, view, live_chart)):
+        live = live_latent.live_probe(
+            view.key, f"{prefix}_live", view, point, DECODED_SCALE * 28,
+            slider_keys=_slider_keys(prefix, view), chart_key=chart_key,
+            on_pin=lambda: _pin_from_browser(prefix, view))
+        if not live:
             decoded_panel(model.decode(view.to_code(point)), view, point)
         elif view.pca:
             st.caption("Approximate: every direction but PC1 and PC2 is set to its average.")
@@ -249,9 +252,9 @@ def probe_and_digit_panel(prefix: str, view: LatentView, model, image: np.ndarra
     return point
 
 
-def _pin_from_browser(prefix: str, view: LatentView, chart_key: str) -> None:
+def _pin_from_browser(prefix: str, view: LatentView) -> None:
     """A click on the live map (before the rerun): the probe moves to the clicked point."""
-    pin = (st.session_state.get(live_latent.component_key(chart_key)) or {}).get("pin")
+    pin = (st.session_state.get(f"{prefix}_live") or {}).get("pin")
     try:
         point = np.asarray(pin, dtype=np.float64).reshape(view.dims)
     except (TypeError, ValueError):

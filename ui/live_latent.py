@@ -1,10 +1,11 @@
-"""Live decoding on the 2-D latent map: the point under the pointer, decoded in the browser.
+"""Live decoding on the latent pages: the probe decoded in the browser while it moves.
 
-The map stays a Plotly figure drawn by `st.plotly_chart`; this component sits in the side
-panel, listens to the pointer over that chart, and decodes with TensorFlow.js
-(`static/live/latent_hover.js`). Hovering sends nothing to the server. A click on empty space
-pins the point (the probe sliders, and so the URL, move there). Until the browser is ready, or
-where it cannot run the model, the server's decoded probe is shown instead.
+This component sits in the latent pages' side panel and decodes with TensorFlow.js
+(`static/live/latent_probe.js`): on the 2-D page the point under the pointer on the map (a
+Plotly figure drawn by `st.plotly_chart`), on both pages the probe sliders' values while they
+are dragged. Neither sends anything to the server. A click on empty map space pins the point
+(the probe sliders, and so the URL, move there). Until the browser is ready, or where it cannot
+run the model, the server's decoded probe is shown instead.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ LOADER_JS = f"""
 export default function (component) {{
   let cleanup = null;
   let unmounted = false;
-  import(new URL('{STATIC_URL}/live/latent_hover.js', document.baseURI).href)
+  import(new URL('{STATIC_URL}/live/latent_probe.js', document.baseURI).href)
     .then((module) => {{ if (!unmounted) cleanup = module.mount(component); }})
     .catch((error) => {{
       component.parentElement.querySelector('.live-note').textContent =
@@ -48,27 +49,23 @@ CSS = """
   { display: none; }
 .live-note { font-size: 0.875rem; color: var(--st-text-color); opacity: 0.75; }
 """
-hover_decoder = st.components.v2.component("latent_hover_decoder", html=HTML, css=CSS,
+probe_decoder = st.components.v2.component("latent_probe_decoder", html=HTML, css=CSS,
                                            js=LOADER_JS)
 
 
-def component_key(chart_key: str) -> str:
-    return f"{chart_key}_live"
-
-
-def live_probe(key: str, chart_key: str, view, pinned: np.ndarray, size_px: int,
-               on_pin) -> bool:
-    """Mount the live decoder for model `key`'s map; True once it is showing the probe itself
+def live_probe(key: str, component_key: str, view, pinned: np.ndarray, size_px: int,
+               slider_keys: list[str], chart_key: str | None = None, on_pin=None) -> bool:
+    """Mount the live decoder of model `key`'s probe; True once it is showing the probe itself
     (then the page leaves out the server's copy of the same picture)."""
     urls = browser_urls(key)
     pca = None
     if view.pca:
         pca = {"mean": np.asarray(view.latents["pca_mean"], float).tolist(),
-               "components": np.asarray(view.latents["pca_components"][:2], float).tolist()}
+               "components": np.asarray(view.latents["pca_components"][:view.dims], float).tolist()}
     data = {"decoder": urls.decoder, "problem": urls.problem, "chartKey": chart_key,
-            "axisNames": list(view.axis_names), "pinned": [float(v) for v in pinned],
-            "pca": pca}
-    result = hover_decoder(data=data, key=component_key(chart_key), on_pin_change=on_pin,
+            "sliderKeys": slider_keys, "axisNames": list(view.axis_names),
+            "pinned": [float(v) for v in pinned], "pca": pca}
+    result = probe_decoder(data=data, key=component_key, on_pin_change=on_pin or (lambda: None),
                            on_ready_change=lambda: None)
-    st.html(f"<style>.st-key-{component_key(chart_key)} {{ --live-size: {size_px}px; }}</style>")
+    st.html(f"<style>.st-key-{component_key} {{ --live-size: {size_px}px; }}</style>")
     return urls.decoder is not None and result.ready == urls.decoder

@@ -140,3 +140,28 @@ def test_without_the_browser_runtime_the_server_decodes_clicks(page, app_url):
     assert page.locator('[data-testid="stImage"]').count() >= 1, "the server's decoded digit"
     assert note.count() == 1
     assert_clean(page)
+
+
+def test_dragging_a_3d_probe_slider_decodes_before_it_is_released(page, app_url):
+    """Streamlit sends a slider's value on release; the browser decodes it while it moves."""
+    sent = frames_sent(page)
+    open_page(page, app_url, "latent-3d")
+    page.wait_for_function(f"() => {HOOK}?.ready === true", timeout=60_000)
+    wait_idle(page)
+    track = page.locator('.st-key-l3d_x_ae_3d [data-testid="stSlider"] '
+                         '[data-orientation="horizontal"]').nth(1).bounding_box()
+    y = track["y"] + track["height"] / 2
+    page.mouse.move(track["x"] + 0.5 * track["width"], y)
+    sent.clear()
+    start = hook(page)["decodes"]
+    page.mouse.down()
+    seen = []
+    for step in range(1, 6):
+        page.mouse.move(track["x"] + (0.5 + 0.08 * step) * track["width"], y, steps=2)
+        page.wait_for_function(f"(n) => {HOOK}.decodes > n", arg=start + len(seen))
+        seen.append(hook(page)["lastPoint"][0])
+    assert sent == [], "a rerun was sent before the slider was released"
+    assert seen == sorted(seen) and seen[-1] > seen[0], "z1 grew as the thumb moved right"
+    page.mouse.up()
+    wait_idle(page)
+    assert_clean(page)

@@ -1,12 +1,15 @@
 /**
- * Decode the point under the pointer on a 2-D latent map, in the browser, at the frame rate.
+ * Decode a latent probe in the browser, at the frame rate: the point under the pointer on a 2-D
+ * map, and the probe sliders' values while they are dragged.
  *
- * Mounted by the `latent_hover_decoder` component (ui/live_latent.py) beside a Plotly map that
- * Streamlit draws (st.plotly_chart with key `chartKey`). Moving the mouse, or a finger, over the
- * plot decodes the point under it with the model's decoder in TensorFlow.js; nothing is sent to
- * the server. A click on empty space pins the point (a trigger value: the server moves the probe
- * there and into the URL). Until the model is ready, or if it cannot run here, the server's own
- * picture stays in place and this panel says so once.
+ * Mounted by the `latent_probe_decoder` component (ui/live_latent.py) in the latent pages' side
+ * panel. Moving the mouse, or a finger, over the Plotly map that Streamlit draws (st.plotly_chart
+ * with key `chartKey`) decodes the point under it with the model's decoder in TensorFlow.js;
+ * dragging a probe slider (Streamlit sliders with keys `sliderKeys`) decodes its value as it
+ * moves, where Streamlit itself only reruns on release. Nothing is sent to the server. A click on
+ * empty map space pins the point (a trigger value: the server moves the probe there and into the
+ * URL). Until the model is ready, or if it cannot run here, the server's own picture stays in
+ * place and this panel says so once.
  *
  * Test hook: window.aeLive.latent = {ready, backend, decodes, lastPoint, lastPixels, latencies}.
  */
@@ -53,6 +56,7 @@ class HoverDecoder {
     this.busy = false;
     this.down = null;
     this.listeners = [];
+    this.observer = new MutationObserver(() => this.onSlide());
   }
 
   describe(point) {
@@ -62,6 +66,7 @@ class HoverDecoder {
   async update(data) {
     this.data = data;
     this.show(data.pinned, `Decoded at ${this.describe(data.pinned)}`);
+    this.watchSliders();
     if (!data.decoder) {
       return this.fail(data.problem ?? 'no browser form of this model');
     }
@@ -137,6 +142,9 @@ class HoverDecoder {
   }
 
   onMove(event) {
+    if (!this.data.chartKey) {
+      return;
+    }
     const plot = event.target.closest?.(`.st-key-${this.data.chartKey}`)
       ?.querySelector('.js-plotly-plot');
     const point = plot && hook.ready ? plotPoint(event, plot) : null;
@@ -150,6 +158,35 @@ class HoverDecoder {
     this.drain();
   }
 
+  sliderValues() {
+    /* The probe sliders' values as shown on their thumbs (live while dragged), or null. */
+    const values = (this.data.sliderKeys ?? []).map((key) => Number.parseFloat(
+      document.querySelector(`.st-key-${key} input[type="range"]`)?.getAttribute('aria-valuetext')));
+    return values.length && values.every(Number.isFinite) ? values : null;
+  }
+
+  onSlide() {
+    /* Thumbs show 2 decimals: the pinned probe, shown rounded, is not a move. */
+    const point = hook.ready ? this.sliderValues() : null;
+    const shown = this.data.pinned.map((v) => Number(v.toFixed(2)));
+    if (point && point.some((v, i) => v !== shown[i])) {
+      this.pending = {point, at: performance.now()};
+      this.title.textContent = `Decoded at ${this.describe(point)}`;
+      this.drain();
+    }
+  }
+
+  watchSliders() {
+    /* Streamlit redraws its sliders on reruns: observe the panel's column, not one input. */
+    this.observer.disconnect();
+    const first = document.querySelector(`.st-key-${this.data.sliderKeys?.[0]}`);
+    const column = first?.closest('[data-testid="stVerticalBlock"]');
+    if (column) {
+      this.observer.observe(column, {subtree: true, attributes: true,
+                                     attributeFilter: ['aria-valuetext']});
+    }
+  }
+
   onDown(event) {
     this.down = {x: event.clientX, y: event.clientY};
   }
@@ -157,6 +194,9 @@ class HoverDecoder {
   onClick(event) {
     /* A click (not a drag) on empty plot space pins the point; dots are pinned by the chart.
      * (A click, not a pointerup: during a press Plotly covers the page with its own layer.) */
+    if (!this.data.chartKey) {
+      return;
+    }
     const moved = this.down && Math.hypot(event.clientX - this.down.x, event.clientY - this.down.y);
     const plot = event.target.closest?.(`.st-key-${this.data.chartKey}`)
       ?.querySelector('.js-plotly-plot');
@@ -180,6 +220,7 @@ class HoverDecoder {
   }
 
   stop() {
+    this.observer.disconnect();
     this.listeners.forEach((remove) => remove());
   }
 }
