@@ -4,9 +4,10 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 
 from ae_models.data import DATASETS
-from ui import navigation
+from ui import model_cache, navigation
 from ui.navigation import HOME
 from ui.state import DATASET_KEY, PRESENTER_KEY, presenter_mode
+from ui.widgets import DEFAULT_MODELS
 
 # Projector screens are 1280x720: larger text, and none of the page's margins wasted.
 PRESENTER_CSS = """<style>
@@ -24,6 +25,8 @@ script_runner._clean_problem_modules = lambda: None
 
 st.set_page_config(page_title="Autoencoder Lab", page_icon=":material/blur_on:", layout="wide")
 
+# The Draw page's default models load in the background while the first page is read.
+model_cache.warm_up(DEFAULT_MODELS)
 page = st.navigation([st.Page(page.script, title=page.title, icon=page.icon,
                               url_path=page.url_path or None, default=page is HOME)
                       for page in navigation.PAGES])

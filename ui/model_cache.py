@@ -9,6 +9,8 @@ metrics are loaded once per process and shared by every session: treat them as r
 from __future__ import annotations
 
 import gc
+import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +40,31 @@ def _load(key: str):
     # stroke take up to a second on 2 cores.
     gc.freeze()
     return model
+
+
+_warm_up_started = threading.Event()
+WARM_UP_THREAD = "model-warm-up"
+
+
+def warm_up(keys: list[str]) -> None:
+    """Load `keys` in a background thread, once per process: a fresh server answers the first
+    stroke with models already loaded instead of loading them then (seconds of TensorFlow)."""
+    if _warm_up_started.is_set():
+        return
+    _warm_up_started.set()
+    # Streamlit warns once per cached call made outside a page's script; here that is the point.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        lambda record: record.threadName != WARM_UP_THREAD)
+    threading.Thread(target=_load_quietly, args=(tuple(keys),), name=WARM_UP_THREAD,
+                     daemon=True).start()
+
+
+def _load_quietly(keys: tuple[str, ...]) -> None:
+    for key in keys:
+        try:
+            _load(key)
+        except Exception:  # noqa: BLE001  (the page reports it when the model is asked for)
+            pass
 
 
 def get_model(key: str) -> ModelStatus:
