@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
+from .map_scale import MapScale
+
 Extent = tuple[float, float, float, float]  # (xmin, xmax, ymin, ymax)
 
 
@@ -126,9 +128,18 @@ def grid_points(extent: Extent, n: int) -> np.ndarray:
 
 
 def decoded_grid(decode: Callable[[np.ndarray], np.ndarray], latents: Mapping[str, np.ndarray],
-                 extent: Extent, n: int) -> np.ndarray:
-    """(n, n, 28, 28) digits decoded over the plot plane, in one batch call of `decode`."""
-    points = grid_points(extent, n).reshape(n * n, 2)
+                 extent: Extent, n: int, scale: MapScale | None = None) -> np.ndarray:
+    """(n, n, 28, 28) digits decoded over the plot plane, in one batch call of `decode`.
+
+    With a compressed `scale` the cells are even on the drawn map (the digit in a cell is the
+    one drawn under it), not in code values.
+    """
+    if scale is None or scale.linear:
+        points = grid_points(extent, n).reshape(n * n, 2)
+    else:
+        corners = scale.to_display(np.reshape(extent, (2, 2)).T)
+        drawn = grid_points((*corners[:, 0], *corners[:, 1]), n).reshape(n * n, 2)
+        points = scale.from_display(drawn)
     images = np.asarray(decode(to_code(points, latents)), dtype=np.float32)
     return images.reshape(n, n, *images.shape[1:])
 

@@ -87,15 +87,19 @@ def explorer(key: str, show_grid: bool, grid_n: int, current) -> None:
             view.points, view.labels, class_names(key), user_point=user.point,
             probe_point=point, background=background,
             background_extent=view.extent if background is not None else None,
-            title=f"{spec.title}: {view.shown} test digits", axis_titles=view.axis_names)
+            title=f"{spec.title}: {view.shown} test digits", axis_titles=view.axis_names,
+            scale=view.scale)
         # legend under the map: beside it, it took a third of the plot's width
         fig.update_layout(height=widgets.by_mode(MAP_HEIGHT, PRESENTER_MAP_HEIGHT),
                           legend={"orientation": "h", "yanchor": "top", "y": -0.13, "x": 0,
                                   "font": {"size": 16}})
         st.plotly_chart(fig, key=CHART_KEY, on_select="rerun", selection_mode="points",
                         theme=None, config={"displayModeBar": False, "scrollZoom": True})
-        st.caption("Click a dot to decode its code (the black **x** marks the decoded point). "
-                   "Drag to pan, scroll to zoom, double-click to reset.")
+        compressed = ("" if view.scale.linear else
+                      " The axes are squeezed away from the centre so that both the long arms "
+                      "and the tight clusters show: the ticks give the true code values.")
+        st.caption("Point anywhere on the map to decode that spot; click to pin it (the black "
+                   "**x**). Drag to pan, scroll to zoom, double-click to reset." + compressed)
         latent.scores_caption(key)
         widgets.download_figure_html(fig, f"latent-2d-{key}.html", key=f"{PREFIX}_export")
 

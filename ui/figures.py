@@ -13,6 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
+from ae_models.map_scale import MapScale
 from ui.images import to_uint8
 
 # Tableau 10, the colour-blind-friendly default of Tableau (Plotly's "T10" is a close relative);
@@ -102,21 +103,61 @@ def _axes(points: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def _class_clouds(trace: type, codes: np.ndarray, labels: np.ndarray, names: Sequence[str],
-                  marker: dict[str, object], hover: str) -> list:
-    """One trace per class, in its colour; `customdata` maps a clicked point back to its row."""
+                  marker: dict[str, object], hover: str, text: np.ndarray | None = None) -> list:
+    """One trace per class, in its colour; `customdata` maps a clicked point back to its row;
+    `text` (optional) is each point's hover text."""
     traces = []
     for label in np.unique(labels):
         index = np.flatnonzero(labels == label)
         name = _class_name(int(label), names)
         traces.append(trace(**_axes(codes[index]), mode="markers", name=name, customdata=index,
                             marker={**marker, "color": _digit_color(label)},
+                            text=None if text is None else text[index],
                             hovertemplate=f"class {name}{hover}<extra></extra>"))
     return traces
+
+
+def _true_values(points: np.ndarray, axis_titles: Sequence[str]) -> np.ndarray:
+    """Hover text with the code values of points drawn on a compressed scale."""
+    return np.array([f"{axis_titles[0]}={x:.2f}<br>{axis_titles[1]}={y:.2f}" for x, y in points])
+
+
+def _true_bounds(codes: np.ndarray, extent: tuple[float, float, float, float] | None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """The lowest and highest code values the map shows, per axis (the grid's too)."""
+    low, high = codes.min(axis=0), codes.max(axis=0)
+    if extent is not None:
+        corners = np.reshape(extent, (2, 2))
+        low, high = np.minimum(low, corners[:, 0]), np.maximum(high, corners[:, 1])
+    return low, high
+
+
+def _compressed_axes(scale: MapScale, low: np.ndarray, high: np.ndarray,
+                     axes: tuple[dict, dict]) -> None:
+    """Ticks at round code values, drawn where the asinh scale puts them."""
+    for axis, layout in enumerate(axes):
+        if (ticks := scale.ticks(axis, float(low[axis]), float(high[axis]))) is not None:
+            layout.update(tickmode="array", tickvals=ticks[0], ticktext=ticks[1])
 
 
 def _point(trace: type, point: np.ndarray, name: str, marker: dict[str, object],
            **extra: object):
     return trace(**_axes(point[None]), mode="markers", name=name, marker=marker, **extra)
+
+
+def _probe_and_star(fig: go.Figure, probe: np.ndarray | None, user: np.ndarray | None,
+                    hover: dict[str, str]) -> None:
+    """The probe's black x, then the user's gold star on top of everything."""
+    if probe is not None:
+        fig.add_trace(_point(go.Scatter, probe, PROBE_POINT_NAME,
+                             {"symbol": "x", "size": 20, "color": "black",
+                              "line": {"width": 2, "color": "white"}},
+                             hovertemplate=f"probe<br>{hover['probe']}<extra></extra>"))
+    if user is not None:
+        fig.add_trace(_point(go.Scatter, user, USER_POINT_NAME,
+                             {"symbol": "star", "size": 22, "color": USER_POINT_COLOR,
+                              "line": {"width": 2.5, "color": "black"}},
+                             hovertemplate=f"your drawing<br>{hover['your drawing']}<extra></extra>"))
 
 
 def _background_image(fig: go.Figure, background: np.ndarray,
@@ -146,38 +187,42 @@ def latent_scatter_2d(
     title: str = "",
     axis_titles: tuple[str, str] = ("z1", "z2"),
     background_invert: bool = True,
+    scale: MapScale | None = None,
 ) -> go.Figure:
     """Map of a 2-D latent space: one coloured cloud per class, plus the user's drawing on top.
 
-    Uses SVG `go.Scatter` (not Scattergl) because Streamlit's click selection needs it. Each
-    point's `customdata` is its row index in `codes`, so a clicked point maps back to its sample.
-    `background` (grayscale or RGB, e.g. an `image_grid` of decoded digits) is stretched over
-    `background_extent` = (xmin, xmax, ymin, ymax), row 0 at the top (ymax); by default it is
-    inverted to dark digits on white so the coloured dots stay readable over it.
+    SVG `go.Scatter` (not Scattergl): Streamlit's click selection needs it. `customdata` is each
+    point's row in `codes`. `background` (e.g. an `image_grid` of decoded digits) is stretched
+    over `background_extent` = (xmin, xmax, ymin, ymax), inverted by default (dark digits on
+    white). With a non-linear `scale` (`ae_models.map_scale`) points stay in code coordinates,
+    drawn where the scale puts them; ticks and hover texts give code values.
     """
     codes, labels = _check_codes(codes, labels, 2)
     names = tuple(class_names) if class_names is not None else DEFAULT_CLASS_NAMES
     user = _check_point(user_point, 2, "user_point")
     probe = _check_point(probe_point, 2, "probe_point")
     xy_hover = f"{axis_titles[0]}=%{{x:.2f}}<br>{axis_titles[1]}=%{{y:.2f}}"
+    text, hover = None, {"probe": xy_hover, "your drawing": xy_hover}
+    if scale is not None and not scale.linear:
+        text, xy_hover = _true_values(codes, axis_titles), "%{text}"
+        hover = {name: _true_values(p[None], axis_titles)[0] for name, p in
+                 (("probe", probe), ("your drawing", user)) if p is not None}
+        bounds = _true_bounds(codes, background_extent)
+        codes, user, probe = (None if p is None else scale.to_display(p)
+                              for p in (codes, user, probe))
+        if background_extent is not None:
+            corners = scale.to_display(np.reshape(background_extent, (2, 2)).T)
+            background_extent = (*corners[:, 0], *corners[:, 1])
 
     fig = go.Figure(_class_clouds(go.Scatter, codes, labels, names,
-                                  {"size": 6, "opacity": 0.7}, f"<br>{xy_hover}"))
-    if probe is not None:
-        fig.add_trace(_point(go.Scatter, probe, PROBE_POINT_NAME,
-                             {"symbol": "x", "size": 20, "color": "black",
-                              "line": {"width": 2, "color": "white"}},
-                             hovertemplate=f"probe<br>{xy_hover}<extra></extra>"))
-    if user is not None:  # added last so it is drawn on top of everything
-        fig.add_trace(_point(go.Scatter, user, USER_POINT_NAME,
-                             {"symbol": "star", "size": 22, "color": USER_POINT_COLOR,
-                              "line": {"width": 2.5, "color": "black"}},
-                             hovertemplate=f"your drawing<br>{xy_hover}<extra></extra>"))
-
+                                  {"size": 6, "opacity": 0.7}, f"<br>{xy_hover}", text))
+    _probe_and_star(fig, probe, user, hover)
     # No equal aspect ratio: a plain autoencoder's codes often spread far more along one axis,
     # and a locked ratio squeezed such a map into a thin strip that nobody could read.
     xaxis: dict[str, object] = {"title": {"text": axis_titles[0]}, "zeroline": False}
     yaxis: dict[str, object] = {"title": {"text": axis_titles[1]}, "zeroline": False}
+    if text is not None:
+        _compressed_axes(scale, *bounds, (xaxis, yaxis))
     if background is not None:
         if background_extent is None:
             raise ValueError("a background needs background_extent=(xmin, xmax, ymin, ymax)")

@@ -14,6 +14,7 @@ import numpy as np
 import streamlit as st
 
 from ae_models import latent_maps
+from ae_models.map_scale import MapScale, map_scale
 from ae_models.registry import model_keys
 from ui import live_latent, state, widgets
 from ui.images import image_grid
@@ -37,6 +38,7 @@ class LatentView:
     steps: tuple[float, ...]  # slider step per axis
     total: int  # how many codes latents.npz holds
     explained: float | None  # share of variance on the plotted PCA axes (None: exact code)
+    scale: MapScale  # how the map draws its axes (asinh-compressed where codes are heavy-tailed)
 
     @property
     def dims(self) -> int:
@@ -82,8 +84,9 @@ def _view_arrays(key: str, dims: int, max_points: int) -> dict | None:
     rows = latent_maps.subsample(data["labels"], max_points)
     ranges = latent_maps.axis_ranges(all_points)
     pca = latent_maps.needs_pca(data["codes"].shape[1], dims)
+    scale = map_scale(all_points) if dims == 2 else MapScale((None,) * dims)
     return {"points": all_points[rows], "labels": np.asarray(data["labels"])[rows],
-            "ranges": ranges, "total": len(all_points),
+            "ranges": ranges, "total": len(all_points), "scale": scale,
             "steps": tuple(latent_maps.nice_step(hi - lo) for lo, hi in ranges),
             "explained": latent_maps.explained_variance(data, dims) if pca else None}
 
@@ -141,8 +144,9 @@ def apply_click(prefix: str, view: LatentView, chart_key: str) -> None:
     if clicked == st.session_state.get(memo):
         return
     st.session_state[memo] = clicked
-    if clicked is not None:
-        _set_point(_slider_keys(prefix, view), view.clip(np.asarray(clicked)))
+    if clicked is not None:  # the chart reports where the dot is drawn: back to code values
+        point = view.scale.from_display(np.asarray(clicked))
+        _set_point(_slider_keys(prefix, view), view.clip(point))
 
 
 def selected_point(event: object) -> tuple[float, float] | None:
@@ -224,7 +228,7 @@ def background_grid(key: str, extent: tuple[float, float, float, float], n: int,
                     _view: LatentView, _model) -> np.ndarray:
     """n x n digits decoded over the plot (one batch call), tiled into one image; cached per
     model, range and size."""
-    images = latent_maps.decoded_grid(_model.decode, _view.latents, extent, n)
+    images = latent_maps.decoded_grid(_model.decode, _view.latents, extent, n, _view.scale)
     return image_grid(images, pad=0)
 
 

@@ -64,7 +64,8 @@ def live_probe(key: str, component_key: str, view, pinned: np.ndarray, size_px: 
                "components": np.asarray(view.latents["pca_components"][:view.dims], float).tolist()}
     data = {"decoder": urls.decoder, "problem": urls.problem, "chartKey": chart_key,
             "sliderKeys": slider_keys, "axisNames": list(view.axis_names),
-            "pinned": [float(v) for v in pinned], "pca": pca}
+            "pinned": [float(v) for v in pinned], "pca": pca,
+            "scaleWidths": list(view.scale.widths)}
     result = probe_decoder(data=data, key=component_key, on_pin_change=on_pin or (lambda: None),
                            on_ready_change=lambda: None)
     st.html(f"<style>.st-key-{component_key} {{ --live-size: {size_px}px; }}</style>")

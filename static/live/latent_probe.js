@@ -34,6 +34,11 @@ function plotPoint(event, plot) {
   return [layout.xaxis.p2d(px), layout.yaxis.p2d(py)];
 }
 
+function codeValues(drawn, widths) {
+  /* A map drawn on an asinh scale (ae_models/map_scale.py): drawn position -> code value. */
+  return drawn.map((d, i) => (widths?.[i] ? widths[i] * Math.sinh(d / widths[i]) : d));
+}
+
 function paint(canvas, pixels) {
   /* A 28x28 float image in [0, 1] as gray pixels; CSS scales the canvas up, pixelated. */
   const image = canvas.getContext('2d').createImageData(28, 28);
@@ -147,7 +152,8 @@ class HoverDecoder {
     }
     const plot = event.target.closest?.(`.st-key-${this.data.chartKey}`)
       ?.querySelector('.js-plotly-plot');
-    const point = plot && hook.ready ? plotPoint(event, plot) : null;
+    const drawn = plot && hook.ready ? plotPoint(event, plot) : null;
+    const point = drawn && codeValues(drawn, this.data.scaleWidths);
     if (point) {
       this.pending = {point, at: event.timeStamp};
       this.title.textContent = `Under the pointer: ${this.describe(point)}`;
@@ -200,7 +206,8 @@ class HoverDecoder {
     const moved = this.down && Math.hypot(event.clientX - this.down.x, event.clientY - this.down.y);
     const plot = event.target.closest?.(`.st-key-${this.data.chartKey}`)
       ?.querySelector('.js-plotly-plot');
-    const point = plot && hook.ready ? plotPoint(event, plot) : null;
+    const drawn = plot && hook.ready ? plotPoint(event, plot) : null;
+    const point = drawn && codeValues(drawn, this.data.scaleWidths);
     const onDot = plot?._hoverdata?.length > 0;  // Plotly's own click selects the dot
     if (point && moved !== null && moved < 5 && !onDot) {
       this.setTriggerValue('pin', point);
