@@ -14,7 +14,8 @@ PRESENTER_MAP_HEIGHT = 470  # px: under the title and controls of a 1280x720 scr
 
 widgets.page_header("Latent space 2-D",
                     "Squeeze every digit into just **two numbers** and each one becomes a dot on a map. "
-                    "Click any dot, or slide to any empty spot, to see what the decoder makes of it.")
+                    "Point at any spot, a dot or the empty space between, to see what the decoder "
+                    "makes of it.")
 
 widgets.explain("What am I looking at?", r"""
 **The bottleneck.** The encoder squeezes the 784 pixels of a digit into a short **code** $z$;
