@@ -25,8 +25,6 @@ script_runner._clean_problem_modules = lambda: None
 
 st.set_page_config(page_title="Autoencoder Lab", page_icon=":material/blur_on:", layout="wide")
 
-# The Draw page's default models load in the background while the first page is read.
-model_cache.warm_up(DEFAULT_MODELS)
 page = st.navigation([st.Page(page.script, title=page.title, icon=page.icon,
                               url_path=page.url_path or None, default=page is HOME)
                       for page in navigation.PAGES])
@@ -44,3 +42,6 @@ if presenter_mode():
     st.set_page_config(initial_sidebar_state="collapsed")
     st.html(PRESENTER_CSS)
 page.run()
+# Once the first page is drawn, the Draw page's default models load in the background while it
+# is read (started earlier, TensorFlow's import delayed that first page by about 2 s).
+model_cache.warm_up(DEFAULT_MODELS)
