@@ -22,9 +22,10 @@ LATENT_2D = "app_pages/latent_2d.py"
 LATENT_3D = "app_pages/latent_3d.py"
 
 
-def open_with_drawing(page: str, **session) -> AppTest:
+def open_with_drawing(page: str, query_params: dict | None = None, **session) -> AppTest:
     """`page` in a new session whose current input is a drawn digit (plus any other state)."""
-    return open_app(page, session_state={"current_input": drawing_input(), **session})
+    return open_app(page, query_params=query_params,
+                    session_state={"current_input": drawing_input(), **session})
 
 
 def _click(x: float, y: float, index: int) -> dict:
@@ -129,3 +130,21 @@ def test_broken_model_shows_an_error_not_a_traceback(monkeypatch: pytest.MonkeyP
     assert not at.exception
     assert any("unavailable" in e.value for e in at.error)
     assert at.title[0].value == "Latent space 3-D"  # the rest of the page still renders
+
+
+@pytest.mark.parametrize("value", ["nan", "1e308", "-inf", "twelve"])
+def test_a_link_with_no_number_for_the_probe_says_so(value: str) -> None:
+    at = open_with_drawing(LATENT_2D, query_params={"l2d_x_ae_2d": value})
+    assert not at.exception
+    assert any("not a point of this map" in w.value for w in at.warning)
+    low, high = at.slider(key="l2d_x_ae_2d").min, at.slider(key="l2d_x_ae_2d").max
+    assert low <= at.slider(key="l2d_x_ae_2d").value <= high
+
+
+def test_a_probe_at_the_edge_of_the_map_decodes() -> None:
+    at = open_with_drawing(LATENT_2D)
+    slider = at.slider(key="l2d_x_ae_2d")
+    slider.set_value(slider.max).run()
+    assert_no_problems(at)
+    assert f"Decoded at z1 = {slider.max:.2f}" in _markdown(at)
+    assert not at.warning

@@ -162,12 +162,28 @@ def selected_point(event: object) -> tuple[float, float] | None:
         return None
 
 
+def _check_link(keys: list[str], view: LatentView) -> None:
+    """Say so when a link's probe value is no number on this map (Streamlit would silently
+    ignore it and start the probe elsewhere)."""
+    for key, name, (low, high) in zip(keys, view.axis_names, view.ranges):
+        raw = st.query_params.get(key)
+        try:
+            value = float(raw) if raw is not None else None
+        except ValueError:
+            value = float("nan")
+        if value is not None and not low <= value <= high:  # NaN fails this too
+            st.warning(f"The link sets {name} to {raw[:20]!r}, which is not a point of this map "
+                       f"({name} runs from {low:g} to {high:g}): the probe starts at your digit "
+                       "instead.", icon=":material/link_off:")
+
+
 def probe_sliders(prefix: str, view: LatentView, start: np.ndarray) -> np.ndarray:
     """One slider per plotted axis over the plotted range (URL-bound); starts at `start`.
 
     A "back to your digit" button puts the probe on the user's own code again.
     """
     keys = _slider_keys(prefix, view)
+    _check_link(keys, view)
     start = view.clip(start)
     for k, v in zip(keys, start):
         st.session_state.setdefault(k, float(v))  # no value= below: session state is the value
