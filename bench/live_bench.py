@@ -1,0 +1,442 @@
+"""Live decoding in the browser (issue #17), in the real app: page load, map sweep, slider drag.
+
+    python -m bench.live_bench [--loads 5] [--drags 3] [--url URL] [--write]
+
+A fresh `streamlit run app.py` (bench.common.Server; or `--url`, a server already running), one
+headless Chromium at 1400x1000, the page's own clock (`performance.now`) throughout:
+
+* load: `goto` of Latent space 2-D to live-ready (the hook's `ready`: TensorFlow.js and the model
+  loaded, the probe decoded in the browser), seen at the first animation frame after it. The first
+  load of a fresh server, then `--loads` more on the warm server, each in a new tab of the same
+  browser (cache warm, a reload) and each in a new browser context (empty cache, a new pupil). The
+  map drawn (the page as it was without live decoding) is marked in the same loads;
+* 2-D sweep: the pointer moved across the plot area (`.st-key-l2d_chart .nsewdrag`) at 60 Hz for
+  1 s, no button held (a held button pans the map), `--drags` times. Decodes and distinct frames
+  painted during it; pointer move -> decoded image painted; WebSocket frames the page sent;
+* 3-D slider: the z1 probe slider (`.st-key-l3d_x_ae_3d`) pressed and dragged at 60 Hz for 1 s,
+  then released: decodes before release, frames sent before release (and at release: the rerun).
+
+"Painted": `static/live/latent_probe.js` pushes each decode's latency into its test hook
+(`window.aeLive.latent.latencies`) right after writing the pixels to its canvas. An init script
+wraps that push: at the push it notes the time, then requests an animation frame; the frame's
+callback time is the start of the rendering update that carries the new pixels (raster and
+compositing follow; no page script can see them). Pointer move -> painted is that time minus the
+`timeStamp` of the latest pointer move before the decode began (for the 2-D map the hook's own
+start is that event's timeStamp; for a slider the hook starts when the thumb's value text
+changes, after React's update, so the bench goes back to the move). The floor, in the same
+drags: pointer move -> the next animation frame with no work at all; where painted equals it,
+the decode costs no frame (its pixels go out with the frame that follows the move anyway).
+Load: Resource Timing of the same loads says when the live panel's module, TensorFlow.js and
+the decoder's weights were requested or received.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+
+from bench.common import Figure, Server, load_average, machine_name, percentile, record
+from tests.e2e.browser_actions import wait_idle
+from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS
+
+TITLE = "Live decoding in the browser"
+VIEWPORT = {"width": 1400, "height": 1000}
+PLOT_AREA = ".st-key-l2d_chart .nsewdrag"  # the rectangle between the axes of the 2-D map
+Z1_TRACK = '.st-key-l3d_x_ae_3d [data-testid="stSlider"] [data-orientation="horizontal"]'
+HZ, DRAG_S, SETTLE_S = 60.0, 1.0, 0.5
+LOAD_TARGET_S, FRAMES_TARGET, MEDIAN_TARGET_MS, P95_TARGET_MS = 2.0, 30, 16.0, 33.0
+LOAD = "Page load to live-ready, Latent space 2-D, warm server, median of 5"
+FRAMES = "Decoded frames during a 1-s pointer sweep across the 2-D map (60 Hz moves), fewest"
+PAINT = "Pointer move to decoded image painted, 2-D map sweep, median / p95"
+SENT = "WebSocket frames the page sends: 2-D sweep / 3-D slider drag before release"
+SLIDER = "Decodes during a 1-s drag of a 3-D probe slider (60 Hz moves), fewest"
+
+# Installed in every page before its own scripts: marks of a load, pointer moves, and the frame
+# that carries each decoded image (see the module's docstring).
+INSTRUMENT = """(() => {
+  if (window !== window.top || window.__aeBench) return;
+  const bench = window.__aeBench = {marks: {}, moves: [], floor: [], paints: []};
+  const watch = (latencies) => {
+    const push = latencies.push;
+    latencies.push = function (ms) {
+      const written = performance.now();
+      requestAnimationFrame((frameTime) => bench.paints.push(
+        {start: written - ms, written, frame: performance.now(), frameTime}));
+      return push.apply(this, arguments);
+    };
+    latencies.aeBenchWatched = true;
+  };
+  const poll = () => {
+    const now = performance.now(), marks = bench.marks, hook = window.aeLive?.latent;
+    if (hook?.latencies && !hook.latencies.aeBenchWatched) watch(hook.latencies);
+    if (marks.title === undefined && document.querySelector('h1')) marks.title = now;
+    if (marks.map === undefined && document.querySelector('PLOT_AREA')) marks.map = now;
+    if (marks.ready === undefined && hook?.ready) marks.ready = now;
+    if (marks.ready === undefined || !hook.latencies.aeBenchWatched) requestAnimationFrame(poll);
+  };
+  requestAnimationFrame(poll);
+  document.addEventListener('pointermove', (event) => {
+    const t = event.timeStamp;
+    bench.moves.push(t);
+    requestAnimationFrame(() => bench.floor.push([t, performance.now() - t]));
+  }, {capture: true, passive: true});
+})();""".replace("PLOT_AREA", PLOT_AREA)
+
+
+def launch(pw):
+    return pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+def new_context(browser):
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(script=INSTRUMENT)
+    return context
+
+
+class FramesSent:
+    """The WebSocket frames one page has sent so far (a rerun request is one).
+
+    Sync Playwright hands events over only inside its own calls, so a count is taken after one
+    (`page.wait_for_timeout`): frames are counted in order, by phase, not by arrival time here.
+    """
+
+    def __init__(self, page) -> None:
+        self.page, self.sent = page, 0
+        page.on("websocket", lambda ws: ws.on("framesent", lambda _: self._add()))
+
+    def _add(self) -> None:
+        self.sent += 1
+
+    def after(self, wait_ms: float) -> int:
+        self.page.wait_for_timeout(wait_ms)
+        return self.sent
+
+
+# --- page load to live-ready -------------------------------------------------------------------
+
+@dataclass
+class Load:
+    """Seconds from navigation start (the page's clock) to each moment of one load."""
+
+    dom: float  # DOMContentLoaded: Streamlit's frontend loaded
+    title: float  # the page's title shown: connected, the script running
+    map: float  # the 2-D map drawn: the page as it was without live decoding
+    ready: float
+    probe_js: float  # latent_probe.js requested: the live panel mounted
+    tf_js: float  # tf.min.js requested: the panel's module ran
+    weights: float  # the decoder's weights received
+
+
+LOAD_MARKS = """() => {
+  const resource = (end) => performance.getEntriesByType('resource')
+    .find((entry) => new URL(entry.name).pathname.endsWith(end));
+  return {...window.__aeBench.marks,
+          dom: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+          probe_js: resource('/live/latent_probe.js')?.startTime,
+          tf_js: resource('/tfjs/tf.min.js')?.startTime,
+          weights: resource('/weights.bin')?.responseEnd};
+}"""
+
+
+def load_to_ready(context, url: str) -> Load:
+    """Open Latent space 2-D in a new tab of `context`; the tab is closed after."""
+    page = context.new_page()
+    try:
+        page.goto(f"{url}/latent-2d", wait_until="commit")
+        page.wait_for_function("() => window.__aeBench?.marks.ready !== undefined",
+                               timeout=180_000)
+        marks = page.evaluate(LOAD_MARKS)
+        return Load(*(marks.get(k, math.nan) / 1000 for k in ("dom", "title", "map", "ready",
+                                                              "probe_js", "tf_js", "weights")))
+    finally:
+        page.close()
+
+
+@dataclass
+class Loads:
+    first: Load
+    reloads: list[Load]  # same browser context: the browser's cache is warm
+    new_browsers: list[Load]  # a new context each: empty cache
+
+
+def measure_loads(browser, url: str, repeats: int) -> Loads:
+    context = new_context(browser)
+    first = load_to_ready(context, url)
+    reloads = [load_to_ready(context, url) for _ in range(repeats)]
+    context.close()
+    fresh = []
+    for _ in range(repeats):
+        context = new_context(browser)
+        fresh.append(load_to_ready(context, url))
+        context.close()
+    return Loads(first, reloads, fresh)
+
+
+# --- drags --------------------------------------------------------------------------------------
+
+@dataclass
+class Drag:
+    """One 1-s drag: counts, and per decode (ms) pointer move -> painted and -> canvas written."""
+
+    moves: int
+    span_s: float  # first to last pointer move, page clock
+    decodes: int
+    frames_painted: int
+    sent: int
+    painted_ms: list[float] = field(default_factory=list)
+    written_ms: list[float] = field(default_factory=list)
+    floor_ms: list[float] = field(default_factory=list)
+    sent_at_release: int | None = None
+
+
+def move_at_rate(page, points: list[tuple[float, float]]) -> None:
+    """Move the mouse through `points` at HZ moves a second, on a fixed schedule."""
+    t0 = time.perf_counter()
+    for i, (x, y) in enumerate(points):
+        delay = t0 + i / HZ - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        page.mouse.move(x, y)
+
+
+def page_now(page) -> float:
+    return page.evaluate("() => performance.now()")
+
+
+def collect(page, since: float, until: float, decodes_before: int, sent: int) -> Drag:
+    """The decodes begun in [since, until] (page clock, ms), each paired with its pointer move."""
+    state = page.evaluate("""() => ({bench: window.__aeBench,
+                                     decodes: window.aeLive.latent.decodes})""")
+    bench = state["bench"]
+    moves = sorted(t for t in bench["moves"] if since <= t <= until)
+    paints = [p for p in bench["paints"] if since <= p["start"] <= until]
+    painted, written = [], []
+    for p in paints:
+        before = [t for t in moves if t <= p["start"] + 0.01]
+        if before:
+            painted.append(p["frame"] - before[-1])
+            written.append(p["written"] - before[-1])
+    if len(paints) != state["decodes"] - decodes_before:
+        raise RuntimeError(f"{len(paints)} paints seen for {state['decodes'] - decodes_before} "
+                           "decodes: the hook's latencies are no longer pushed one per decode")
+    return Drag(len(moves), (moves[-1] - moves[0]) / 1000 if moves else 0.0, len(paints),
+                len({p["frameTime"] for p in paints}), sent, painted, written,
+                [ms for t, ms in bench["floor"] if since <= t <= until])
+
+
+def sweep_2d(page, frames: FramesSent) -> Drag:
+    """The pointer across the 2-D plot area for DRAG_S at HZ, no button held."""
+    area = page.locator(PLOT_AREA).first
+    area.scroll_into_view_if_needed()
+    box = area.bounding_box()
+    n = int(DRAG_S * HZ) + 1
+    points = [(box["x"] + (0.1 + 0.8 * i / (n - 1)) * box["width"],
+               box["y"] + (0.5 + 0.3 * math.sin(2 * math.pi * i / (n - 1))) * box["height"])
+              for i in range(n)]
+    page.mouse.move(*points[0])
+    sent_before = frames.after(300)
+    before, since = page.evaluate("window.aeLive.latent.decodes"), page_now(page)
+    move_at_rate(page, points[1:])
+    until = page_now(page)
+    sent = frames.after(SETTLE_S * 1000) - sent_before
+    drag = collect(page, since, until, before, sent)
+    page.mouse.move(box["x"] - 40, box["y"] - 40)  # off the map: back to the pinned probe
+    page.wait_for_timeout(300)
+    return drag
+
+
+def slide_3d(page, frames: FramesSent, release: float = 0.4) -> Drag:
+    """The z1 probe slider pressed mid-track, dragged for DRAG_S at HZ, then released at
+    `release` of the track (a new value each drag: the release sends its rerun)."""
+    track = page.locator(Z1_TRACK).nth(1).bounding_box()
+    y, n = track["y"] + track["height"] / 2, int(DRAG_S * HZ) + 1
+    xs = [track["x"] + (0.5 + 0.35 * math.sin(2 * math.pi * i / (n - 1))) * track["width"]
+          for i in range(n)]
+    page.mouse.move(xs[0], y)
+    sent_before = frames.after(300)
+    before, since = page.evaluate("window.aeLive.latent.decodes"), page_now(page)
+    page.mouse.down()
+    move_at_rate(page, [(x, y) for x in xs[1:-1]] + [(track["x"] + release * track["width"], y)])
+    until = page_now(page)
+    sent = frames.after(100) - sent_before  # the last decode lands; the button is still down
+    drag = collect(page, since, until, before, sent)
+    page.mouse.up()
+    drag.sent_at_release = frames.after(SETTLE_S * 1000) - sent - sent_before
+    wait_idle(page)
+    return drag
+
+
+def open_ready(context, url: str, path: str) -> tuple[object, FramesSent, str]:
+    """A tab on `path` with live decoding ready and the script idle; its frames counted."""
+    page = context.new_page()
+    frames = FramesSent(page)
+    page.goto(f"{url}/{path}", wait_until="domcontentloaded")
+    page.wait_for_function("() => window.aeLive?.latent?.ready === true", timeout=180_000)
+    wait_idle(page)
+    return page, frames, page.evaluate("window.aeLive.latent.backend")
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+@dataclass
+class Run:
+    loads: Loads
+    sweeps: list[Drag]
+    slides: list[Drag]
+    backend: str
+    chromium: str
+    load_before: str  # the machine's load average when the bench began
+
+
+def measure(url: str | None, loads: int, drags: int) -> Run:
+    from playwright.sync_api import sync_playwright
+
+    load_before = load_average()
+    with Server(url) as server, sync_playwright() as pw:
+        browser = launch(pw)
+        measured_loads = measure_loads(browser, server.url, loads)
+        context = new_context(browser)
+        page, frames, backend = open_ready(context, server.url, "latent-2d")
+        sweeps = [sweep_2d(page, frames) for _ in range(drags)]
+        page.close()
+        page, frames, _ = open_ready(context, server.url, "latent-3d")
+        slides = [slide_3d(page, frames, 0.4 - 0.05 * i) for i in range(drags)]
+        version = browser.version
+        browser.close()
+    return Run(measured_loads, sweeps, slides, backend, version, load_before)
+
+
+def seconds(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} s"
+
+
+def ms_pair(values: list[float]) -> str:
+    return f"{statistics.median(values):.1f} / {percentile(values, 95):.1f} ms"
+
+
+def pooled(drags: list[Drag], name: str) -> list[float]:
+    return [v for d in drags for v in getattr(d, name)]
+
+
+def load_rows(loads: Loads) -> list[str]:
+    rows = [("first load, fresh server", [loads.first], "—"),
+            (f"warm server, reload (same browser), median of {len(loads.reloads)}",
+             loads.reloads, f"≤ {LOAD_TARGET_S:.0f} s"),
+            (f"warm server, new browser (empty cache), median of {len(loads.new_browsers)}",
+             loads.new_browsers, f"≤ {LOAD_TARGET_S:.0f} s")]
+    return [f"| page load → live-ready, {what} | {target} | "
+            f"**{seconds([x.ready for x in runs])}** (runs: "
+            f"{', '.join(f'{x.ready:.2f}' for x in runs)}) | DOMContentLoaded "
+            f"{seconds([x.dom for x in runs])}, title {seconds([x.title for x in runs])}, map "
+            f"drawn {seconds([x.map for x in runs])} |"
+            for what, runs, target in rows]
+
+
+def load_split(loads: Loads) -> str:
+    """Where the warm loads' time goes, from the same loads' marks and Resource Timing."""
+    def kind(what: str, runs: list[Load]) -> str:
+        at = {name: statistics.median(getattr(x, name) for x in runs)
+              for name in ("title", "probe_js", "map", "tf_js", "weights", "ready")}
+        return (f"{what}: title {at['title']:.2f} s, live panel's module requested "
+                f"{at['probe_js']:.2f} s, map drawn {at['map']:.2f} s, TensorFlow.js requested "
+                f"{at['tf_js']:.2f} s, decoder weights in {at['weights']:.2f} s, live-ready "
+                f"{at['ready']:.2f} s")
+
+    return ("Where a warm load goes (medians, seconds from navigation start): "
+            f"{kind('reload', loads.reloads)}; {kind('new browser', loads.new_browsers)}.")
+
+
+def drag_rows(what: str, drags: list[Drag], note: str = "") -> list[str]:
+    """Rows of one kind of drag; `note` follows targets borrowed from the 2-D map's."""
+    def each(attr: str, fmt: str = "{}") -> str:
+        return ", ".join(fmt.format(getattr(d, attr)) for d in drags)
+
+    sent, released = f"**{each('sent')}**", ""
+    if drags[0].sent_at_release is not None:
+        sent += f" (at release, the rerun: {each('sent_at_release')})"
+        released = " before release"
+    return [
+        (f"| {what}: decodes per drag ({each('moves')} pointer moves in "
+         f"{each('span_s', '{:.2f}')} s) | ≥ {FRAMES_TARGET}{note} | **{each('decodes')}** | "
+         f"distinct frames painted: {each('frames_painted')} |"),
+        (f"| {what}: pointer move → decoded image painted, median / p95 | ≤ 16 / 33 ms{note} | "
+         f"**{ms_pair(pooled(drags, 'painted_ms'))}** | next frame, no work: "
+         f"{ms_pair(pooled(drags, 'floor_ms'))} |"),
+        (f"| {what}: pointer move → pixels written to the canvas, median / p95 | — | "
+         f"{ms_pair(pooled(drags, 'written_ms'))} | — |"),
+        (f"| {what}: WebSocket frames the page sent{released} | 0 | {sent} | — |"),
+    ]
+
+
+METHOD = (
+    "In the real app (`streamlit run app.py`), the page's own clock. Load: navigation start to the "
+    "first animation frame after live-ready (model loaded, probe decoded in the browser). Drags: "
+    "{drags} of each, {hz:.0f} Hz pointer moves for {seconds:.0f} s; counts per drag, latencies "
+    "pooled. \"Painted\": the animation frame after the decoded pixels are written to the canvas "
+    "(its rendering update; raster and compositing follow, unseen by scripts). Floor: pointer move "
+    "to the next animation frame with nothing to do, in the same drags: where painted equals it, "
+    "the decode costs no frame (its pixels go out with the frame that follows the move anyway).")
+
+
+def markdown(run: Run, command: str) -> str:
+    head = ["| what | target | measured | floor / context (same run) |", "|---|---|---|---|"]
+    return "\n".join([
+        (f"`{command}`, {time.strftime('%Y-%m-%d %H:%M')}. Machine: {machine_name()}; at the "
+         f"start {run.load_before}, at the end {load_average()}. Chromium {run.chromium} "
+         f"(headless, {VIEWPORT['width']}x{VIEWPORT['height']}); TensorFlow.js backend: "
+         f"{run.backend}."), "",
+        METHOD.format(drags=len(run.sweeps), hz=HZ, seconds=DRAG_S), "",
+        *head, *load_rows(run.loads), *drag_rows("2-D map, pointer sweep", run.sweeps),
+        *drag_rows("3-D z1 slider drag", run.slides, " (as 2-D)"), "", load_split(run.loads)])
+
+
+def figures(run: Run) -> list[Figure]:
+    loads, sw, sl = run.loads, run.sweeps, run.slides
+    warm = statistics.median(x.ready for x in loads.reloads)
+    fresh = statistics.median(x.ready for x in loads.new_browsers)
+    return [
+        Figure(LOAD, f"≤ {LOAD_TARGET_S:.0f} s",
+               f"{warm:.2f} s reload, {fresh:.2f} s new browser (first load {loads.first.ready:.2f}"
+               f" s)", f"map drawn {statistics.median(x.map for x in loads.reloads):.2f} s"),
+        Figure(FRAMES, f"≥ {FRAMES_TARGET}", f"{min(d.decodes for d in sw)} decodes "
+               f"({min(d.frames_painted for d in sw)} distinct frames)"),
+        Figure(PAINT, "≤ 16 / 33 ms", ms_pair(pooled(sw, "painted_ms")),
+               f"next frame, no work: {ms_pair(pooled(sw, 'floor_ms'))}"),
+        Figure(SENT, "0", f"{max(d.sent for d in sw)} / {max(d.sent for d in sl)}"),
+        Figure(SLIDER, "—", f"{min(d.decodes for d in sl)} (painted "
+               f"{ms_pair(pooled(sl, 'painted_ms'))} after the move)"),
+    ]
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.live_bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--loads", type=int, default=5, help="warm loads of each kind (5)")
+    parser.add_argument("--drags", type=int, default=3, help="1-s drags of each kind (3)")
+    parser.add_argument("--url", help="an already running server (no current figures recorded)")
+    parser.add_argument("--write", action="store_true",
+                        help="record the result in bench/RESULTS.md")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bench.common import command_line
+
+    args = parse(sys.argv[1:] if argv is None else argv)
+    run = measure(args.url, args.loads, args.drags)
+    body = markdown(run, command_line())
+    print(body)
+    if args.write:
+        if args.url:
+            record(f"{TITLE}: {args.url}", body)
+        else:
+            record(TITLE, body, figures(run))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
