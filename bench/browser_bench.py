@@ -273,6 +273,14 @@ def cold_start_marks(browser, script: Path | None) -> list[float]:
         stop_server(proc)
 
 
+def shown_path(script) -> str:
+    """The script as RESULTS.md names it: relative to the repository, never this machine's path."""
+    if script is None:
+        return "app.py"
+    path = Path(script).resolve()
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else path.name
+
+
 def bench_cold_start(args) -> Measured:
     from playwright.sync_api import sync_playwright
 
@@ -293,7 +301,7 @@ def bench_cold_start(args) -> Measured:
                   f"models load on this first stroke): median **{values[COLD_USABLE]}** "
                   f"(runs: {', '.join(f'{r:.1f}' for r in totals)}).")
     return Measured(
-        f"Cold start (launch `streamlit run {args.app or 'app.py'}` to the draw page's canvas "
+        f"Cold start (launch `streamlit run {shown_path(args.app)}` to the draw page's canvas "
         f"visible in the browser), {len(runs)} runs: median **{values[COLD_CANVAS]}** "
         f"(runs: {', '.join(f'{r:.1f}' for r in canvas_at)}). Target: at most 10 s.{usable} "
         f"Medians of each step: {split}.", values)
@@ -376,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     body += f"\n\nMachine: {machine()}."
     print(body)
     if args.write:
-        title, other = TITLES[args.what], args.app or args.url
+        title, other = TITLES[args.what], (args.app and shown_path(args.app)) or args.url
         if other:
             record(f"{title}: {other}", body)
         else:

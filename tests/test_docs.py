@@ -115,3 +115,21 @@ def test_the_check_catches_a_missing_module_and_a_missing_name() -> None:
     assert resolve("ui.model_cache.get_model") is None
     assert resolve("ui.models") == "ui has no models"  # renamed ui.model_cache
     assert resolve("ae_models.loading.read_card") == "ae_models.loading has no read_card"
+
+
+ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/(?:work|home|root|tmp|usr|opt|mnt|Users)/\S+"
+                           r"|\b[A-Z]:\\[^\s`]+")
+
+
+@pytest.mark.parametrize("document", [*DOCUMENTS, "bench/RESULTS.md", "static/models/README.md"])
+def test_documents_hold_no_path_of_the_machine_they_were_made_on(document: str) -> None:
+    """Written by people and by the benches; a path of this machine means nothing elsewhere."""
+    text = (REPO / document).read_text()
+    allowed = {"/usr/bin/chromium", "/usr/share/datasets/fashion-mnist/", "/usr/sbin/nginx"}
+    found = [m for m in ABSOLUTE_PATH.findall(text) if m.rstrip("`),.;") not in allowed]
+    assert found == []
+
+
+def test_the_path_check_sees_a_machine_path() -> None:
+    assert ABSOLUTE_PATH.findall("ran `streamlit run /work/main/app.py` here")
+    assert not ABSOLUTE_PATH.findall("see bench/RESULTS.md and https://example.org/work/x")
