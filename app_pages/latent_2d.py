@@ -92,7 +92,7 @@ def explorer(key: str, show_grid: bool, grid_n: int, current) -> None:
             scale=view.scale)
         # legend under the map: beside it, it took a third of the plot's width
         fig.update_layout(height=widgets.by_mode(MAP_HEIGHT, PRESENTER_MAP_HEIGHT),
-                          legend={"orientation": "h", "yanchor": "top", "y": -0.13, "x": 0,
+                          legend={"orientation": "h", "yanchor": "top", "y": -0.17, "x": 0,
                                   "font": {"size": 16}})
         st.plotly_chart(fig, key=CHART_KEY, on_select="rerun", selection_mode="points",
                         theme=None, config={"displayModeBar": False, "scrollZoom": True})
