@@ -32,19 +32,18 @@ class MapScale:
 
     def to_display(self, points: np.ndarray) -> np.ndarray:
         """Code (or PCA) coordinates -> where they are drawn."""
-        shown = np.array(points, dtype=np.float64)
-        for axis, width in enumerate(self.widths):
-            if width is not None:
-                shown[..., axis] = width * np.arcsinh(shown[..., axis] / width)
-        return shown
+        return self._each_axis(points, np.arcsinh)
 
     def from_display(self, shown: np.ndarray) -> np.ndarray:
         """Where the pointer is on the drawing -> the code coordinates it stands for."""
-        points = np.array(shown, dtype=np.float64)
+        return self._each_axis(shown, np.sinh)
+
+    def _each_axis(self, values: np.ndarray, curve) -> np.ndarray:
+        out = np.array(values, dtype=np.float64)
         for axis, width in enumerate(self.widths):
             if width is not None:
-                points[..., axis] = width * np.sinh(points[..., axis] / width)
-        return points
+                out[..., axis] = width * curve(out[..., axis] / width)
+        return out
 
     def ticks(self, axis: int, low: float, high: float) -> tuple[list[float], list[str]] | None:
         """Tick positions (drawn) and labels (true values) for a compressed axis, else None."""
