@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from ae_models import latent_walks
-from ui import state, widgets
+from ui import live_vae, state, widgets
 from ui.figures import kl_per_dimension
 from ui.images import image_grid, to_uint8, upscale
 from ui.example_images import examples
@@ -170,11 +170,15 @@ def interpolation_section() -> None:
         with b_col:
             widgets.show_image(target, f"B: an example {class_name(dataset, digit)}", scale=4)
     with rows:
-        codes = latent_walks.interpolate_codes(model.encode(current.image), model.encode(target), n,
-                                     spherical)
+        code_a, code_b = model.encode(current.image), model.encode(target)
         widgets.note(f"From **A** (left) to **B** (right) in {n} steps. Through the latent space "
                      "every step is a digit; the pixel blend is just two images fading into "
                      "each other.")
+        if live_vae.live_interpolation(MODEL, code_a, code_b, current.image, target, n,
+                                       spherical, "vae_interp_steps",
+                                       f"Through the latent space: {title_of(MODEL)}"):
+            return  # the browser draws both strips, and redraws them while Steps moves
+        codes = latent_walks.interpolate_codes(code_a, code_b, n, spherical)
         scale = row_scale(n)
         labelled_row(f"#### Through the latent space\n{title_of(MODEL)}",
                      decoded(MODEL, codes), scale)

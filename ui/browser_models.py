@@ -70,3 +70,25 @@ def _write_once(browser_model, folder: Path) -> None:
         os.rename(scratch, folder)
     except OSError:  # the other process was first: same content, keep theirs
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def loader_js(module: str) -> str:
+    """A Components v2 script that imports `static/live/<module>` (cached by the browser) and
+    mounts it. If it cannot even load, the component's root (`data-live`) turns off and its
+    note (`data-off`) says so: the page then shows the server's pictures."""
+    return f"""
+export default function (component) {{
+  let cleanup = null;
+  let unmounted = false;
+  import(new URL('{STATIC_URL}/live/{module}', document.baseURI).href)
+    .then((module) => {{ if (!unmounted) cleanup = module.mount(component); }})
+    .catch((error) => {{
+      const root = component.parentElement.querySelector('[data-live]');
+      if (root) root.dataset.live = 'off';
+      const note = component.parentElement.querySelector('[data-off]');
+      if (note) note.textContent = note.dataset.off;
+      console.warn('live drawing unavailable', error);
+    }});
+  return () => {{ unmounted = true; if (cleanup) cleanup(); }};
+}}
+"""

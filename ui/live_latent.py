@@ -13,30 +13,15 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from ui.browser_models import STATIC_URL, browser_urls
+from ui.browser_models import browser_urls, loader_js
 
-# The component's own code is tiny: it loads the module the app serves (cached by the browser).
-LOADER_JS = f"""
-export default function (component) {{
-  let cleanup = null;
-  let unmounted = false;
-  import(new URL('{STATIC_URL}/live/latent_probe.js', document.baseURI).href)
-    .then((module) => {{ if (!unmounted) cleanup = module.mount(component); }})
-    .catch((error) => {{
-      component.parentElement.querySelector('.live-note').textContent =
-        'Live decoding is off in this browser; the server decodes clicks.';
-      component.parentElement.querySelector('.live-decoder').dataset.live = 'off';
-      console.warn('live decoding unavailable', error);
-    }});
-  return () => {{ unmounted = true; if (cleanup) cleanup(); }};
-}}
-"""
 HTML = """
 <div class="live-decoder" data-live="loading">
   <div class="live-title"></div>
   <canvas width="28" height="28" aria-label="The digit decoded at the point under the pointer"
           role="img"></canvas>
-  <div class="live-note"></div>
+  <div class="live-note"
+       data-off="Live decoding is off in this browser; the server decodes clicks."></div>
 </div>
 """
 CSS = """
@@ -50,7 +35,7 @@ CSS = """
 .live-note { font-size: 0.875rem; color: var(--st-text-color); opacity: 0.75; }
 """
 probe_decoder = st.components.v2.component("latent_probe_decoder", html=HTML, css=CSS,
-                                           js=LOADER_JS)
+                                           js=loader_js("latent_probe.js"))
 
 
 def live_probe(key: str, component_key: str, view, pinned: np.ndarray, size_px: int,

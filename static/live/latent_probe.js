@@ -14,6 +14,7 @@
  * Test hook: window.aeLive.latent = {ready, backend, decodes, lastPoint, lastPixels, latencies}.
  */
 import {loadTensorFlow} from './load_tfjs.js';
+import {cachedModel, paintStrip, sliderValue, watchSliders} from './page_tools.js';
 
 const hook = (globalThis.aeLive ??= {}).latent ??= {
   ready: false, backend: null, decodes: 0, lastPoint: null, lastPixels: null, latencies: [],
@@ -39,16 +40,6 @@ function codeValues(drawn, widths) {
   return drawn.map((d, i) => (widths?.[i] ? widths[i] * Math.sinh(d / widths[i]) : d));
 }
 
-function paint(canvas, pixels) {
-  /* A 28x28 float image in [0, 1] as gray pixels; CSS scales the canvas up, pixelated. */
-  const image = canvas.getContext('2d').createImageData(28, 28);
-  for (let i = 0; i < 784; i += 1) {
-    const v = Math.round(Math.min(1, Math.max(0, pixels[i])) * 255);
-    image.data.set([v, v, v, 255], 4 * i);
-  }
-  canvas.getContext('2d').putImageData(image, 0, 0);
-}
-
 class HoverDecoder {
   constructor(parent, setStateValue, setTriggerValue) {
     this.panel = parent.querySelector('.live-decoder');
@@ -71,7 +62,7 @@ class HoverDecoder {
   async update(data) {
     this.data = data;
     this.show(data.pinned, `Decoded at ${this.describe(data.pinned)}`);
-    this.watchSliders();
+    watchSliders(this.observer, this.data.sliderKeys?.[0]);
     if (!data.decoder) {
       return this.fail(data.problem ?? 'no browser form of this model');
     }
@@ -98,7 +89,7 @@ class HoverDecoder {
   fail(reason) {
     hook.ready = false;
     this.panel.dataset.live = 'off';
-    this.note.textContent = 'Live decoding is off in this browser; the server decodes clicks.';
+    this.note.textContent = this.note.dataset.off;
     this.note.title = reason;
     this.setStateValue('ready', null);
   }
@@ -126,7 +117,7 @@ class HoverDecoder {
   async decode(point, startedAt = performance.now()) {
     const code = await this.codeOf(point);
     const pixels = await this.runModel.runModel(this.decoder, code, [1, code.length]);
-    paint(this.canvas, pixels);
+    paintStrip(this.canvas, pixels, 1);
     Object.assign(hook, {decodes: hook.decodes + 1, lastPoint: point, lastPixels: pixels});
     hook.latencies.push(performance.now() - startedAt);
   }
@@ -166,8 +157,7 @@ class HoverDecoder {
 
   sliderValues() {
     /* The probe sliders' values as shown on their thumbs (live while dragged), or null. */
-    const values = (this.data.sliderKeys ?? []).map((key) => Number.parseFloat(
-      document.querySelector(`.st-key-${key} input[type="range"]`)?.getAttribute('aria-valuetext')));
+    const values = (this.data.sliderKeys ?? []).map(sliderValue);
     return values.length && values.every(Number.isFinite) ? values : null;
   }
 
@@ -179,17 +169,6 @@ class HoverDecoder {
       this.pending = {point, at: performance.now()};
       this.title.textContent = `Decoded at ${this.describe(point)}`;
       this.drain();
-    }
-  }
-
-  watchSliders() {
-    /* Streamlit redraws its sliders on reruns: observe the panel's column, not one input. */
-    this.observer.disconnect();
-    const first = document.querySelector(`.st-key-${this.data.sliderKeys?.[0]}`);
-    const column = first?.closest('[data-testid="stVerticalBlock"]');
-    if (column) {
-      this.observer.observe(column, {subtree: true, attributes: true,
-                                     attributeFilter: ['aria-valuetext']});
     }
   }
 
@@ -233,14 +212,6 @@ class HoverDecoder {
 }
 
 const decoders = new WeakMap();
-const models = new Map();  // URL -> loading or loaded model: a remount does not load it again
-
-function cachedModel(runModel, url) {
-  if (!models.has(url)) {
-    models.set(url, runModel.loadModel(new URL(url, document.baseURI).href));
-  }
-  return models.get(url);
-}
 
 /** Mount (or update) the decoder in `parentElement`; returns the cleanup for an unmount. */
 export function mount({data, parentElement, setStateValue, setTriggerValue}) {

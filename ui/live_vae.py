@@ -1,0 +1,50 @@
+"""The VAE explorer's interpolation strips, redrawn in the browser while the Steps slider moves.
+
+The server still computes both strips (they are what a browser without the live path sees),
+but once the browser shows them itself (`static/live/vae_interpolation.js`) the page leaves the
+server's copies out. The browser gets the two codes and the two images, never a new request
+while the slider is dragged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from ui.browser_models import browser_urls, loader_js
+
+HTML = """
+<div class="vae-strips" data-live="loading">
+  <div class="vae-row vae-latent"><div class="label"></div><canvas role="img"
+    aria-label="Digits decoded along the path between the two codes"></canvas></div>
+  <div class="vae-row vae-blend"><div class="label">Straight pixel blend, for contrast</div>
+    <canvas role="img" aria-label="The two images faded into each other"></canvas></div>
+  <div class="live-note" data-off=""></div>
+</div>
+"""
+CSS = """
+.vae-strips { font-family: var(--st-font); }
+.vae-strips[data-live="loading"], .vae-strips[data-live="off"] { display: none; }
+.vae-row { display: flex; align-items: center; gap: 1rem; margin: 0.6rem 0; }
+.vae-row .label { flex: 0 0 10rem; font-weight: 600; }
+.vae-row canvas { flex: 1 1 auto; min-width: 0; max-width: 760px; image-rendering: pixelated; }
+"""
+interpolation_strips = st.components.v2.component("vae_interpolation_strips", html=HTML,
+                                                  css=CSS, js=loader_js("vae_interpolation.js"))
+
+
+def live_interpolation(key: str, code_a: np.ndarray, code_b: np.ndarray, image_a: np.ndarray,
+                       image_b: np.ndarray, steps: int, spherical: bool, slider_key: str,
+                       latent_label: str) -> bool:
+    """Mount the live strips; True once the browser shows them (the page then leaves its own
+    strips out)."""
+    urls = browser_urls(key)
+    if urls.decoder is None:
+        return False
+    data = {"decoder": urls.decoder, "codeA": np.ravel(code_a).astype(float).tolist(),
+            "codeB": np.ravel(code_b).astype(float).tolist(),
+            "imageA": np.ravel(image_a).astype(float).tolist(),
+            "imageB": np.ravel(image_b).astype(float).tolist(), "steps": int(steps),
+            "spherical": bool(spherical), "sliderKey": slider_key, "latentLabel": latent_label}
+    result = interpolation_strips(data=data, key="vae_interp_live", on_ready_change=lambda: None)
+    return result.ready == urls.decoder
