@@ -131,12 +131,15 @@ def traversal_section() -> None:
                         key="vae_kl_chart", config={"displayModeBar": False})
         st.caption(f"Average KL in nats over {kl_source}; grey bars: unused dimensions.")
     with rows:
-        dims = order[:k]
-        codes = latent_walks.traversal_codes(start, dims, n_steps, SPAN)
-        images = decoded(MODEL, codes.reshape(-1, size)).reshape(len(dims), n_steps, 28, 28)
         widgets.note(f"**{title_of(MODEL)}**: each row moves **one** of the {size} numbers of the "
                      f"code from −{SPAN:g} to +{SPAN:g} standard deviations (left to right) and "
                      "keeps the others; the middle column is the start.")
+        if live_vae.live_traversal(MODEL, start, order, kl, SPAN, UNUSED_KL,
+                                   state.per_dataset("vae_trav_k"), "vae_trav_steps", k, n_steps):
+            return  # the browser draws the rows, and redraws them while the sliders move
+        dims = order[:k]
+        codes = latent_walks.traversal_codes(start, dims, n_steps, SPAN)
+        images = decoded(MODEL, codes.reshape(-1, size)).reshape(len(dims), n_steps, 28, 28)
         scale = row_scale(n_steps)
         for d, strip in zip(dims, images):
             unused = " · *unused*" if kl[d] < UNUSED_KL else ""

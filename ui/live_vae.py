@@ -1,9 +1,10 @@
-"""The VAE explorer's interpolation strips, redrawn in the browser while the Steps slider moves.
+"""The VAE explorer's strips, redrawn in the browser while their sliders move.
 
-The server still computes both strips (they are what a browser without the live path sees),
-but once the browser shows them itself (`static/live/vae_interpolation.js`) the page leaves the
-server's copies out. The browser gets the two codes and the two images, never a new request
-while the slider is dragged.
+Interpolation (`static/live/vae_interpolation.js`) follows *Steps*; traversals
+(`static/live/vae_traversal.js`) follow *Rows* and *Steps per row*. The server still computes
+the strips (they are what a browser without the live path sees), but once the browser shows
+them itself the page leaves the server's copies out. The browser gets the codes and images it
+needs once, and sends nothing while a slider is dragged.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ HTML = """
 </div>
 """
 CSS = """
-.vae-strips { font-family: var(--st-font); }
-.vae-strips[data-live="loading"], .vae-strips[data-live="off"] { display: none; }
+.vae-strips, .vae-traversal { font-family: var(--st-font); }
+[data-live="loading"], [data-live="off"] { display: none; }
 .vae-row { display: flex; align-items: center; gap: 1rem; margin: 0.6rem 0; }
 .vae-row .label { flex: 0 0 10rem; font-weight: 600; }
 .vae-row canvas { flex: 1 1 auto; min-width: 0; max-width: 760px; image-rendering: pixelated; }
@@ -47,4 +48,28 @@ def live_interpolation(key: str, code_a: np.ndarray, code_b: np.ndarray, image_a
             "imageB": np.ravel(image_b).astype(float).tolist(), "steps": int(steps),
             "spherical": bool(spherical), "sliderKey": slider_key, "latentLabel": latent_label}
     result = interpolation_strips(data=data, key="vae_interp_live", on_ready_change=lambda: None)
+    return result.ready == urls.decoder
+
+
+TRAVERSAL_HTML = """
+<div class="vae-traversal" data-live="loading"><div class="rows"></div>
+  <div class="live-note" data-off=""></div></div>
+"""
+traversal_rows = st.components.v2.component("vae_traversal_rows", html=TRAVERSAL_HTML, css=CSS,
+                                            js=loader_js("vae_traversal.js"))
+
+
+def live_traversal(key: str, start: np.ndarray, order: np.ndarray, kl: np.ndarray, span: float,
+                   unused_kl: float, rows_key: str, steps_key: str, rows: int,
+                   steps: int) -> bool:
+    """Mount the live traversal rows; True once the browser shows them (the page then leaves
+    its own rows out)."""
+    urls = browser_urls(key)
+    if urls.decoder is None:
+        return False
+    data = {"decoder": urls.decoder, "start": np.ravel(start).astype(float).tolist(),
+            "order": [int(d) for d in order], "kl": np.ravel(kl).astype(float).tolist(),
+            "span": float(span), "unusedKl": float(unused_kl), "rowsKey": rows_key,
+            "stepsKey": steps_key, "rows": int(rows), "steps": int(steps)}
+    result = traversal_rows(data=data, key="vae_trav_live", on_ready_change=lambda: None)
     return result.ready == urls.decoder

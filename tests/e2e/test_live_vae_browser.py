@@ -71,3 +71,47 @@ def test_without_the_browser_runtime_the_server_draws_the_strips(page, app_url):
     wait_idle(page)
     assert page.locator('[data-testid="stImage"] img').count() == 4, "A, B and the two strips"
     assert_clean(page)
+
+
+TRAVERSAL = "window.aeLive?.vaeTraversal"
+
+
+def open_traversals(page, app_url: str) -> None:
+    open_page(page, app_url, "vae?vae_section=Traversals")
+    page.wait_for_function(f"() => {TRAVERSAL}?.ready === true", timeout=60_000)
+    wait_idle(page)
+
+
+def test_dragging_rows_redraws_the_traversals_before_release(page, app_url):
+    sent: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(1)))
+    open_traversals(page, app_url)
+    before = page.evaluate(f"() => {TRAVERSAL}.rows")
+    track = page.locator('.st-key-vae_trav_k [data-testid="stSlider"] '
+                         '[data-orientation="horizontal"]').nth(1).bounding_box()
+    y = track["y"] + track["height"] / 2
+    start_x = track["x"] + track["width"] * (before - 1) / 15  # the thumb (1..16 rows)
+    page.mouse.move(start_x, y)
+    sent.clear()
+    page.mouse.down()
+    page.mouse.move(track["x"] + 0.15 * track["width"], y, steps=4)
+    page.wait_for_function(f"(n) => {TRAVERSAL}.rows < n", arg=before)
+    assert sent == [], "a rerun was sent before the slider was released"
+    rows = page.evaluate(f"() => {TRAVERSAL}.rows")
+    assert page.locator(".vae-traversal .rows .vae-row").count() == rows
+    page.mouse.up()
+    wait_idle(page)
+    assert_clean(page)
+
+
+def test_the_browser_traversals_equal_keras(page, app_url):
+    from ae_models import latent_walks
+    from ae_models.loading import load
+
+    open_traversals(page, app_url)
+    state = page.evaluate(f"() => ({{...{TRAVERSAL}, pixels: Array.from({TRAVERSAL}.pixels)}})")
+    inputs = page.evaluate("() => window.aeLive.vaeTraversalInputs")
+    codes = latent_walks.traversal_codes(np.array(inputs["start"]), inputs["order"][:state["rows"]],
+                                         state["steps"], inputs["span"])
+    expected = load("vae").decode(codes.reshape(-1, codes.shape[-1]))
+    np.testing.assert_allclose(state["pixels"], expected.ravel(), atol=1e-4)
