@@ -81,3 +81,21 @@ def test_two_pupils_draw_and_upload_through_nginx(cluster, browser, tmp_path) ->
     finally:
         for tab in tabs:
             tab.context.close()
+
+
+def test_the_live_map_works_through_nginx(cluster, browser) -> None:
+    """TensorFlow.js and the models' browser form come through the proxy (app/static/)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    try:
+        open_page(tab, cluster.url, "latent-2d")
+        tab.wait_for_function("() => window.aeLive?.latent?.ready === true", timeout=60_000)
+        script = tab.request.get(f"{cluster.url}/app/static/vendor/tfjs/tf.min.js")
+        assert script.status == 200 and "javascript" in script.headers["content-type"]
+        area = tab.locator(".st-key-l2d_chart .nsewdrag").first.bounding_box()
+        count = tab.evaluate("() => window.aeLive.latent.decodes")
+        tab.mouse.move(area["x"] + 0.7 * area["width"], area["y"] + 0.3 * area["height"])
+        tab.wait_for_function("(n) => window.aeLive.latent.decodes > n", arg=count)
+        assert_clean(tab)
+    finally:
+        context.close()
