@@ -165,3 +165,27 @@ def test_dragging_a_3d_probe_slider_decodes_before_it_is_released(page, app_url)
     page.mouse.up()
     wait_idle(page)
     assert_clean(page)
+
+
+@pytest.mark.parametrize("label, key", [("VAE, 2-D latent (vae_2d)", "vae_2d"),
+                                        ("PCA view: Convolutional (conv, code 4x4x16)", "conv")])
+def test_other_maps_decode_live_like_keras(page, app_url, label, key):
+    """The VAE's own map, and a wide code's PCA plane (lifted back to a full code in the
+    browser), decode what the server would."""
+    from urllib.parse import quote_plus
+
+    from ae_models import latent_maps
+    from ae_models.artifacts import read_latents
+    from ae_models.loading import load
+
+    open_page(page, app_url, f"latent-2d?l2d_model={quote_plus(label)}")
+    page.wait_for_function(f"() => {HOOK}?.ready === true", timeout=60_000)
+    wait_idle(page)
+    box = page.locator(PLOT_AREA).first.bounding_box()
+    count = hook(page)["decodes"]
+    page.mouse.move(*at(box, 0.6, 0.4))
+    page.wait_for_function(f"(n) => {HOOK}.decodes > n", arg=count)
+    state = hook(page)
+    code = latent_maps.to_code(np.array(state["lastPoint"]), read_latents(key))
+    expected = load(key).decode(np.asarray(code, np.float32))
+    assert np.abs(np.ravel(expected) - state["lastPixels"]).max() <= TOLERANCE
