@@ -33,6 +33,15 @@ CSS = """
 .live-decoder[data-live="loading"] .live-title, .live-decoder[data-live="off"] .live-title
   { display: none; }
 .live-note { font-size: 0.875rem; color: var(--st-text-color); opacity: 0.75; }
+/* On a phone the panel sits far below the map: float it in the bottom-left corner (over the
+   axis labels, not the dots), in sight of the finger. */
+@media (max-width: 640px) {
+  .live-decoder[data-live="ready"] { position: fixed; left: 0.5rem; bottom: 0.5rem;
+    z-index: 1000; background: #fff; padding: 0.3rem; border-radius: 0.5rem;
+    box-shadow: 0 2px 12px rgba(0, 0, 0, 0.35); max-width: 112px; }
+  .live-decoder[data-live="ready"] canvas { width: 104px; height: 104px; }
+  .live-decoder[data-live="ready"] .live-title { font-size: 0.7rem; font-weight: 600; }
+}
 """
 probe_decoder = st.components.v2.component("latent_probe_decoder", html=HTML, css=CSS,
                                            js=loader_js("latent_probe.js"))
