@@ -14,7 +14,7 @@
  * Test hook: window.aeLive.latent = {ready, backend, decodes, lastPoint, lastPixels, latencies}.
  */
 import {loadTensorFlow} from './load_tfjs.js';
-import {cachedModel, paintStrip, sliderValue, watchSliders} from './page_tools.js';
+import {cachedModel, mountLive, paintStrip, sliderValue, watchSliders} from './page_tools.js';
 
 const hook = (globalThis.aeLive ??= {}).latent ??= {
   ready: false, backend: null, decodes: 0, lastPoint: null, lastPixels: null, latencies: [],
@@ -211,19 +211,11 @@ class HoverDecoder {
   }
 }
 
-const decoders = new WeakMap();
-
 /** Mount (or update) the decoder in `parentElement`; returns the cleanup for an unmount. */
 export function mount({data, parentElement, setStateValue, setTriggerValue}) {
-  let decoder = decoders.get(parentElement);
-  if (!decoder) {
-    decoder = new HoverDecoder(parentElement, setStateValue, setTriggerValue);
-    decoders.set(parentElement, decoder);
+  return mountLive(parentElement, () => {
+    const decoder = new HoverDecoder(parentElement, setStateValue, setTriggerValue);
     decoder.listen();
-  }
-  decoder.update(data);
-  return () => {
-    decoder.stop();
-    decoders.delete(parentElement);
-  };
+    return decoder;
+  }, data);
 }

@@ -3,6 +3,25 @@
  * move, and float images painted as gray pixels.
  */
 
+const mounted = new WeakMap();  // component root -> its live object, kept across reruns
+
+/**
+ * Mount a live object in a component's root, or update the one already there (Streamlit calls
+ * a component again on every rerun); returns the cleanup Streamlit runs when it unmounts it.
+ */
+export function mountLive(parentElement, create, data) {
+  let live = mounted.get(parentElement);
+  if (!live) {
+    live = create();
+    mounted.set(parentElement, live);
+  }
+  live.update(data);
+  return () => {
+    live.stop();
+    mounted.delete(parentElement);
+  };
+}
+
 const models = new Map();  // URL -> loading or loaded model: a remount does not load it again
 
 /** The model at `url` (relative to the page), loaded once per page with `runModel.loadModel`. */

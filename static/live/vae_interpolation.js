@@ -11,7 +11,7 @@
  * and window.aeLive.vaeInterpolationInputs, the data the server sent.
  */
 import {loadTensorFlow} from './load_tfjs.js';
-import {cachedModel, paintStrip, sliderValue, watchSliders} from './page_tools.js';
+import {cachedModel, mountLive, paintStrip, sliderValue, watchSliders} from './page_tools.js';
 
 const hook = (globalThis.aeLive ??= {}).vaeInterpolation ??= {
   ready: false, decodes: 0, steps: null, latentPixels: null, blendPixels: null,
@@ -105,19 +105,8 @@ class InterpolationStrips {
   }
 }
 
-const strips = new WeakMap();
-
 /** Mount (or update) the strips in `parentElement`; returns the cleanup for an unmount. */
 export function mount({data, parentElement, setStateValue}) {
-  let live = strips.get(parentElement);
-  if (!live) {
-    live = new InterpolationStrips(parentElement, setStateValue);
-    strips.set(parentElement, live);
-  }
   parentElement.querySelector('.vae-latent .label').textContent = data.latentLabel;
-  live.update(data);
-  return () => {
-    live.stop();
-    strips.delete(parentElement);
-  };
+  return mountLive(parentElement, () => new InterpolationStrips(parentElement, setStateValue), data);
 }

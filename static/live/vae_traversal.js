@@ -11,7 +11,7 @@
  * and window.aeLive.vaeTraversalInputs, the data the server sent.
  */
 import {loadTensorFlow} from './load_tfjs.js';
-import {cachedModel, paintStrip, sliderValue, watchSliders} from './page_tools.js';
+import {cachedModel, mountLive, paintStrip, sliderValue, watchSliders} from './page_tools.js';
 
 const hook = (globalThis.aeLive ??= {}).vaeTraversal ??= {
   ready: false, decodes: 0, rows: null, steps: null, pixels: null,
@@ -118,18 +118,7 @@ class TraversalRows {
   }
 }
 
-const mounted = new WeakMap();
-
 /** Mount (or update) the rows in `parentElement`; returns the cleanup for an unmount. */
 export function mount({data, parentElement, setStateValue}) {
-  let live = mounted.get(parentElement);
-  if (!live) {
-    live = new TraversalRows(parentElement, setStateValue);
-    mounted.set(parentElement, live);
-  }
-  live.update(data);
-  return () => {
-    live.stop();
-    mounted.delete(parentElement);
-  };
+  return mountLive(parentElement, () => new TraversalRows(parentElement, setStateValue), data);
 }
