@@ -177,8 +177,9 @@ class ParityHarness:
 
 
 @contextmanager
-def open_harness(browser: Any, site: str, timeout_ms: int = 120_000) -> Iterator[ParityHarness]:
-    """One tab on the harness, offline but for the local site; a page error fails the block."""
+def offline_tab(browser: Any, site: str, path: str, timeout_ms: int = 120_000) -> Iterator[Any]:
+    """One tab on a harness page (`body[data-ready=true]` once loaded), offline but for the
+    local site; a page error fails the block."""
     context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(timeout_ms)
@@ -186,15 +187,22 @@ def open_harness(browser: Any, site: str, timeout_ms: int = 120_000) -> Iterator
                else route.abort())
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{site}{HARNESS}")
+    page.goto(f"{site}{path}")
     page.wait_for_selector("body[data-ready=true]", state="attached")
-    page.evaluate("() => performance.setResourceTimingBufferSize(10000)")  # > 250 model files
     try:
-        yield ParityHarness(page, site)
+        yield page
     finally:
         context.close()
     if errors:
         raise AssertionError(f"errors in the harness page: {errors}")
+
+
+@contextmanager
+def open_harness(browser: Any, site: str, timeout_ms: int = 120_000) -> Iterator[ParityHarness]:
+    """The model parity harness in an offline tab."""
+    with offline_tab(browser, site, HARNESS, timeout_ms) as page:
+        page.evaluate("() => performance.setResourceTimingBufferSize(10000)")  # > 250 files
+        yield ParityHarness(page, site)
 
 
 # --- inputs and comparisons --------------------------------------------------------------------

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from model_site import serve_site
+from model_site import offline_tab, serve_site
 
 from ae_models.data import draw_stroke_digit
 from ae_models.preprocess import preprocess_array
@@ -81,22 +81,10 @@ DRAWINGS = drawings()
 @pytest.fixture(scope="module")
 def harness(browser, tmp_path_factory) -> Iterator[Any]:
     """The harness tab on the WASM backend, offline but for the local site."""
-    with serve_site(tmp_path_factory.mktemp("no-models")) as site:
-        context = browser.new_context()
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(site)
-                   else route.abort())
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(f"{site}{HARNESS}")
-        page.wait_for_selector("body[data-ready=true]", state="attached")
+    with serve_site(tmp_path_factory.mktemp("no-models")) as site, \
+            offline_tab(browser, site, HARNESS, timeout_ms=60_000) as page:
         page.evaluate("name => window.preprocessHook.useBackend(name)", BACKEND)
-        try:
-            yield page
-        finally:
-            context.close()
-        assert not errors, f"errors in the harness page: {errors}"
+        yield page
 
 
 def browser_preprocess(page: Any, rgba: np.ndarray) -> np.ndarray | None:
