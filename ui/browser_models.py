@@ -72,6 +72,15 @@ def _write_once(browser_model, folder: Path) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def show_live(component, key: str, component_key: str, data: dict, **callbacks) -> bool:
+    """Mount a live component for model `key` (its decoder's URL added to `data`, or why there
+    is none); True once the browser shows the pictures itself, so the page leaves out its own."""
+    urls = browser_urls(key)
+    result = component(data={**data, "decoder": urls.decoder, "problem": urls.problem},
+                       key=component_key, on_ready_change=lambda: None, **callbacks)
+    return urls.decoder is not None and result.ready == urls.decoder
+
+
 def loader_js(module: str) -> str:
     """A Components v2 script that imports `static/live/<module>` (cached by the browser) and
     mounts it. If it cannot even load, the component's root (`data-live`) turns off and its

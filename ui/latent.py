@@ -22,6 +22,7 @@ from ui.model_cache import card, metrics, spec_of, title_of
 from ui.model_cache import latents as stored_latents
 
 DECODED_SCALE = 10  # 280 px: the probe's decoding is what the class looks at
+PCA_APPROXIMATE = "Approximate: every direction but PC1 and PC2 is set to its average."
 MAX_POINTS = 4000  # SVG markers: 4,000 draw and click briskly, 10,000 make every rerun sluggish
 TWO_D_MODELS = ("ae_2d", "vae_2d")
 
@@ -128,6 +129,11 @@ def _set_point(keys: list[str], point: np.ndarray) -> None:
         st.session_state[k] = float(v)
 
 
+def _move_probe(prefix: str, view: LatentView, point: np.ndarray) -> None:
+    """Put the probe (its sliders, and so the URL) on `point`, kept inside the map."""
+    _set_point(_slider_keys(prefix, view), view.clip(point))
+
+
 def _slider_keys(prefix: str, view: LatentView) -> list[str]:
     # One key per model: each range is the model's own, and switching back restores its probe.
     return [f"{prefix}_{axis}_{view.key}" for axis in "xyz"[:view.dims]]
@@ -145,8 +151,7 @@ def apply_click(prefix: str, view: LatentView, chart_key: str) -> None:
         return
     st.session_state[memo] = clicked
     if clicked is not None:  # the chart reports where the dot is drawn: back to code values
-        point = view.scale.from_display(np.asarray(clicked))
-        _set_point(_slider_keys(prefix, view), view.clip(point))
+        _move_probe(prefix, view, view.scale.from_display(np.asarray(clicked)))
 
 
 def selected_point(event: object) -> tuple[float, float] | None:
@@ -202,7 +207,7 @@ def decoded_panel(image: np.ndarray, view: LatentView, point: np.ndarray) -> Non
     st.markdown(f"**Decoded at {view.describe(point)}**")
     widgets.show_image(image, scale=DECODED_SCALE)
     if view.pca:
-        st.caption("Approximate: every direction but PC1 and PC2 is set to its average.")
+        st.caption(PCA_APPROXIMATE)
 
 
 @dataclass(frozen=True)
@@ -267,7 +272,7 @@ def probe_and_digit_panel(prefix: str, view: LatentView, model, image: np.ndarra
         if not live:
             decoded_panel(model.decode(view.to_code(point)), view, point)
         elif view.pca:
-            st.caption("Approximate: every direction but PC1 and PC2 is set to its average.")
+            st.caption(PCA_APPROXIMATE)
     your_digit_panel(image, user, view)
     return point
 
@@ -280,7 +285,7 @@ def _pin_from_browser(prefix: str, view: LatentView) -> None:
     except (TypeError, ValueError):
         return
     if np.isfinite(point).all():
-        _set_point(_slider_keys(prefix, view), view.clip(point))
+        _move_probe(prefix, view, point)
 
 
 def scores_caption(key: str) -> None:

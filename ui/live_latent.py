@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from ui.browser_models import browser_urls, loader_js
+from ui.browser_models import loader_js, show_live
 
 HTML = """
 <div class="live-decoder" data-live="loading">
@@ -33,14 +33,14 @@ CSS = """
 .live-decoder[data-live="loading"] .live-title, .live-decoder[data-live="off"] .live-title
   { display: none; }
 .live-note { font-size: 0.875rem; color: var(--st-text-color); opacity: 0.75; }
-/* On a phone the panel sits far below the map: float it in the bottom-left corner (over the
-   axis labels, not the dots), in sight of the finger. */
+/* On a phone the panel sits far below the map: while a finger moves the probe (`moving`, set by
+   latent_probe.js), it floats in the bottom-left corner, in sight of the finger. */
 @media (max-width: 640px) {
-  .live-decoder[data-live="ready"] { position: fixed; left: 0.5rem; bottom: 0.5rem;
+  .live-decoder.moving { position: fixed; left: 0.5rem; bottom: 0.5rem;
     z-index: 1000; background: #fff; padding: 0.3rem; border-radius: 0.5rem;
     box-shadow: 0 2px 12px rgba(0, 0, 0, 0.35); max-width: 112px; }
-  .live-decoder[data-live="ready"] canvas { width: 104px; height: 104px; }
-  .live-decoder[data-live="ready"] .live-title { font-size: 0.7rem; font-weight: 600; }
+  .live-decoder.moving canvas { width: 104px; height: 104px; }
+  .live-decoder.moving .live-title { font-size: 0.7rem; font-weight: 600; }
 }
 """
 probe_decoder = st.components.v2.component("latent_probe_decoder", html=HTML, css=CSS,
@@ -51,16 +51,13 @@ def live_probe(key: str, component_key: str, view, pinned: np.ndarray, size_px: 
                slider_keys: list[str], chart_key: str | None = None, on_pin=None) -> bool:
     """Mount the live decoder of model `key`'s probe; True once it is showing the probe itself
     (then the page leaves out the server's copy of the same picture)."""
-    urls = browser_urls(key)
     pca = None
     if view.pca:
         pca = {"mean": np.asarray(view.latents["pca_mean"], float).tolist(),
                "components": np.asarray(view.latents["pca_components"][:view.dims], float).tolist()}
-    data = {"decoder": urls.decoder, "problem": urls.problem, "chartKey": chart_key,
-            "sliderKeys": slider_keys, "axisNames": list(view.axis_names),
+    data = {"chartKey": chart_key, "sliderKeys": slider_keys, "axisNames": list(view.axis_names),
             "pinned": [float(v) for v in pinned], "pca": pca,
             "scaleWidths": list(view.scale.widths)}
-    result = probe_decoder(data=data, key=component_key, on_pin_change=on_pin or (lambda: None),
-                           on_ready_change=lambda: None)
     st.html(f"<style>.st-key-{component_key} {{ --live-size: {size_px}px; }}</style>")
-    return urls.decoder is not None and result.ready == urls.decoder
+    return show_live(probe_decoder, key, component_key, data,
+                     on_pin_change=on_pin or (lambda: None))

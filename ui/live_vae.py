@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from ui.browser_models import browser_urls, loader_js
+from ui.browser_models import loader_js, show_live
 
 HTML = """
 <div class="vae-strips" data-live="loading">
@@ -29,6 +29,10 @@ CSS = """
 .vae-row { display: flex; align-items: center; gap: 1rem; margin: 0.6rem 0; }
 .vae-row .label { flex: 0 0 10rem; font-weight: 600; }
 .vae-row canvas { flex: 1 1 auto; min-width: 0; max-width: 760px; image-rendering: pixelated; }
+@media (max-width: 640px) {  /* a phone: the label above its strip, the strip full width */
+  .vae-row { flex-direction: column; align-items: stretch; gap: 0.2rem; }
+  .vae-row .label { flex: none; }
+}
 """
 interpolation_strips = st.components.v2.component("vae_interpolation_strips", html=HTML,
                                                   css=CSS, js=loader_js("vae_interpolation.js"))
@@ -39,16 +43,12 @@ def live_interpolation(key: str, code_a: np.ndarray, code_b: np.ndarray, image_a
                        latent_label: str) -> bool:
     """Mount the live strips; True once the browser shows them (the page then leaves its own
     strips out)."""
-    urls = browser_urls(key)
-    if urls.decoder is None:
-        return False
-    data = {"decoder": urls.decoder, "codeA": np.ravel(code_a).astype(float).tolist(),
+    data = {"codeA": np.ravel(code_a).astype(float).tolist(),
             "codeB": np.ravel(code_b).astype(float).tolist(),
             "imageA": np.ravel(image_a).astype(float).tolist(),
             "imageB": np.ravel(image_b).astype(float).tolist(), "steps": int(steps),
             "spherical": bool(spherical), "sliderKey": slider_key, "latentLabel": latent_label}
-    result = interpolation_strips(data=data, key="vae_interp_live", on_ready_change=lambda: None)
-    return result.ready == urls.decoder
+    return show_live(interpolation_strips, key, "vae_interp_live", data)
 
 
 TRAVERSAL_HTML = """
@@ -64,12 +64,8 @@ def live_traversal(key: str, start: np.ndarray, order: np.ndarray, kl: np.ndarra
                    steps: int) -> bool:
     """Mount the live traversal rows; True once the browser shows them (the page then leaves
     its own rows out)."""
-    urls = browser_urls(key)
-    if urls.decoder is None:
-        return False
-    data = {"decoder": urls.decoder, "start": np.ravel(start).astype(float).tolist(),
+    data = {"start": np.ravel(start).astype(float).tolist(),
             "order": [int(d) for d in order], "kl": np.ravel(kl).astype(float).tolist(),
             "span": float(span), "unusedKl": float(unused_kl), "rowsKey": rows_key,
             "stepsKey": steps_key, "rows": int(rows), "steps": int(steps)}
-    result = traversal_rows(data=data, key="vae_trav_live", on_ready_change=lambda: None)
-    return result.ready == urls.decoder
+    return show_live(traversal_rows, key, "vae_trav_live", data)

@@ -16,6 +16,8 @@
 import {loadTensorFlow} from './load_tfjs.js';
 import {cachedModel, mountLive, paintStrip, sliderValue, watchSliders} from './page_tools.js';
 
+const MAX_LATENCIES = 2000;
+const STILL_MS = 1500;  // after this long without a move the panel goes back in its place  // the test hook keeps the newest decode times only
 const hook = (globalThis.aeLive ??= {}).latent ??= {
   ready: false, backend: null, decodes: 0, lastPoint: null, lastPixels: null, latencies: [],
 };
@@ -61,7 +63,7 @@ class HoverDecoder {
 
   async update(data) {
     this.data = data;
-    this.show(data.pinned, `Decoded at ${this.describe(data.pinned)}`);
+    this.title.textContent = `Decoded at ${this.describe(data.pinned)}`;
     watchSliders(this.observer, this.data.sliderKeys?.[0]);
     if (!data.decoder) {
       return this.fail(data.problem ?? 'no browser form of this model');
@@ -94,11 +96,6 @@ class HoverDecoder {
     this.setStateValue('ready', null);
   }
 
-  show(point, text) {
-    this.pending = {point, at: performance.now()};
-    this.title.textContent = text;
-  }
-
   async codeOf(point) {
     /* The decoder's input for a plot point: the point itself, or its place on the PCA plane. */
     if (!this.pca) {
@@ -120,6 +117,14 @@ class HoverDecoder {
     paintStrip(this.canvas, pixels, 1);
     Object.assign(hook, {decodes: hook.decodes + 1, lastPoint: point, lastPixels: pixels});
     hook.latencies.push(performance.now() - startedAt);
+    hook.latencies.splice(0, hook.latencies.length - MAX_LATENCIES);  // a long lesson stays small
+  }
+
+  moving() {
+    /* The probe is being moved: on a phone the panel floats in sight until it rests. */
+    this.panel.classList.add('moving');
+    clearTimeout(this.still);
+    this.still = setTimeout(() => this.panel.classList.remove('moving'), STILL_MS);
   }
 
   drain() {
@@ -137,15 +142,28 @@ class HoverDecoder {
     });
   }
 
+  mapUnder(event) {
+    /* The map's Plotly element if the event is on it and live decoding is ready, else null. */
+    if (!this.data.chartKey || !hook.ready) {
+      return null;
+    }
+    return event.target.closest?.(`.st-key-${this.data.chartKey}`)
+      ?.querySelector('.js-plotly-plot') ?? null;
+  }
+
+  pointUnder(event, plot) {
+    /* The code under the pointer on the map (inside its axes), or null. */
+    const drawn = plot && plotPoint(event, plot);
+    return drawn ? codeValues(drawn, this.data.scaleWidths) : null;
+  }
+
   onMove(event) {
     if (!this.data.chartKey) {
       return;
     }
-    const plot = event.target.closest?.(`.st-key-${this.data.chartKey}`)
-      ?.querySelector('.js-plotly-plot');
-    const drawn = plot && hook.ready ? plotPoint(event, plot) : null;
-    const point = drawn && codeValues(drawn, this.data.scaleWidths);
+    const point = this.pointUnder(event, this.mapUnder(event));
     if (point) {
+      this.moving();
       this.pending = {point, at: event.timeStamp};
       this.title.textContent = `Under the pointer: ${this.describe(point)}`;
     } else if (this.title.textContent.startsWith('Under')) {
@@ -166,6 +184,7 @@ class HoverDecoder {
     const point = hook.ready ? this.sliderValues() : null;
     const shown = this.data.pinned.map((v) => Number(v.toFixed(2)));
     if (point && point.some((v, i) => v !== shown[i])) {
+      this.moving();
       this.pending = {point, at: performance.now()};
       this.title.textContent = `Decoded at ${this.describe(point)}`;
       this.drain();
@@ -179,14 +198,9 @@ class HoverDecoder {
   onClick(event) {
     /* A click (not a drag) on empty plot space pins the point; dots are pinned by the chart.
      * (A click, not a pointerup: during a press Plotly covers the page with its own layer.) */
-    if (!this.data.chartKey) {
-      return;
-    }
     const moved = this.down && Math.hypot(event.clientX - this.down.x, event.clientY - this.down.y);
-    const plot = event.target.closest?.(`.st-key-${this.data.chartKey}`)
-      ?.querySelector('.js-plotly-plot');
-    const drawn = plot && hook.ready ? plotPoint(event, plot) : null;
-    const point = drawn && codeValues(drawn, this.data.scaleWidths);
+    const plot = this.mapUnder(event);
+    const point = this.pointUnder(event, plot);
     const onDot = plot?._hoverdata?.length > 0;  // Plotly's own click selects the dot
     if (point && moved !== null && moved < 5 && !onDot) {
       this.setTriggerValue('pin', point);
@@ -206,6 +220,7 @@ class HoverDecoder {
   }
 
   stop() {
+    clearTimeout(this.still);
     this.observer.disconnect();
     this.listeners.forEach((remove) => remove());
   }

@@ -52,6 +52,9 @@ class InterpolationStrips {
     this.data = data;
     globalThis.aeLive.vaeInterpolationInputs = data;  // what the parity test recomputes
     try {
+      if (!data.decoder) {
+        throw new Error(data.problem ?? 'no browser form of this model');
+      }
       const {runModel} = await loadTensorFlow();
       this.decoder = await cachedModel(runModel, data.decoder);
       await this.draw(data.steps);

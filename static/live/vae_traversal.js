@@ -45,6 +45,9 @@ class TraversalRows {
     globalThis.aeLive.vaeTraversalInputs = data;
     const root = this.parent.querySelector('.vae-traversal');
     try {
+      if (!data.decoder) {
+        throw new Error(data.problem ?? 'no browser form of this model');
+      }
       const {runModel} = await loadTensorFlow();
       this.decoder = await cachedModel(runModel, data.decoder);
       hook.rows = null;  // new data: draw even if the counts did not change

@@ -9,7 +9,7 @@ the drawing library sends; some are drawn small in a corner, with the thickest o
 pen the Draw page offers; two blank canvases must give nothing on both sides.
 
 Served offline by the same throw-away site as the model parity test (tests/e2e/model_site.py),
-through the harness page static/live/preprocess_parity.html, on the WASM backend.
+through the harness page static/live/parity.html (its preprocessHook), on the WASM backend.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from model_site import offline_tab, serve_site
+from model_site import HARNESS, offline_tab, serve_site
 
 from ae_models.data import draw_stroke_digit
 from ae_models.preprocess import preprocess_array
@@ -29,7 +29,6 @@ from ae_models.preprocess import preprocess_array
 pytestmark = pytest.mark.browser
 
 CANVAS = 280
-HARNESS = "/app/static/live/preprocess_parity.html"
 MEAN_LIMIT = 0.01  # issue #17's target, per drawing
 THIN, THICK = 8, 40  # the Draw page's "Pen width" slider ends
 BACKEND = "wasm"
