@@ -27,7 +27,7 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("app_pages/denoise.py", "Denoising lab", ":material/blur_off:", "denoise",
              "Add noise or a crosshair; see which model cleans it up."),
     PageInfo("app_pages/latent_2d.py", "Latent space 2-D", ":material/scatter_plot:", "latent-2d",
-             "Digits as points on a plane; click anywhere to decode it."),
+             "Digits as points on a plane; point anywhere to decode it."),
     PageInfo("app_pages/latent_3d.py", "Latent space 3-D", ":material/view_in_ar:", "latent-3d",
              "Rotate the 3-number code of ten thousand digits."),
     PageInfo("app_pages/vae.py", "VAE explorer", ":material/grid_view:", "vae",
