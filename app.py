@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 
 from ae_models.data import DATASETS
-from ui import model_cache, navigation
+from ui import lesson_panel, model_cache, navigation
 from ui.navigation import HOME
 from ui.state import DATASET_KEY, PRESENTER_KEY, presenter_mode
 from ui.widgets import DEFAULT_MODELS
@@ -41,6 +41,7 @@ if presenter_mode():
     # Folds the sidebar when switched on (seen in the presenter screenshots); a link opens folded.
     st.set_page_config(initial_sidebar_state="collapsed")
     st.html(PRESENTER_CSS)
+lesson_panel.lesson_bar()
 page.run()
 # Once the first page is drawn, the Draw page's default models load in the background while it
 # is read (started earlier, TensorFlow's import delayed that first page by about 2 s).

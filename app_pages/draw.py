@@ -4,7 +4,7 @@ import streamlit as st
 
 from ae_models.corruption import apply_corruption
 from ae_models.metrics import image_metrics
-from ui import state, widgets
+from ui import class_panel, state, widgets
 from ui.model_cache import spec_of
 from ui.images import code_image, error_heatmap, labelled_grid_png, to_png_bytes
 
@@ -46,6 +46,7 @@ def full_view() -> None:
     left, right = st.columns([1, 2], gap="large")
     with left:
         current = widgets.input_picker()
+        class_panel.pupil_panel(current)
         settings = widgets.corruption_controls("draw")
         chosen = widgets.model_picker()
     with right:
@@ -73,6 +74,7 @@ def presenter_view() -> None:
     left, right = st.columns([1, 2.7], gap="medium")
     with left:
         current = widgets.input_picker()
+        class_panel.pupil_panel(current)
         with st.popover("Models to compare", icon=":material/tune:", width="stretch"):
             chosen = widgets.model_picker()
     with right:
