@@ -1,0 +1,13 @@
+"""The two ways a class-store call can fail, both with a sentence a person can be shown."""
+
+from __future__ import annotations
+
+
+class Refused(Exception):
+    """The request was understood and refused: room paused or closed, too fast, full, wrong key,
+    malformed drawing... `str(exc)` is a sentence for the pupil or teacher."""
+
+
+class StoreUnavailable(Exception):
+    """The database is locked, unreachable or restarting. Nothing was changed by the failed call;
+    the caller says "not sent, try again" or "reconnecting", and the next call may work."""

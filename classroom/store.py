@@ -1,0 +1,388 @@
+"""The class store: rooms, pupils and their drawings in SQLite or PostgreSQL (issue 18).
+
+    store = ClassStore()                       # or default_store(), one per process
+    room, teacher_key = store.create_room()
+    pupil = store.join(room.code, "Ana")
+    store.send(room.code, pupil, image, digit=7)
+    store.version(room.code), store.drawings(room.code)   # what the wall polls and reads
+
+Where the data lives (`classroom.engine`): the database URL in the environment variable
+AE_CLASS_DB_URL (PostgreSQL through psycopg 3, e.g. `postgresql://user:pass@host/db`), else the
+SQLite file `class.sqlite3` in the folder AE_CLASS_DIR, by default `class-data/` at the
+repository root (git-ignored). Several app processes (deploy/serve.py) share that one file.
+
+What is stored: each room's settings, the SHA-256 of its teacher key, its paused flag and expiry
+(12 hours by default); each pupil's random id, optional nickname (plain text, at most 24
+characters) and the time of their last send; each drawing's 28x28 pixels (float32, exact), optional
+digit and time. Nothing else. Closing a room deletes it with its pupils and drawings; expired
+rooms are deleted by `purge_expired`, which `create_room` runs and `room`/`join` run at most every
+10 minutes per process.
+
+Every refusal is a `Refused` with a sentence for the person; a database that is locked,
+unreachable or restarting gives `StoreUnavailable` (never a raw SQLAlchemy error) and the next
+call after it comes back works. Writes to one room are serialised (`SELECT ... FOR UPDATE` on
+PostgreSQL, `BEGIN IMMEDIATE` on SQLite), so limits hold with many processes sending at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+import operator
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Connection, Row
+from sqlalchemy.exc import IntegrityError, ProgrammingError, SQLAlchemyError
+
+from classroom import codes, engine as engines
+from classroom.codes import normalise_code
+from classroom.errors import Refused, StoreUnavailable
+from classroom.inputs import check_digit, check_settings, clean_nickname, image_bytes, image_from_bytes
+from classroom.records import Drawing, Room, RoomSettings
+from classroom.schema import drawings, metadata, pupils, rooms
+
+__all__ = ["ClassStore", "Drawing", "Refused", "Room", "RoomSettings", "StoreUnavailable",
+           "default_store", "normalise_code"]
+
+log = logging.getLogger(__name__)
+UNAVAILABLE = "The class database is not answering (busy, restarting or unreachable). Try again in a moment."
+PURGE_EVERY_S = 600.0
+CODE_ATTEMPTS = 50
+
+
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    """Errors that mean "the database is not there right now", whichever layer raises them."""
+    errors: list[type[BaseException]] = [SQLAlchemyError, sqlite3.Error, OSError]
+    try:
+        import psycopg
+        errors.append(psycopg.Error)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+DATABASE_ERRORS = _driver_errors()
+
+
+class ClassStore:
+    """Rooms, pupils and drawings behind one small interface (see the module docstring)."""
+
+    def __init__(self, url: str | None = None, *, timeout_s: float = 5.0,
+                 clock: Callable[[], float] = time.time) -> None:
+        """Connects lazily: a database that is down now gives `StoreUnavailable` on each call
+        until it is back. `timeout_s`: how long a call waits for a locked or silent database."""
+        self._clock = clock
+        self._schema_ready = False
+        self._next_purge = 0.0
+        self._broken: str | None = None
+        try:
+            self.url = engines.database_url(url)
+            self._engine = engines.make_engine(self.url, timeout_s)
+        except (SQLAlchemyError, ImportError, ValueError) as exc:
+            log.error("class store: unusable database URL: %s", exc)
+            self._broken = (f"The class database setting ({engines.URL_VARIABLE}) cannot be "
+                            "used; ask whoever runs the app to check it.")
+            return
+        self._writer = self._engine.execution_options(**{engines.IMMEDIATE: True})
+
+    @property
+    def backend(self) -> str:
+        """"sqlite" or "postgresql" (for messages and benches)."""
+        return "broken" if self._broken else self.url.get_backend_name()
+
+    def dispose(self) -> None:
+        """Closes every pooled connection (tests and benches; the app keeps one store)."""
+        if not self._broken:
+            self._engine.dispose()
+
+    # --- rooms -----------------------------------------------------------------------------
+
+    def create_room(self, settings: RoomSettings = RoomSettings()) -> tuple[Room, str]:
+        """A new room with a code no live room holds, and its teacher key (only its hash is kept)."""
+        check_settings(settings)
+        self.purge_expired()
+        key = codes.new_teacher_key()
+        with self._guard():
+            for _ in range(CODE_ATTEMPTS):
+                now = self._clock()
+                values = dict(code=codes.new_code(), teacher_key_hash=codes.key_hash(key),
+                              settings=settings.to_json(), created_at=now,
+                              expires_at=now + settings.ttl_hours * 3600, paused=False,
+                              version=int(now * 1000))
+                try:
+                    with self._writer.begin() as conn:
+                        conn.execute(insert(rooms).values(**values))
+                except IntegrityError:  # a live room holds this code: draw another
+                    continue
+                return Room(values["code"], settings, now, values["expires_at"], False), key
+        raise Refused("No free class code was found; close an old class and try again.")
+
+    def room(self, code: str) -> Room | None:
+        """The open room with this code; None when it is unknown, closed or expired."""
+        self._maybe_purge()
+        clean = normalise_code(code)
+        if clean is None:
+            return None
+        with self._read() as conn:
+            row = self._room_row(conn, clean)
+        return None if row is None else _room(row)
+
+    def purge_expired(self) -> int:
+        """Deletes every expired room with its pupils and drawings; returns how many rooms."""
+        with self._write() as conn:
+            expired = select(rooms.c.code).where(rooms.c.expires_at <= self._clock())
+            codes_gone = list(conn.scalars(expired))
+            if codes_gone:
+                _delete_rooms(conn, codes_gone)
+        return len(codes_gone)
+
+    # --- pupils ----------------------------------------------------------------------------
+
+    def join(self, code: str, nickname: str | None) -> str:
+        """A new pupil in the room; returns their id (a random token)."""
+        nickname = clean_nickname(nickname)
+        self._maybe_purge()
+        with self._write() as conn:
+            room = self._lock_room(conn, code)
+            limit = room.settings.max_pupils
+            if self._count(conn, pupils, room.code) >= limit:
+                raise Refused(f"This class is full: it already has {limit} pupils.")
+            pupil_id = codes.new_pupil_id()
+            conn.execute(insert(pupils).values(
+                id=pupil_id, room_code=room.code, joined_at=self._clock(),
+                nickname=nickname if room.settings.ask_nickname else None))
+            _bump(conn, room.code)
+        return pupil_id
+
+    def send(self, code: str, pupil_id: str, image, digit: int | None) -> int:
+        """Stores the pupil's drawing (checked first); returns its id."""
+        blob, digit, pupil_id = image_bytes(image), check_digit(digit), _pupil_id(pupil_id)
+        with self._write() as conn:
+            room = self._lock_room(conn, code)
+            if room.paused:
+                raise Refused("Your teacher has paused sending for now. Try again in a moment.")
+            now = self._clock()
+            self._check_interval(conn, room, pupil_id, now)
+            limit = room.settings.max_drawings
+            if self._count(conn, drawings, room.code) >= limit:
+                raise Refused(f"The class wall is full ({limit} drawings): "
+                              "ask your teacher to make room.")
+            drawing_id = conn.execute(insert(drawings).values(
+                room_code=room.code, pupil_id=pupil_id, image=blob, created_at=now,
+                digit=digit if room.settings.ask_digit else None).returning(drawings.c.id)).scalar_one()
+            conn.execute(update(pupils).where(pupils.c.id == pupil_id).values(last_send_at=now))
+            _bump(conn, room.code)
+        return drawing_id
+
+    def withdraw(self, code: str, pupil_id: str, drawing_id: int) -> None:
+        """Takes back one of the pupil's own drawings."""
+        pupil_id, drawing_id = _pupil_id(pupil_id), _drawing_id(drawing_id)
+        with self._write() as conn:
+            room = self._lock_room(conn, code)
+            gone = conn.execute(delete(drawings).where(
+                drawings.c.id == drawing_id, drawings.c.room_code == room.code,
+                drawings.c.pupil_id == pupil_id)).rowcount
+            if not gone:
+                raise Refused("That drawing is not yours, or it is no longer on the wall.")
+            _bump(conn, room.code)
+
+    # --- what the wall reads ---------------------------------------------------------------
+
+    def drawings(self, code: str) -> list[Drawing]:
+        """The room's drawings, newest first."""
+        query = (select(drawings.c.id, drawings.c.pupil_id, pupils.c.nickname, drawings.c.digit,
+                        drawings.c.image, drawings.c.created_at)
+                 .join(pupils, pupils.c.id == drawings.c.pupil_id)
+                 .order_by(drawings.c.id.desc()))
+        with self._read() as conn:
+            room = self._live_room(conn, code)
+            rows = conn.execute(query.where(drawings.c.room_code == room.code)).all()
+        return [Drawing(r.id, r.pupil_id, r.nickname, r.digit, image_from_bytes(r.image),
+                        r.created_at) for r in rows]
+
+    def pupil_count(self, code: str) -> int:
+        with self._read() as conn:
+            return self._count(conn, pupils, self._live_room(conn, code).code)
+
+    def version(self, code: str) -> int:
+        """A number that grows whenever the room's drawings, pupils or state change."""
+        with self._read() as conn:
+            return self._live_row(conn, code).version
+
+    # --- the teacher -----------------------------------------------------------------------
+
+    def check_teacher(self, code: str, teacher_key: str) -> None:
+        """Refused unless `teacher_key` is this room's key (compared in constant time)."""
+        with self._read() as conn:
+            _check_key(self._live_row(conn, code), teacher_key)
+
+    def set_paused(self, code: str, teacher_key: str, paused: bool) -> None:
+        with self._write() as conn:
+            room = self._lock_room(conn, code, teacher_key)
+            conn.execute(update(rooms).where(rooms.c.code == room.code).values(paused=bool(paused)))
+            _bump(conn, room.code)
+
+    def remove(self, code: str, teacher_key: str, drawing_id: int) -> None:
+        drawing_id = _drawing_id(drawing_id)
+        with self._write() as conn:
+            room = self._lock_room(conn, code, teacher_key)
+            gone = conn.execute(delete(drawings).where(
+                drawings.c.id == drawing_id, drawings.c.room_code == room.code)).rowcount
+            if not gone:
+                raise Refused("That drawing is no longer on the wall.")
+            _bump(conn, room.code)
+
+    def clear(self, code: str, teacher_key: str) -> None:
+        """Deletes every drawing of the room (its pupils stay joined)."""
+        with self._write() as conn:
+            room = self._lock_room(conn, code, teacher_key)
+            conn.execute(delete(drawings).where(drawings.c.room_code == room.code))
+            _bump(conn, room.code)
+
+    def close(self, code: str, teacher_key: str) -> None:
+        """Deletes the room with its pupils and drawings."""
+        with self._write() as conn:
+            _delete_rooms(conn, [self._lock_room(conn, code, teacher_key).code])
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Database errors become `StoreUnavailable`; `Refused` passes through."""
+        if self._broken:
+            raise StoreUnavailable(self._broken)
+        try:
+            self._ensure_schema()
+            yield
+        except Refused:
+            raise
+        except DATABASE_ERRORS as exc:
+            log.warning("class store (%s) unavailable: %s", self.backend, exc)
+            raise StoreUnavailable(UNAVAILABLE) from exc
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._guard(), self._engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._guard(), self._writer.begin() as conn:
+            yield conn
+
+    def _ensure_schema(self) -> None:
+        """Creates the folder and tables once per store (several processes may race: retried)."""
+        if self._schema_ready:
+            return
+        path = engines.sqlite_path(self.url)
+        if path is not None:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        for attempt in range(3):
+            try:
+                with self._writer.begin() as conn:
+                    metadata.create_all(conn)
+                break
+            except (IntegrityError, ProgrammingError):  # another process created them first
+                if attempt == 2:
+                    raise
+        self._schema_ready = True
+
+    def _maybe_purge(self) -> None:
+        if self._clock() >= self._next_purge:
+            self._next_purge = self._clock() + PURGE_EVERY_S
+            try:
+                self.purge_expired()
+            except StoreUnavailable:
+                self._next_purge = 0.0  # the call itself will report it
+
+    def _room_row(self, conn: Connection, code: str, lock: bool = False) -> Row | None:
+        query = select(rooms).where(rooms.c.code == code, rooms.c.expires_at > self._clock())
+        return conn.execute(query.with_for_update() if lock else query).first()
+
+    def _live_row(self, conn: Connection, code: str, lock: bool = False) -> Row:
+        """The open room's row, or a `Refused` that says there is no such class."""
+        clean = normalise_code(code)
+        if clean is None:
+            raise Refused("That is not a class code: a code has 4 letters and digits, like K7QX.")
+        row = self._room_row(conn, clean, lock)
+        if row is None:
+            raise Refused(f"There is no open class with the code {clean}: "
+                          "it may have been closed. Check the code with your teacher.")
+        return row
+
+    def _live_room(self, conn: Connection, code: str) -> Room:
+        return _room(self._live_row(conn, code))
+
+    def _lock_room(self, conn: Connection, code: str, teacher_key: str | None = None) -> Room:
+        """The open room, locked until the transaction ends; with a key, the key is checked."""
+        row = self._live_row(conn, code, lock=True)
+        if teacher_key is not None:
+            _check_key(row, teacher_key)
+        return _room(row)
+
+    @staticmethod
+    def _count(conn: Connection, table, code: str) -> int:
+        return conn.execute(select(func.count()).select_from(table)
+                            .where(table.c.room_code == code)).scalar_one()
+
+    @staticmethod
+    def _check_interval(conn: Connection, room: Room, pupil_id: str, now: float) -> None:
+        row = conn.execute(select(pupils.c.last_send_at).where(
+            pupils.c.id == pupil_id, pupils.c.room_code == room.code)).first()
+        if row is None:
+            raise Refused("You are not in this class any more: join it again with its code.")
+        if row.last_send_at is not None:
+            wait = row.last_send_at + room.settings.min_send_interval_s - now
+            if wait > 0:
+                raise Refused(f"Wait {math.ceil(wait * 10) / 10:.1f} s before sending again.")
+
+
+def _room(row: Row) -> Room:
+    return Room(row.code, RoomSettings.from_json(row.settings), row.created_at, row.expires_at,
+                bool(row.paused))
+
+
+def _check_key(row: Row, teacher_key: str) -> None:
+    if not codes.key_matches(teacher_key, row.teacher_key_hash):
+        raise Refused("That teacher key does not open this class.")
+
+
+def _drawing_id(drawing_id: object) -> int:
+    try:
+        if isinstance(drawing_id, bool):
+            raise TypeError
+        value = operator.index(drawing_id)  # type: ignore[arg-type]
+    except TypeError:
+        raise Refused("That is not a drawing of this class.") from None
+    if not 0 < value < 2**31:
+        raise Refused("That is not a drawing of this class.")
+    return value
+
+
+def _pupil_id(pupil_id: object) -> str:
+    """A token `join` could have made; anything else is no pupil of any room."""
+    if not codes.looks_like_token(pupil_id):
+        raise Refused("You are not in this class any more: join it again with its code.")
+    return pupil_id  # type: ignore[return-value]
+
+
+def _bump(conn: Connection, code: str) -> None:
+    conn.execute(update(rooms).where(rooms.c.code == code).values(version=rooms.c.version + 1))
+
+
+def _delete_rooms(conn: Connection, room_codes: list[str]) -> None:
+    conn.execute(delete(drawings).where(drawings.c.room_code.in_(room_codes)))
+    conn.execute(delete(pupils).where(pupils.c.room_code.in_(room_codes)))
+    conn.execute(delete(rooms).where(rooms.c.code.in_(room_codes)))
+
+
+@functools.lru_cache(maxsize=1)
+def default_store() -> ClassStore:
+    """The process's one store, configured from the environment (AE_CLASS_DB_URL, AE_CLASS_DIR)."""
+    return ClassStore()
