@@ -1,13 +1,164 @@
 """Class mode on the Draw page: the pupil's banner and the *Send to the class* button.
 
-A placeholder until class mode lands (issue 18): it shows nothing.
+A join link (`/draw?class=K7QX`) puts this session in a class. Nothing is sent until the pupil
+clicks *Send to the class*; each send is the current 28x28 input, as the models see it. The
+pupil's own drawings are listed under the button, each with a way to take it back.
 """
 
 from __future__ import annotations
 
+import streamlit as st
+
 from ui import state
+from ui.images import upscale
+
+CLASS_PARAM = "class"  # ui.url_keys; the same name as ui.class_session.CLASS_KEY
+CODE_HELP = "Codes are 4 letters and digits, such as K7QX: ask your teacher for yours."
+THUMB_SCALE = 2  # 56 px: a pupil's own drawings, small beside the canvas
 
 
 def pupil_panel(current: state.CurrentInput | None) -> None:
-    """In a class: a banner saying so, and a button that sends `current` to the teacher's wall."""
-    return None
+    """In a class: a banner saying so, and a button that sends `current` to the teacher's wall.
+
+    Outside a class (no join link in this session) it draws nothing and touches no database.
+    """
+    requested = _requested_code()
+    if requested is None:
+        return
+    from classroom.store import normalise_code
+
+    from ui import class_session as cs
+
+    code = normalise_code(requested)
+    with st.container(border=True, key="class_panel"):
+        if code is None:
+            st.warning(f"This link's class code is not a code. {CODE_HELP}",
+                       icon=":material/link_off:")
+            _leave_button(cs)
+            return
+        room, problem = cs.call(cs.store().room, code)
+        if problem is not None:
+            st.warning(cs.RECONNECTING + " Your drawing stays here; try again in a moment.",
+                       icon=":material/sync_problem:")
+            return
+        if room is None:
+            st.warning(f"There is no open class with the code {code}: it was closed, it "
+                       f"expired, or the code is mistyped. {CODE_HELP}", icon=":material/link_off:")
+            _leave_button(cs)
+            return
+        seat = _seat(cs, room)
+        if seat is not None:
+            _in_class(cs, room, seat, current)
+
+
+def _requested_code() -> str | None:
+    """The code a join link asked for (kept in the session, and put back in the URL so a reload
+    or a reconnection to another app process lands in the same class)."""
+    linked = st.query_params.get(CLASS_PARAM)
+    if linked is not None:
+        st.session_state[CLASS_PARAM] = linked[:32]
+    code = st.session_state.get(CLASS_PARAM)
+    if code and linked is None:
+        st.query_params[CLASS_PARAM] = code
+    return code or None
+
+
+def _seat(cs, room):
+    """This session's seat in `room`: joined now when no nickname is asked, else after the form."""
+    seat = st.session_state.get(cs.SEAT_KEY)
+    if seat is not None and seat.code == room.code:
+        return seat
+    if room.settings.ask_nickname:
+        with st.form("class_join", border=False):
+            st.markdown(f"**Join class {room.code}**")
+            nickname = st.text_input("Your first name or a nickname", max_chars=24,
+                                     key="class_nickname",
+                                     help="Shown beside your drawings on the teacher's wall.")
+            joined = st.form_submit_button("Join the class", icon=":material/login:",
+                                           type="primary")
+        if not joined:
+            return None
+        if not nickname.strip():
+            st.warning("Type a name first: it is shown beside your drawings.")
+            return None
+    else:
+        nickname = None
+    pupil_id, problem = cs.call(cs.store().join, room.code, nickname)
+    if problem is not None:
+        st.warning(cs.escape_markdown(problem), icon=":material/block:")
+        return None
+    seat = cs.Seat(room.code, pupil_id, (nickname or "").strip()[:24] or None)
+    st.session_state[cs.SEAT_KEY] = seat
+    st.session_state[cs.SENT_KEY] = []
+    return seat
+
+
+def _in_class(cs, room, seat, current) -> None:
+    """The banner, the digit question, Send, and the pupil's own drawings."""
+    who = f" as {seat.nickname}" if seat.nickname else ""
+    st.html(cs.plain_html(f"In class {room.code}{who}", "ae-class-banner", "p")
+            + "<style>.ae-class-banner{font-size:1.15rem;font-weight:600;margin:0}</style>")
+    if room.paused:
+        st.info("Your teacher has paused sending for now.", icon=":material/pause_circle:")
+    digit = None
+    if room.settings.ask_digit:
+        digit = st.pills("Which digit did you draw?", list(range(10)), key="class_digit")
+    ready = current is not None and (digit is not None or not room.settings.ask_digit)
+    st.button("Send to the class", icon=":material/send:", type="primary", key="class_send",
+              disabled=not ready, width="stretch", on_click=_send,
+              args=(cs, room.code, seat, current, digit))
+    if not ready:
+        st.caption("Draw a digit first." if current is None else "Choose the digit you drew.")
+    cs.show_flash()
+    _own_drawings(cs, seat)
+    _leave_button(cs)
+
+
+def _send(cs, code: str, seat, current, digit) -> None:
+    drawing_id, problem = cs.call(cs.store().send, code, seat.pupil_id, current.image, digit)
+    if problem is not None:
+        cs.flash(problem, "error" if problem == cs.BUSY else "warning")
+        return
+    sent = st.session_state.setdefault(cs.SENT_KEY, [])
+    sent.insert(0, cs.Sent(drawing_id, current.image, digit))
+    cs.flash(f"Sent: drawing #{drawing_id} is on the wall.")
+
+
+def _own_drawings(cs, seat) -> None:
+    sent = st.session_state.get(cs.SENT_KEY) or []
+    if not sent:
+        return
+    st.markdown(f"**Your drawings on the wall** ({len(sent)})")
+    for drawing, cell in zip(sent[:12], _cells(4)):
+        with cell:
+            st.image(upscale(drawing.image, THUMB_SCALE), output_format="PNG")
+            st.button("Take back", key=f"class_withdraw_{drawing.id}", icon=":material/undo:",
+                      on_click=_withdraw, args=(cs, seat, drawing.id), width="stretch",
+                      help=f"Remove drawing #{drawing.id} from the wall.")
+
+
+def _cells(columns: int):
+    while True:
+        yield from st.columns(columns)
+
+
+def _withdraw(cs, seat, drawing_id: int) -> None:
+    _, problem = cs.call(cs.store().withdraw, seat.code, seat.pupil_id, drawing_id)
+    if problem == cs.BUSY:
+        cs.flash("Not taken back: the class server is busy, try again.", "error")
+        return
+    # Gone from the wall either way (a refusal means the teacher removed it already).
+    st.session_state[cs.SENT_KEY] = [d for d in st.session_state.get(cs.SENT_KEY) or []
+                                     if d.id != drawing_id]
+    cs.flash(f"Drawing #{drawing_id} is off the wall.")
+
+
+def _leave_button(cs) -> None:
+    st.button("Leave the class", icon=":material/logout:", key="class_leave", on_click=_leave,
+              args=(cs,))
+
+
+def _leave(cs) -> None:
+    for key in (CLASS_PARAM, cs.SEAT_KEY, cs.SENT_KEY):
+        st.session_state.pop(key, None)
+    st.query_params.pop(CLASS_PARAM, None)

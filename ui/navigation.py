@@ -34,6 +34,8 @@ PAGES: tuple[PageInfo, ...] = (
              "Sample new digits and walk smoothly between them."),
     PageInfo("app_pages/train_live.py", "Train it live", ":material/model_training:", "train",
              "Train a small autoencoder in under a minute and watch it learn."),
+    PageInfo("app_pages/class_room.py", "Class", ":material/groups:", "class",
+             "Pupils send their drawings from their phones to one wall."),
     PageInfo("app_pages/zoo.py", "Model zoo", ":material/table_chart:", "zoo",
              "Every model's numbers, layers and training curves."),
 )

@@ -9,6 +9,9 @@ A choice widget writes its option's *label* in the URL (the sidebar's data set i
 `dataset=Fashion-MNIST+clothes`). Keys marked `per_dataset` exist once per data set: the
 MNIST one is plain, the others end in `_fashion_mnist` (`ui.state.per_dataset`). The latent
 pages' probe keys end in the model's key (`l2d_x_ae_2d`): each model keeps its own probe.
+Class mode's two keys are read by the pages, not bound to a widget: `class` (a join link, kept
+in the session as the class to join) and `teacher` (a teacher link's key, kept in the session
+and taken out of the address bar).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ DRAW, DENOISE, LATENT_2D, LATENT_3D = ("app_pages/draw.py", "app_pages/denoise.p
                                        "app_pages/latent_2d.py", "app_pages/latent_3d.py")
 HOME, VAE, TRAIN, ZOO = ("app_pages/home.py", "app_pages/vae.py", "app_pages/train_live.py",
                          "app_pages/zoo.py")
+CLASS = "app_pages/class_room.py"
 CROSSHAIR = {"draw_kind": "Crosshair"}
 FIXED_CROSSHAIR = {"draw_kind": "Crosshair", "draw_random": "false"}
 VAE_MAP = {"l2d_model": "VAE, 2-D latent (vae_2d)"}
@@ -55,6 +59,8 @@ URL_KEYS: tuple[UrlKey, ...] = (
     UrlKey("draw_random", DRAW, "crosshair at a random place", "true", True, CROSSHAIR),
     UrlKey("draw_row", DRAW, "crosshair row", "5", 5, FIXED_CROSSHAIR),
     UrlKey("draw_col", DRAW, "crosshair column", "20", 20, FIXED_CROSSHAIR),
+    # Class mode: a join link puts a pupil's Draw page in a class (ui.class_panel)
+    UrlKey("class", DRAW, "the class a pupil joins", "K7QX", "K7QX"),
     # Denoising lab
     UrlKey("dn_models", DENOISE, "models compared", ["Convolutional (conv)"], ["conv"],
            per_dataset=True),
@@ -102,6 +108,9 @@ URL_KEYS: tuple[UrlKey, ...] = (
     UrlKey("live_noise", TRAIN, "training noise sigma", "0.3", 0.3),
     UrlKey("live_n", TRAIN, "training images", "1000", 1000),
     UrlKey("live_epochs", TRAIN, "epochs", "5", 5),
+    # Class: a teacher link reopens the wall (ui.class_teacher; the key leaves the address bar)
+    UrlKey("teacher", CLASS, "the teacher key of the class named by `class`",
+           "c2VjcmV0LWtleS1leGFtcGxl", "c2VjcmV0LWtleS1leGFtcGxl", {"class": "K7QX"}),
     # Model zoo
     UrlKey("zoo_model", ZOO, "model in detail", "3-D code (ae_3d)", "ae_3d", per_dataset=True),
 )

@@ -1,0 +1,119 @@
+"""What a session keeps of class mode, and the one way the pages reach the class store.
+
+A pupil's seat (room code, pupil id, nickname) and a teacher's key live in this session's state;
+the rooms and drawings live only in the store (`classroom.store`), which every app process
+shares. Pupils' nicknames are shown as plain text only: `plain_html` escapes them for `st.html`,
+`safe_label` keeps the letters and digits of one for captions that Streamlit reads as Markdown.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from classroom.store import ClassStore, Refused, StoreUnavailable
+
+BUSY = "Not sent: the class server is busy, try again."
+RECONNECTING = "Reconnecting to the class server..."
+
+# Session keys. "class" and "teacher" are also URL keys (ui.url_keys): a join link sets the first
+# on the Draw page, a teacher link both on the Class page.
+CLASS_KEY = "class"  # the code this session was asked to join as a pupil (as the link wrote it)
+TEACHER_KEY = "teacher"  # the teacher key this session holds
+TEACHING_KEY = "class_teaching"  # the code of the room that key opens
+SEAT_KEY = "class_seat"
+SENT_KEY = "class_sent"
+FLASH_KEY = "class_flash"  # a message for the next run (set by a button's callback)
+COOKIE_PENDING = "class_cookie_pending"  # the teacher's browser still has to get its cookie
+COOKIE_FORGET = "class_cookie_forget"  # ... or to drop it (the class was closed)
+WALL_CACHE = "class_wall_cache"  # per-drawing model results (ui.class_results.per_drawing)
+SHOWN_VERSION = "class_shown_version"  # the room's version the wall shows
+SHOWN_AT = "class_shown_at"  # when the wall was drawn (time.monotonic())
+POLL_S = 2.0  # how often a wall asks the store whether the room changed
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A pupil's place in one room: the store's token for them, and the name they gave."""
+
+    code: str
+    pupil_id: str
+    nickname: str | None
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One of this pupil's drawings on the wall (kept here: the store is asked only to withdraw)."""
+
+    id: int
+    image: np.ndarray
+    digit: int | None
+
+
+@st.cache_resource(show_spinner=False)
+def _store(db_url: str | None, folder: str | None) -> ClassStore:
+    return ClassStore()  # reads the same environment variables
+
+
+def store() -> ClassStore:
+    """This process's store (a connection pool), one per database the environment names."""
+    return _store(os.environ.get("AE_CLASS_DB_URL"), os.environ.get("AE_CLASS_DIR"))
+
+
+def call(action: Callable[..., Any], *args: Any) -> tuple[Any, str | None]:
+    """(result, None), or (None, the sentence to show) when the store refuses or is unreachable."""
+    try:
+        return action(*args), None
+    except Refused as exc:
+        return None, str(exc)
+    except StoreUnavailable:
+        return None, BUSY
+
+
+@st.fragment(run_every=POLL_S)
+def retry_soon() -> None:
+    """While the store is unreachable: try again every POLL_S seconds, and rerun once it answers."""
+    if call(store().room, "2222")[1] is None:
+        st.rerun()
+
+
+def flash(message: str, kind: str = "success") -> None:
+    """Say `message` on the next run (callbacks run before the page is drawn)."""
+    st.session_state[FLASH_KEY] = (kind, message)
+
+
+def show_flash() -> None:
+    if (pending := st.session_state.pop(FLASH_KEY, None)) is not None:
+        kind, message = pending
+        {"success": st.success, "warning": st.warning, "error": st.error}[kind](
+            escape_markdown(message))
+
+
+# --- text a pupil wrote -------------------------------------------------------------------------
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def escape_markdown(text: str) -> str:
+    """Every ASCII punctuation mark backslash-escaped: Markdown shows the text as it is."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+
+
+def plain_html(text: str, css_class: str = "", tag: str = "span") -> str:
+    """`text` as inert HTML: escaped, so a nickname like "<b>x</b>" is shown as written."""
+    attribute = f' class="{css_class}"' if css_class else ""
+    return f"<{tag}{attribute}>{html.escape(text)}</{tag}>"
+
+
+def safe_label(text: str | None) -> str:
+    """Letters, digits, spaces and .'- of a nickname: safe in any Markdown or HTML caption
+    (e.g. the input's source, which the other pages show in captions)."""
+    kept = "".join(ch for ch in (text or "") if ch.isalnum() or ch in " .'-")
+    return " ".join(kept.split())

@@ -1,0 +1,198 @@
+"""The teacher's side of a class: the key, the room code pupils read, the QR code, the controls.
+
+The teacher key comes from starting a class, from a teacher link (`/class?class=K7QX&teacher=...`,
+taken out of the address bar at once: the projector shows it), or from a cookie this browser got
+when the class started, so a reload or a reconnection to another app process finds the wall
+again. Every control sends the key to the store, which checks it: a forged key gets the store's
+refusal, nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from classroom.store import Room, RoomSettings, normalise_code
+from ui import class_links, class_session as cs, state, widgets
+
+COOKIE = "aelab_teacher"
+QR_SCALE = (7, 8)  # pixels per module (normal, presenter): 231 / 264 px for a 33-module code
+
+
+@dataclass(frozen=True)
+class Teaching:
+    room: Room
+    key: str
+
+
+def teacher_room() -> Teaching | None:
+    """The room this session teaches, or None (after saying why when a link or key failed)."""
+    _take_link()
+    code, key = st.session_state.get(cs.TEACHING_KEY), st.session_state.get(cs.TEACHER_KEY)
+    if not key:
+        return None
+    if code is None:
+        st.error("This teacher link names no class: the code in it is not a class code.",
+                 icon=":material/key_off:")
+        return None
+    _, problem = cs.call(cs.store().check_teacher, code, key)
+    if problem is None:
+        room, problem = cs.call(cs.store().room, code)
+        problem = problem or (None if room is not None else f"Class {code} is closed.")
+    if problem == cs.BUSY:
+        st.warning(cs.RECONNECTING, icon=":material/sync_problem:")
+        cs.retry_soon()
+        st.stop()
+    if problem is not None:
+        st.error(cs.escape_markdown(problem), icon=":material/key_off:")
+        return None
+    return Teaching(room, key)
+
+
+def _take_link() -> None:
+    """Adopt a teacher link's key (or this browser's cookie) and keep the key off the screen."""
+    linked = st.query_params.get(class_links.TEACHER_PARAM)
+    if linked is not None:
+        st.session_state[cs.TEACHER_KEY] = linked[:64]
+        st.session_state[cs.TEACHING_KEY] = normalise_code(
+            st.query_params.get(class_links.CLASS_PARAM, ""))
+        del st.query_params[class_links.TEACHER_PARAM]
+    elif not st.session_state.get(cs.TEACHER_KEY):
+        cookie = st.context.cookies.get(COOKIE)
+        code, _, key = (cookie if isinstance(cookie, str) else "").partition(".")
+        if key and normalise_code(code):
+            st.session_state[cs.TEACHER_KEY] = key[:64]
+            st.session_state[cs.TEACHING_KEY] = normalise_code(code)
+    if code := st.session_state.get(cs.TEACHING_KEY):
+        st.query_params[class_links.CLASS_PARAM] = code
+
+
+def start_class(settings: RoomSettings) -> str | None:
+    """Make a room and take its key; the refusal or the busy sentence when that failed."""
+    made, problem = cs.call(cs.store().create_room, settings)
+    if problem is None:
+        room, key = made
+        st.session_state[cs.TEACHER_KEY] = key
+        st.session_state[cs.TEACHING_KEY] = room.code
+        st.session_state[cs.COOKIE_PENDING] = True
+    return problem
+
+
+def remember_in_browser(teaching: Teaching) -> None:
+    """Once per class: a cookie with the code and key, so a reload finds the wall (12 h, this
+    site only; both are URL-safe tokens, nothing to escape)."""
+    if not st.session_state.pop(cs.COOKIE_PENDING, False):
+        return
+    seconds = int(teaching.room.settings.ttl_hours * 3600)
+    st.html(f"<script>document.cookie = '{COOKIE}={teaching.room.code}.{teaching.key}; path=/; "
+            f"max-age={seconds}; SameSite=Strict';</script>", unsafe_allow_javascript=True)
+
+
+def forget_teacher() -> None:
+    """After closing the class: no key in this session, nor in this browser's cookie."""
+    for name in (cs.TEACHER_KEY, cs.TEACHING_KEY, cs.WALL_CACHE, cs.SHOWN_VERSION):
+        st.session_state.pop(name, None)
+    st.query_params.pop(class_links.CLASS_PARAM, None)
+    st.session_state[cs.COOKIE_FORGET] = True
+
+
+def clear_cookie_if_asked() -> None:
+    if st.session_state.pop(cs.COOKIE_FORGET, False):
+        st.html(f"<script>document.cookie = '{COOKIE}=; path=/; max-age=0; SameSite=Strict';"
+                "</script>", unsafe_allow_javascript=True)
+
+
+# --- what the class reads off the screen ----------------------------------------------------
+
+def join_panel(teaching: Teaching) -> None:
+    """The room code (big, to read aloud), the QR code of the join link, and the link itself."""
+    code = teaching.room.code
+    page_base = class_links.page_base()
+    base = class_links.reachable_base(page_base, class_links.lan_address())
+    link = class_links.join_url(base, code)
+    st.html(f'<div class="ae-room-label">Class code</div><div class="ae-room-code">{code}</div>'
+            "<style>.ae-room-label{font-size:1rem;color:#555;margin:0}"
+            ".ae-room-code{font-family:'Source Code Pro',monospace;font-weight:700;"
+            "font-size:3.6rem;letter-spacing:.25em;line-height:1.05;margin:0}</style>")
+    st.image(class_links.qr_png(link, widgets.by_mode(*QR_SCALE)),
+             caption="Scan to join", output_format="PNG")
+    st.code(link, language=None, wrap_lines=True)
+    if class_links.is_loopback(base):
+        st.warning("This app is open as localhost, which pupils' phones cannot reach: serve it "
+                   "on the network (README, *Running a class*).", icon=":material/wifi_off:")
+    elif base != page_base:
+        widgets.note("You opened the app as localhost: the link uses this computer's network "
+                     "address instead.")
+    with st.expander("Teacher link (keep it private)", icon=":material/key:"):
+        st.caption("Reopens this wall after a reload or on another computer. Anyone with it "
+                   "controls the class: do not show it on the projector.")
+        st.code(class_links.teacher_url(base, code, teaching.key), language=None,
+                wrap_lines=True)
+
+
+# --- the teacher's controls -------------------------------------------------------------------
+
+def _act(action, *args, done: str) -> None:
+    """A teacher control (a button's callback): the store checks the key; say what happened."""
+    _, problem = cs.call(action, *args)
+    if problem is None:
+        cs.flash(done)
+    else:
+        cs.flash(problem, "error")
+
+
+def pause_button(teaching: Teaching) -> None:
+    room, store = teaching.room, cs.store()
+    if room.paused:
+        st.button("Resume sending", icon=":material/play_arrow:", key="class_resume",
+                  type="primary", width="stretch", on_click=_act,
+                  args=(store.set_paused, room.code, teaching.key, False),
+                  kwargs={"done": "Pupils can send again."})
+    else:
+        st.button("Pause sending", icon=":material/pause:", key="class_pause", width="stretch",
+                  on_click=_act, args=(store.set_paused, room.code, teaching.key, True),
+                  kwargs={"done": "Sending is paused: the wall stays as it is."})
+
+
+def remove_button(teaching: Teaching, drawing_id: int) -> None:
+    st.button("Remove", icon=":material/delete:", key=f"class_remove_{drawing_id}",
+              width="stretch", on_click=_act,
+              args=(cs.store().remove, teaching.room.code, teaching.key, drawing_id),
+              kwargs={"done": f"Drawing #{drawing_id} is off the wall."},
+              help="Take this drawing off the wall (the pupil's other drawings stay).")
+
+
+def _close(teaching: Teaching) -> None:
+    _, problem = cs.call(cs.store().close, teaching.room.code, teaching.key)
+    if problem is not None:
+        cs.flash(problem, "error")
+        return
+    forget_teacher()
+    cs.flash(f"Class {teaching.room.code} is closed: its drawings are deleted.")
+
+
+def danger_zone(teaching: Teaching) -> None:
+    """Clear and close, each behind a second click."""
+    code, key = teaching.room.code, teaching.key
+    with st.popover("Clear or close", icon=":material/warning:", width="stretch"):
+        st.button("Clear the wall: delete every drawing", key="class_clear",
+                  icon=":material/delete_sweep:", on_click=_act,
+                  args=(cs.store().clear, code, key), kwargs={"done": "The wall is empty."})
+        st.caption("Pupils stay in the class and can send again.")
+        st.button(f"Close class {code}: delete it and its drawings", key="class_close",
+                  icon=":material/door_front:", type="primary", on_click=_close,
+                  args=(teaching,))
+        st.caption("Pupils' links stop working. Nothing of the class is kept.")
+
+
+def state_source(drawing) -> str:
+    """The current input's source for a wall drawing, e.g. "class drawing #12 by Ana"."""
+    who = cs.safe_label(drawing.nickname)
+    return f"class drawing #{drawing.id}" + (f" by {who}" if who else "")
+
+
+def use_drawing(drawing) -> None:
+    """Make a wall drawing the teacher's input on Draw, Denoising and the latent pages."""
+    state.set_input(drawing.image, state_source(drawing))
+    cs.flash(f"Drawing #{drawing.id} is now the input of the Draw, Denoising and latent pages.")
