@@ -23,6 +23,7 @@ __all__ = [
     "CorruptionSettings",
     "apply_corruption",
     "gaussian_noise",
+    "unit_noise",
     "crosshair",
     "random_mask",
     "training_corruption",
@@ -88,9 +89,14 @@ def gaussian_noise(images: np.ndarray, sigma: float, seed: int | None = 0) -> np
     x = _as_images(images)
     if sigma == 0:
         return x
-    rng = np.random.default_rng(seed)
-    noise = rng.standard_normal(x.shape, dtype=np.float32)
-    return np.clip(x + np.float32(sigma) * noise, 0.0, 1.0).astype(np.float32, copy=False)
+    return np.clip(x + np.float32(sigma) * unit_noise(x.shape, seed), 0.0, 1.0).astype(
+        np.float32, copy=False)
+
+
+def unit_noise(shape: tuple[int, ...], seed: int | None = 0) -> np.ndarray:
+    """The N(0, 1) field that `gaussian_noise` scales by sigma for `seed`: the browser gets this
+    very field, so its live sigma slider shows the picture the server computes."""
+    return np.random.default_rng(seed).standard_normal(shape, dtype=np.float32)
 
 
 def crosshair(

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from ae_models.corruption import apply_corruption
+from ae_models.corruption import CorruptionSettings, apply_corruption
 from ae_models.metrics import image_metrics
-from ui import class_panel, state, widgets
-from ui.model_cache import spec_of
+from ui import class_panel, live_draw, state, widgets
 from ui.images import code_image, error_heatmap, labelled_grid_png, to_png_bytes
+from ui.model_cache import spec_of
 
 widgets.page_header("Draw & reconstruct",
                     "Draw a digit. Each autoencoder squeezes it through its **code** and rebuilds it: "
@@ -30,6 +30,7 @@ what digits look like rather than copying pixels. Try Gaussian noise or a crossh
 PRESENTER_COLUMNS = 4  # model tiles per row at 1280x720
 PRESENTER_SCALE = 7  # 196 px tiles: four fit beside the canvas
 NOTHING_YET = "Nothing drawn yet: draw a digit on the black canvas (or choose *Example*)."
+CONTROLS = "draw"  # the corruption controls' key prefix (and their URL keys)
 
 
 @st.fragment
@@ -41,31 +42,42 @@ def playground() -> None:
         full_view()
 
 
+def corruption_controls() -> CorruptionSettings:
+    with st.container(key=f"{CONTROLS}_panel"):  # the live tiles follow its sliders
+        return widgets.corruption_controls(CONTROLS)
+
+
 def full_view() -> None:
     """Controls on the left; a row per model with its error map, scores and code on the right."""
     left, right = st.columns([1, 2], gap="large")
     with left:
         current = widgets.input_picker()
         class_panel.pupil_panel(current)
-        settings = widgets.corruption_controls("draw")
+        settings = corruption_controls()
         chosen = widgets.model_picker()
     with right:
-        if current is None:
-            st.info(NOTHING_YET, icon=":material/draw:")
-            return
-        clean = current.image
-        corrupted = apply_corruption(clean, settings)
-        c1, c2, _ = st.columns([1, 1, 2])
-        with c1:
-            widgets.input_summary(current)
-        with c2:
-            if settings.kind != "none":
-                widgets.show_image(corrupted, "Corrupted input")
         if not chosen:
             st.info("Choose at least one model to compare.")
             return
-        rebuilt = {key: result_row(key, clean, corrupted) for key in chosen}
-        exports(clean, corrupted, rebuilt)
+        inputs_box = st.container()
+        results = server_results(chosen, current, settings)
+        if live_pictures("full", chosen, current, settings, results, inputs_box):
+            if current is not None:
+                exports(current.image, settings, results)
+            return
+        if current is None:
+            st.info(NOTHING_YET, icon=":material/draw:")
+            return
+        with inputs_box:
+            c1, c2, _ = st.columns([1, 1, 2])
+            with c1:
+                widgets.input_summary(current)
+            with c2:
+                if settings.kind != "none":
+                    widgets.show_image(apply_corruption(current.image, settings), "Corrupted input")
+        for key in chosen:
+            result_row(key, current.image, results[key])
+        exports(current.image, settings, results)
 
 
 def presenter_view() -> None:
@@ -78,27 +90,56 @@ def presenter_view() -> None:
         with st.popover("Models to compare", icon=":material/tune:", width="stretch"):
             chosen = widgets.model_picker()
     with right:
-        input_col, corrupted_col, controls_col = st.columns([1, 1, 2.2])
+        inputs_box, controls_col = st.columns([2, 2.2])
         with controls_col:
-            settings = widgets.corruption_controls("draw")
-        if current is None:
-            st.info(NOTHING_YET, icon=":material/draw:")
-            return
-        clean = current.image
-        corrupted = apply_corruption(clean, settings)
-        with input_col:
-            tile("Input", clean, "What the models see")
-        if settings.kind != "none":
-            with corrupted_col:
-                tile("Corrupted", corrupted, "What they are given")
+            settings = corruption_controls()
         if not chosen:
             st.info("Choose at least one model to compare (*Models to compare*, on the left).")
             return
-        rebuilt = {}
+        results = server_results(chosen, current, settings)
+        if live_pictures("presenter", chosen, current, settings, results, inputs_box):
+            if current is not None:
+                exports(current.image, settings, results)
+            return
+        if current is None:
+            st.info(NOTHING_YET, icon=":material/draw:")
+            return
+        with inputs_box:
+            input_col, corrupted_col = st.columns(2)
+            with input_col:
+                tile("Input", current.image, "What the models see")
+            if settings.kind != "none":
+                with corrupted_col:
+                    tile("Corrupted", apply_corruption(current.image, settings), "What they are given")
         for key, cell in zip(chosen, widgets.grid_cells(PRESENTER_COLUMNS)):
             with cell:
-                rebuilt[key] = model_tile(key, clean, corrupted)
-        exports(clean, corrupted, rebuilt)
+                model_tile(key, results[key])
+        exports(current.image, settings, results)
+
+
+def live_pictures(layout: str, chosen: list[str], current, settings, results: dict,
+                  inputs_box) -> bool:
+    """Mount the browser's live pictures (inputs in `inputs_box`, models here); True once they
+    show, so the page leaves out its own copies."""
+    with inputs_box:
+        caption = "What the models see" if layout == "presenter" else (
+            "What the models see (28x28, drawing)" if current is None
+            else f"What the models see (28x28, {current.source})")
+        live_draw.live_inputs(layout, caption)
+    server = {key: None if result is None else (result[0], result[2])
+              for key, result in results.items()}
+    canvas = f"canvas_{st.session_state.get('canvas_version', 0)}"
+    return live_draw.live_models(chosen, None if current is None else current.image, settings,
+                                 server, layout, CONTROLS, canvas, state.dataset() == "mnist")
+
+
+def server_results(chosen: list[str], current, settings: CorruptionSettings) -> dict:
+    """Each model's (code, reconstruction, scores) for the current input, None where the model
+    is unavailable (its error card is shown here) or nothing is drawn yet."""
+    if current is None:
+        return {key: None for key in chosen}
+    corrupted = apply_corruption(current.image, settings)
+    return {key: reconstruct(key, current.image, corrupted) for key in chosen}
 
 
 def tile(title: str, image, caption: str) -> None:
@@ -106,21 +147,19 @@ def tile(title: str, image, caption: str) -> None:
     widgets.show_image(image, caption, scale=PRESENTER_SCALE)
 
 
-def model_tile(key: str, clean, corrupted):
-    """A model's reconstruction with its scores as the caption; None when it is unavailable."""
+def model_tile(key: str, result) -> None:
+    """A model's reconstruction with its scores as the caption (nothing when unavailable)."""
     st.markdown(f"**{spec_of(key).title}**")
-    result = reconstruct(key, clean, corrupted)
     if result is None:
-        return None
+        return
     _, rebuilt, scores = result
     widgets.show_image(rebuilt, f"PSNR {scores['psnr']:.1f} dB · SSIM {scores['ssim']:.2f}",
                        scale=PRESENTER_SCALE)
-    return rebuilt
 
 
-def exports(clean, corrupted, rebuilt: dict) -> None:
+def exports(clean, settings: CorruptionSettings, results: dict) -> None:
     """The 28x28 input and the whole result grid as PNG files, for slides and handouts."""
-    rebuilt = {key: image for key, image in rebuilt.items() if image is not None}
+    rebuilt = {key: result[1] for key, result in results.items() if result is not None}
     st.divider()
     c1, c2 = st.columns(2)
     with c1:
@@ -130,6 +169,7 @@ def exports(clean, corrupted, rebuilt: dict) -> None:
         return
 
     def grid() -> bytes:  # made only when the button is clicked
+        corrupted = apply_corruption(clean, settings)
         rows = [[corrupted, image, error_heatmap(clean, image, scale=1)] for image in rebuilt.values()]
         return labelled_grid_png(rows, [spec_of(k).title for k in rebuilt],
                                  ["Input", "Reconstruction", "Error"], scale=6)
@@ -149,13 +189,13 @@ def reconstruct(key: str, clean, corrupted):
     return code, rebuilt, image_metrics(clean, rebuilt)
 
 
-def result_row(key: str, clean, corrupted):
-    """One model's row; returns its reconstruction (None when the model is unavailable)."""
+def result_row(key: str, clean, result) -> None:
+    """One model's row: reconstruction, error map, scores and code (its title alone when the
+    model is unavailable: the error card is above)."""
     spec = spec_of(key)
     st.subheader(f"{spec.title}  ·  code {spec.code_label}", divider="gray")
-    result = reconstruct(key, clean, corrupted)
     if result is None:
-        return None
+        return
     code, rebuilt, scores = result
     img_col, err_col, metric_col, code_col = st.columns([1, 1, 1.3, 2.2])
     with img_col:
@@ -174,7 +214,6 @@ def result_row(key: str, clean, corrupted):
             st.image(code_image(code, spec.code_shape, size=widgets.image_scale() * 28),
                      caption=f"Its code: {spec.code_size} numbers (dark low, yellow high)",
                      output_format="PNG")
-    return rebuilt
 
 
 playground()

@@ -1,0 +1,354 @@
+/**
+ * The Draw page in the browser: while the pen moves, and while a corruption slider is dragged,
+ * the drawing is made MNIST-style (preprocess.js), corrupted (corrupt.js) and rebuilt by every
+ * chosen model with TensorFlow.js, and the tiles, error maps, MSE and PSNR are repainted, at the
+ * frame rate, with nothing sent to the server.
+ *
+ * Two components of ui/live_draw.py mount it: the `inputs` part (the input and its corrupted
+ * copy) and the `models` part (a tile or row per model), which carries the data and drives
+ * both. After a stroke the canvas sends its drawing as it always did; the server's rerun brings
+ * its own 28x28 input (the source of truth: every later pass starts from it), the SSIM and the
+ * code heat maps. Until the models are ready, or if they cannot run here, the server's pictures
+ * stay on the page and this part says so once.
+ *
+ * Test hook: window.aeLive.draw = {ready, backend, passes, source, input, corrupted, outputs,
+ * metrics, latencies}, where outputs and metrics are keyed by model.
+ */
+import {loadTensorFlow} from './load_tfjs.js';
+import {cachedModel, paintStrip, sliderValue} from './page_tools.js';
+import {preprocess} from './preprocess.js';
+import {corrupt, crosshairMask} from './corrupt.js';
+import {renderInputs, renderModels, paintOutputs, showSsim} from './draw_tiles.js';
+
+const MAX_LATENCIES = 2000;
+const hook = (globalThis.aeLive ??= {}).draw ??= {
+  ready: false, backend: null, passes: 0, source: null, input: null, corrupted: null,
+  outputs: {}, metrics: {}, latencies: [],
+};
+
+/** The drawable canvas's finished strokes and the stroke in progress (open shadow root). */
+function drawingCanvases(canvasKey) {
+  const root = document.querySelector(`.st-key-${canvasKey} [data-testid="stBidiComponentIsolated"]`)
+    ?.shadowRoot;
+  const lower = root?.querySelector('canvas.dc-canvas.lower-canvas');
+  const upper = root?.querySelector('canvas.upper-canvas');
+  return lower && upper ? {lower, upper} : null;
+}
+
+class DrawEngine {
+  constructor() {
+    this.parts = {};  // 'inputs' / 'models' -> their root element
+    this.models = [];  // [{key, encoder, decoder}] in the order of the tiles
+    this.input = null;  // the clean 28x28 input now shown (Float32Array), or null
+    this.fromCanvas = false;  // the input comes from the pen, not yet from the server
+    this.penDown = false;
+    this.busy = false;
+    this.again = false;
+    this.framePending = false;
+    this.scratch = document.createElement('canvas');
+    this.sliderObserver = new MutationObserver(() => this.schedule());
+    this.onPointer = (event) => this.pointer(event);
+    for (const type of ['pointerdown', 'pointermove', 'pointerup', 'pointercancel']) {
+      document.addEventListener(type, this.onPointer, true);
+    }
+  }
+
+  attach(part, element, data) {
+    this.parts[part] = element;
+    if (part === 'inputs') {
+      renderInputs(element, data);
+      this.schedule();
+    }
+  }
+
+  detach(part) {
+    delete this.parts[part];
+  }
+
+  async configure(element, data, setStateValue) {
+    /* The models part's data: load what it names, start from the server's input, say ready. */
+    this.data = data;
+    this.setStateValue = setStateValue;
+    this.watchSliders();
+    this.adoptServerInput(data);
+    try {
+      const problem = data.models.find((model) => !model.encoder)?.problem;
+      if (problem !== undefined) {
+        throw new Error(problem ?? 'a model has no browser form');
+      }
+      const {backend, runModel} = await loadTensorFlow();
+      const loaded = await Promise.all(data.models.map(async (model) => ({
+        key: model.key,
+        encoder: await cachedModel(runModel, model.encoder),
+        decoder: await cachedModel(runModel, model.decoder),
+      })));
+      if (this.data !== data) {
+        return;  // newer data arrived while these loaded: its own configure finishes the job
+      }
+      this.models = loaded;
+      renderModels(element, data);
+      await this.pass();
+      Object.assign(hook, {ready: true, backend});
+      element.dataset.live = 'ready';
+      this.showInputs('ready');
+      setStateValue('ready', data.signature);
+    } catch (error) {
+      this.fail(element, error);
+    }
+  }
+
+  adoptServerInput(data) {
+    /* The server's input replaces the live one, unless the pen has moved on since it was sent
+       (a stroke in progress, or a later stroke whose rerun is still coming). */
+    const server = data.image ? Float32Array.from(data.image) : null;
+    if (this.penDown) {
+      return;
+    }
+    if (this.fromCanvas && this.liveDrawing()) {
+      const drawn = this.canvasInput();
+      if (!sameImage(drawn, server)) {
+        this.input = drawn;
+        return;
+      }
+    }
+    this.input = server;
+    this.fromCanvas = false;
+  }
+
+  liveDrawing() {
+    /* Mid-stroke drawings are made MNIST-style only where the server centres them (digits). */
+    return this.data.center && drawingCanvases(this.data.canvasKey) !== null;
+  }
+
+  fail(element, error) {
+    hook.ready = false;
+    element.dataset.live = 'off';
+    this.showInputs('off');
+    const note = element.querySelector('.live-note');
+    note.textContent = note.dataset.off;
+    note.title = error.message;
+    this.setStateValue('ready', null);
+    console.warn('live drawing unavailable', error);
+  }
+
+  showInputs(state) {
+    if (this.parts.inputs) {
+      this.parts.inputs.dataset.live = state;
+    }
+  }
+
+  watchSliders() {
+    /* The corruption sliders' thumbs (their aria-valuetext) move before Streamlit reruns. */
+    this.sliderObserver.disconnect();
+    const panel = document.querySelector(`.st-key-${this.data.controls}_panel`);
+    if (panel) {
+      this.sliderObserver.observe(panel, {subtree: true, attributes: true,
+        attributeFilter: ['aria-valuetext']});
+    }
+  }
+
+  pointer(event) {
+    if (!this.data || !event.composedPath().some((el) => el.classList?.contains('upper-canvas'))) {
+      if (event.type === 'pointerup' || event.type === 'pointercancel') {
+        this.endStroke();
+      }
+      return;
+    }
+    if (event.type === 'pointerdown') {
+      this.penDown = true;
+      this.strokeStarted = performance.now();
+    } else if (event.type === 'pointerup' || event.type === 'pointercancel') {
+      this.endStroke();
+      return;
+    }
+    if (this.penDown && this.liveDrawing()) {
+      this.moveAt = performance.now();
+      this.readCanvas = true;
+      this.schedule();
+    }
+  }
+
+  endStroke() {
+    /* Once more, a frame later: the drawing surface moves the finished stroke onto its lower
+       canvas at its next frame, after clearing the upper one. */
+    if (this.penDown) {
+      this.penDown = false;
+      requestAnimationFrame(() => {
+        this.readCanvas = this.liveDrawing();
+        this.schedule();
+      });
+    }
+  }
+
+  schedule() {
+    /* One pass per frame at most, with the newest drawing and slider values. */
+    if (this.framePending || !this.data) {
+      return;
+    }
+    this.framePending = true;
+    requestAnimationFrame(() => {
+      this.framePending = false;
+      this.run();
+    });
+  }
+
+  async run() {
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    this.busy = true;
+    try {
+      await this.pass();
+    } catch (error) {
+      console.warn('live pass failed', error);
+    } finally {
+      this.busy = false;
+      if (this.again) {
+        this.again = false;
+        this.schedule();
+      }
+    }
+  }
+
+  canvasInput() {
+    const canvases = drawingCanvases(this.data.canvasKey);
+    if (!canvases) {
+      return this.input;
+    }
+    const {lower, upper} = canvases;
+    this.scratch.width = lower.width;
+    this.scratch.height = lower.height;
+    const context = this.scratch.getContext('2d', {willReadFrequently: true});
+    context.drawImage(lower, 0, 0);
+    context.drawImage(upper, 0, 0, lower.width, lower.height);
+    const pixels = context.getImageData(0, 0, lower.width, lower.height).data;
+    this.fromCanvas = true;
+    return preprocess(globalThis.tf, pixels, lower.width, lower.height);
+  }
+
+  settings() {
+    /* The corruption as the sliders show it now (mid-drag), else as the server sent it. */
+    const sent = this.data.corruption;
+    const live = (name) => {
+      const value = sliderValue(`${this.data.controls}_${name}`);
+      return Number.isFinite(value) ? value : sent[name];
+    };
+    return {...sent, sigma: live('sigma'), intensity: live('intensity'),
+      thickness: live('thickness'), row: live('row'), col: live('col')};
+  }
+
+  async pass() {
+    const tf = globalThis.tf;
+    if (!this.models.length || !tf) {
+      return;
+    }
+    const started = this.readCanvas && this.penDown ? this.moveAt : performance.now();
+    if (this.readCanvas) {
+      this.readCanvas = false;
+      this.input = this.canvasInput();
+    }
+    const settings = this.settings();
+    const mask = settings.random ? this.data.mask : crosshairMask(settings);
+    const result = this.input && reconstructAll(tf, this.models, this.input, settings,
+                                                 this.data.noise, mask);
+    const outputs = result ? await result : null;
+    this.paint(outputs, settings);
+    hook.passes += 1;
+    hook.latencies.push(performance.now() - started);
+    hook.latencies.splice(0, hook.latencies.length - MAX_LATENCIES);
+  }
+
+  paint(outputs, settings) {
+    const empty = outputs === null;
+    hook.source = empty ? null : (this.fromCanvas ? 'canvas' : 'server');
+    hook.input = this.input;
+    hook.corrupted = outputs?.corrupted ?? null;
+    hook.outputs = {};
+    hook.metrics = {};
+    for (const [index, model] of this.models.entries()) {
+      if (outputs) {
+        hook.outputs[model.key] = outputs.images[index];
+        hook.metrics[model.key] = outputs.metrics[index];
+      }
+    }
+    const corrupted = settings.kind === 'none' ? null : outputs?.corrupted;
+    const inputs = this.parts.inputs;
+    if (inputs) {
+      paintInputs(inputs, this.input, corrupted);
+    }
+    const models = this.parts.models;
+    if (models) {
+      paintOutputs(models, this.data, outputs, this.input);
+      showSsim(models, this.data, !this.fromCanvas);
+    }
+  }
+
+  stop() {
+    this.sliderObserver.disconnect();
+  }
+}
+
+const SAME_IMAGE = 0.02;  // mean abs difference per pixel: the same drawing, preprocessed twice
+
+function sameImage(a, b) {
+  if (a === null || b === null) {
+    return a === b;
+  }
+  let total = 0;
+  for (let i = 0; i < a.length; i += 1) {
+    total += Math.abs(a[i] - b[i]);
+  }
+  return total / a.length <= SAME_IMAGE;
+}
+
+function paintInputs(element, input, corrupted) {
+  element.classList.toggle('empty', input === null);
+  const [clean, noisy] = element.querySelectorAll('canvas');
+  if (input) {
+    paintStrip(clean, input, 1);
+  }
+  element.querySelector('.tile-corrupted').hidden = !corrupted;
+  if (corrupted) {
+    paintStrip(noisy, corrupted, 1);
+  }
+}
+
+/**
+ * The corrupted input and every model's reconstruction, MSE and PSNR (as ae_models.metrics:
+ * PSNR for a data range of 1, capped at 100 dB), read back in one go.
+ */
+async function reconstructAll(tf, models, input, settings, noise, mask) {
+  const tensors = tf.tidy(() => {
+    const clean = tf.tensor(input, [1, 28, 28, 1]);
+    const corrupted = corrupt(tf, clean, settings, noise, mask);
+    const codes = models.map((m) => m.encoder.predict(corrupted));
+    const images = models.map((m, i) => m.decoder.predict(codes[i]));
+    const mse = tf.stack(images.map((image) => tf.mean(tf.squaredDifference(image, clean))));
+    const psnr = tf.mul(-10 / Math.LN10, tf.log(tf.maximum(mse, 1e-10)));
+    return [corrupted, mse, psnr, ...images, ...codes];
+  });
+  try {
+    const [corrupted, mse, psnr, ...rest] = await Promise.all(tensors.map((t) => t.data()));
+    return {
+      corrupted,
+      images: rest.slice(0, models.length),
+      codes: rest.slice(models.length),
+      metrics: models.map((_, i) => ({mse: mse[i], psnr: psnr[i]})),
+    };
+  } finally {
+    tensors.forEach((t) => t.dispose());
+  }
+}
+
+const engine = (globalThis.aeLive.drawEngine ??= new DrawEngine());
+
+/** Mount (or update) a part of the Draw page's live pictures; returns the cleanup. */
+export function mount({data, parentElement, setStateValue}) {
+  const element = parentElement.querySelector('.live-draw');
+  engine.attach(data.part, element, data);
+  if (data.part === 'models') {
+    engine.configure(element, data, setStateValue);
+  }
+  return () => engine.detach(data.part);
+}

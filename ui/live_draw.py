@@ -1,0 +1,135 @@
+"""The Draw page's pictures, repainted in the browser while the pen moves and a slider slides.
+
+Two parts of one component (`static/live/draw_reconstruct.js`): `inputs` (the input the models
+see and its corrupted copy) and `models` (each chosen model's reconstruction, error map, MSE and
+PSNR). The browser makes the drawing MNIST-style, corrupts it and runs every model with
+TensorFlow.js at each frame of a stroke, sending nothing. After the stroke the canvas sends its
+drawing as before; the server computes what the browser does not (SSIM, the code heat map) and
+its own 28x28 input, which the browser adopts. The noise field and crosshair come from
+`ae_models.corruption`, so the live sigma slider shows the server's picture.
+
+Until the browser has loaded the models, or if it cannot run one of them, the page shows the
+server's pictures instead (the browser says so once, quietly).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+import numpy as np
+import streamlit as st
+
+from ae_models.corruption import CorruptionSettings, crosshair, unit_noise
+from ui.browser_models import browser_urls, loader_js
+from ui.images import INFERNO_LUT, code_image, to_png_bytes
+from ui.model_cache import spec_of
+
+HTML = """
+<div class="live-draw" data-live="loading">
+  <div class="live-tiles"></div>
+  <div class="live-note"
+       data-off="Live drawing is off in this browser: the pictures update when you lift the pen."></div>
+</div>
+"""
+CSS = """
+.live-draw { font-family: var(--st-font); color: var(--st-text-color); }
+.live-draw[data-live="loading"] .live-tiles, .live-draw[data-live="off"] .live-tiles,
+.live-draw.empty .live-tiles { display: none; }
+.live-tiles { display: flex; flex-wrap: wrap; gap: 1rem; }
+.live-tiles.full { display: block; }
+.live-tiles.presenter { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); }
+figure.tile { margin: 0; flex: 0 1 var(--tile-size, 196px); }
+figure.tile[hidden] { display: none; }
+.tile canvas { width: min(var(--tile-size, 196px), 100%); height: auto; aspect-ratio: 1;
+  image-rendering: pixelated; display: block; background: #000; }
+.tile-title { font-weight: 600; margin-bottom: 0.25rem; }
+.caption { font-size: 0.875rem; opacity: 0.8; margin-top: 0.3rem; }
+.model-title { font-size: 1.5rem; font-weight: 600; margin: 1.2rem 0 0.6rem 0;
+  padding-bottom: 0.4rem; border-bottom: 2px solid rgba(128, 128, 128, 0.35); }
+.row-grid { display: grid; gap: 1rem; align-items: start;
+  grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) minmax(0, 1.3fr) minmax(0, 2.2fr); }
+.scores { display: flex; flex-direction: column; gap: 0.6rem; }
+.metric-label { font-size: 0.875rem; }
+.metric-value { font-size: 2.25rem; line-height: 1.2; }
+.code-picture { max-width: 100%; image-rendering: pixelated; }
+.code-picture:not([src]) { visibility: hidden; }
+.code-picture.stale { opacity: 0.35; }
+.code-text { margin: 0; }
+.live-note { font-size: 0.875rem; opacity: 0.75; }
+@media (max-width: 640px) {  /* a phone: two tiles to a row, scores under them */
+  .live-tiles.presenter { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  .row-grid { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  .metric-value { font-size: 1.5rem; }
+}
+"""
+live_draw = st.components.v2.component("live_draw", html=HTML, css=CSS,
+                                       js=loader_js("draw_reconstruct.js"))
+TILE_PX = 196  # 7 screen pixels per MNIST pixel, as the server's tiles
+
+
+def live_inputs(layout: str, caption: str) -> None:
+    """Mount the input and corrupted tiles (the models part paints them)."""
+    _style("live_draw_inputs", TILE_PX)
+    live_draw(data={"part": "inputs", "layout": layout, "inputCaption": caption},
+              key="live_draw_inputs")
+
+
+def live_models(keys: list[str], image: np.ndarray | None, settings: CorruptionSettings,
+                server: dict, layout: str, controls: str, canvas_key: str | None,
+                center: bool) -> bool:
+    """Mount the models part; True once the browser shows every model's pictures itself (the
+    page then leaves the server's copies out). `server` maps a key to the server's (code,
+    scores) for `image`, or None when the model failed. The corruption sliders are keyed
+    `<controls>_sigma`... inside a container keyed `<controls>_panel`."""
+    models = [_model_data(key, server.get(key)) for key in keys]
+    signature = hashlib.sha256("|".join(f"{m['encoder']}>{m['decoder']}" for m in models)
+                               .encode()).hexdigest()[:16]
+    data = {"part": "models", "layout": layout, "models": models, "signature": signature,
+            "image": None if image is None else np.ravel(image).astype(float).tolist(),
+            "corruption": _corruption(settings), "controls": controls,
+            "canvasKey": canvas_key, "center": center,
+            "lut": np.ravel(INFERNO_LUT).astype(int).tolist(), **_corruption_fields(settings)}
+    _style("live_draw_models", TILE_PX)
+    result = live_draw(data=data, key="live_draw_models", on_ready_change=lambda: None)
+    usable = all(m["encoder"] for m in models)
+    return usable and result.ready == signature
+
+
+def _model_data(key: str, server_result) -> dict:
+    spec = spec_of(key)
+    urls = browser_urls(key)
+    entry = {"key": key, "title": spec.title, "codeLabel": spec.code_label,
+             "codeSize": spec.code_size, "encoder": urls.encoder, "decoder": urls.decoder,
+             "problem": urls.problem, "ssim": None, "codePng": None,
+             "codeCaption": f"Its code: {spec.code_size} numbers (dark low, yellow high)"}
+    if server_result is not None:
+        code, scores = server_result
+        entry["ssim"] = float(scores["ssim"])
+        if spec.code_size > 3:
+            png = to_png_bytes(code_image(code, spec.code_shape, size=TILE_PX))
+            entry["codePng"] = "data:image/png;base64," + base64.b64encode(png).decode()
+    return entry
+
+
+def _corruption(settings: CorruptionSettings) -> dict:
+    return {"kind": settings.kind, "sigma": settings.sigma, "intensity": settings.intensity,
+            "thickness": settings.thickness, "row": settings.row, "col": settings.col,
+            "random": settings.random_position}
+
+
+def _corruption_fields(settings: CorruptionSettings) -> dict:
+    """The server's noise field for the seed, and the crosshair where the server placed it at
+    random (a fixed one the browser draws itself, as its sliders move)."""
+    noise = mask = None
+    if settings.kind in ("gaussian", "both"):
+        noise = unit_noise((28, 28), settings.seed).ravel().astype(float).tolist()
+    if settings.kind in ("crosshair", "both") and settings.random_position:
+        lines = crosshair(np.zeros((28, 28), np.float32), thickness=settings.thickness,
+                          intensity=1.0, random_position=True, seed=settings.seed)
+        mask = np.ravel(lines).astype(float).tolist()
+    return {"noise": noise, "mask": mask}
+
+
+def _style(component_key: str, tile_px: int) -> None:
+    st.html(f"<style>.st-key-{component_key} {{ --tile-size: {tile_px}px; }}</style>")
