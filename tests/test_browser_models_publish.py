@@ -15,6 +15,7 @@ from ui.model_cache import ModelStatus
 def static_folder(tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setattr(browser_models, "STATIC", tmp_path)
     monkeypatch.setattr(browser_models, "PUBLISHED", tmp_path / "models")
+    monkeypatch.setattr(browser_models, "INDEX", tmp_path / "models" / "index.json")
     browser_models._publish.clear()
     yield tmp_path
     browser_models._publish.clear()
@@ -46,3 +47,38 @@ def test_a_model_that_does_not_load_says_why(static_folder, monkeypatch) -> None
     monkeypatch.setattr(browser_models, "get_model",
                         lambda key: ModelStatus(None, "weights missing (test)"))
     assert browser_models.browser_urls("dense").problem == "weights missing (test)"
+
+
+def refuse_to_load(key):
+    raise AssertionError(f"{key} was loaded: the index should have answered")
+
+
+def test_a_restarted_server_hands_out_the_earlier_export_without_loading(static_folder,
+                                                                          monkeypatch) -> None:
+    urls = browser_models.browser_urls("ae_2d")
+    browser_models._publish.clear()  # what a new process starts with
+    monkeypatch.setattr(browser_models, "get_model", refuse_to_load)
+    assert browser_models.browser_urls("ae_2d") == urls
+
+
+def test_an_altered_weights_file_or_a_deleted_export_is_not_reused(static_folder, tmp_path,
+                                                                    monkeypatch) -> None:
+    import shutil
+
+    from ae_models.artifacts import weights_dir
+
+    scratch = tmp_path / "weights"
+    shutil.copytree(weights_dir("ae_2d"), scratch / "ae_2d")
+    monkeypatch.setenv("AE_WEIGHTS_DIR", str(scratch))
+    urls = browser_models.browser_urls("ae_2d")
+    browser_models._publish.clear()
+    asked = []
+    monkeypatch.setattr(browser_models, "get_model",
+                        lambda key: asked.append(key) or ModelStatus(None, "altered (test)"))
+    shutil.rmtree(static_folder / urls.decoder.removeprefix("app/static/").rsplit("/", 1)[0])
+    assert browser_models.browser_urls("ae_2d").problem == "altered (test)"
+    with open(scratch / "ae_2d" / "decoder.keras", "ab") as f:
+        f.write(b"\0")
+    assert browser_models.browser_urls("ae_2d").problem == "altered (test)"
+    assert asked == ["ae_2d", "ae_2d"]
+

@@ -3,12 +3,17 @@
 Derived at run time from the loaded Keras model (`ae_models.browser_export`), never stored in the
 repository: the shipped `.keras` files stay the one source of truth, and a session's live model
 takes the same path. Each export is written once per process into `static/models/`, in a folder
-named by its content hash, so a browser keeps it cached until the weights change.
-Streamlit serves `static/` at `app/static/` (`server.enableStaticServing`).
+named by its content hash, so a browser keeps it cached until the weights change. An index
+(`static/models/index.json`) maps a shipped model's `.keras` files and the exporter, by checksum,
+to its folders: a restarted server hands out an earlier export without loading TensorFlow, so a
+fresh page goes live in the time the browser takes. Streamlit serves `static/` at `app/static/` (`server.enableStaticServing`).
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -17,10 +22,14 @@ from pathlib import Path
 
 import streamlit as st
 
+from ae_models.artifacts import sha256, weights_dir
+from ae_models.registry import LIVE_KEY
 from ui.model_cache import get_model, weights_id
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 PUBLISHED = STATIC / "models"  # git-ignored: made at run time
+INDEX = PUBLISHED / "index.json"  # source digest -> the two folders: survives a restart
+EXPORTER = Path(__file__).resolve().parents[1] / "ae_models" / "browser_export.py"
 STATIC_URL = "app/static"  # relative to the page, so it works behind a proxy's base path too
 
 
@@ -36,14 +45,68 @@ class BrowserUrls:
 def browser_urls(key: str) -> BrowserUrls:
     """URLs of the model's browser form; `problem` says why there is none (the page then stays
     on the server path)."""
-    status = get_model(key)
-    if status.model is None:
-        return BrowserUrls(problem=status.error)
-    try:
-        folders = _publish(weights_id(key), status.model)
-    except Exception as exc:  # an unsupported layer, a read-only folder...: stay on the server
-        return BrowserUrls(problem=f"{type(exc).__name__}: {exc}")
+    source = None if key == LIVE_KEY else _source_digest(key)
+    folders = _exported_before(source)
+    if folders is None:
+        status = get_model(key)
+        if status.model is None:
+            return BrowserUrls(problem=status.error)
+        try:
+            folders = _publish(weights_id(key), status.model)
+        except Exception as exc:  # an unsupported layer, a read-only folder...: stay on the server
+            return BrowserUrls(problem=f"{type(exc).__name__}: {exc}")
+        if source is not None:
+            _remember(source, folders)
     return BrowserUrls(*(f"{STATIC_URL}/{folder}/model.json" for folder in folders))
+
+
+def _source_digest(key: str) -> str | None:
+    """What a shipped model's browser form is made from: its two .keras files and the exporter
+    (their SHA-256 together), or None when a file is missing (the loader then says why)."""
+    parts = [weights_dir(key) / "encoder.keras", weights_dir(key) / "decoder.keras", EXPORTER]
+    try:
+        stamps = [(str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in parts]
+    except OSError:
+        return None
+    return _digest(key, tuple(stamps))
+
+
+@functools.lru_cache(maxsize=256)
+def _digest(key: str, stamps: tuple) -> str:
+    """Hashed once per file version (the stamps change when a file is rewritten)."""
+    digest = hashlib.sha256(key.encode())
+    for path, _, _ in stamps:
+        digest.update(sha256(Path(path)).encode())
+    return digest.hexdigest()
+
+
+def _exported_before(source: str | None) -> tuple[str, str] | None:
+    """Folders this model was exported to by any earlier process, if they are still there: a
+    restarted server hands them out at once, without loading TensorFlow."""
+    if source is None:
+        return None
+    try:
+        folders = json.loads(INDEX.read_text()).get(source)
+    except (OSError, ValueError, AttributeError):
+        return None
+    if not folders or not all((STATIC / f / "model.json").is_file() for f in folders):
+        return None
+    return folders[0], folders[1]
+
+
+def _remember(source: str, folders: tuple[str, str]) -> None:
+    """Add an export to the index (written beside, then renamed: readers never see half)."""
+    try:
+        index = json.loads(INDEX.read_text()) if INDEX.is_file() else {}
+    except (OSError, ValueError):
+        index = {}
+    index[source] = list(folders)
+    scratch = INDEX.with_name(f"{INDEX.name}.{os.getpid()}.tmp")
+    try:
+        scratch.write_text(json.dumps(index, indent=1))
+        os.replace(scratch, INDEX)
+    except OSError:  # a read-only folder: every process exports again, nothing else breaks
+        scratch.unlink(missing_ok=True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
