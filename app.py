@@ -24,6 +24,7 @@ h1 { font-size: 2rem !important; padding: 0 0 0.2rem 0 !important; }
 script_runner._clean_problem_modules = lambda: None
 
 st.set_page_config(page_title="Autoencoder Lab", page_icon=":material/blur_on:", layout="wide")
+lesson_panel.open_pending_step()  # a lesson step's settings, before any widget is made
 
 page = st.navigation([st.Page(page.script, title=page.title, icon=page.icon,
                               url_path=page.url_path or None, default=page is HOME)

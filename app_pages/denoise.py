@@ -1,5 +1,6 @@
 """Denoising lab: noise sweeps, galleries and the cross-over between the two specialist models."""
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -9,13 +10,14 @@ import streamlit as st
 from ae_models import sweeps
 from ae_models.corruption import crosshair, gaussian_noise
 from ui import denoise_lab as lab
-from ui import state, widgets
+from ui import guess_first, state, widgets
 from ui.denoise_lab import PCA_K, SEED, db
 from ui.example_images import examples
 from ui.figures import psnr_vs_sigma
 from ui.images import image_grid, labelled_grid_png
 from ui.model_cache import get_model, title_of
 
+PAGE = "app_pages/denoise.py"  # as ui.navigation.PAGES names it
 DEFAULT_MODELS = ["conv_denoise", "conv_crosshair", "conv", "dense"]  # roles: see state.model_for
 GAUSS_ROLE, CROSS_ROLE = "conv_denoise", "conv_crosshair"
 SOURCES = ["Current input", "Test digits"]
@@ -84,6 +86,7 @@ with left:
     if source == SOURCES[1]:
         n_digits = st.select_slider("How many test digits", BATCH_SIZES, value=32, key="dn_n",
                                     bind="query-params")
+    guess_first.toggle("dn")
 with right:
     chosen = widgets.model_picker(DEFAULT_MODELS, key="dn_models")
 
@@ -114,28 +117,33 @@ keys = tuple(loaded)
 dataset = state.dataset()
 with_pca = lab.pca(dataset) is not None
 
+# Guess first: with the toggle on (or a lesson's question), the results wait for Reveal.
+input_id = hashlib.md5(clean.tobytes()).hexdigest()  # a new digit is a new question
+reveal_results = guess_first.gate("dn", PAGE, context=(source, keys, dataset, input_id))
+
 # 1. PSNR against sigma ----------------------------------------------------------------------------
-if not state.presenter_mode():  # on a projector the chart's own title says it
-    st.subheader("PSNR against noise level", divider="gray")
-sigmas = sweeps.DEFAULT_SIGMAS
-baseline_curves = lab.baseline_curves(dataset, clean, sigmas, with_pca)
-series = {title_of(k): lab.model_curve(k, clean, sigmas) for k in keys}
-series.update(baseline_curves)
-chart_col, preview_col = st.columns([5, 1], vertical_alignment="center")
-with chart_col:
-    sweep_chart = psnr_vs_sigma(sigmas, series, f"Mean PSNR on {about}", dashed=set(baseline_curves))
-    sweep_chart.update_layout(height=widgets.by_mode(sweep_chart.layout.height, PRESENTER_CHART_HEIGHT))
-    st.plotly_chart(sweep_chart, key="dn_sweep_chart", config=CHART_CONFIG)
-with preview_col:
-    widgets.show_image(preview, preview_caption, scale=4 if preview.shape[0] > 28 else None)
-notes = ["Dashed: no learning involved (the noisy input itself and the classical filters). "
-         "At σ = 0 the input *is* the clean digit, so it has no point (infinite PSNR)."]
-if not with_pca:
-    notes.append(f"The PCA-{PCA_K} baseline is left out: it is fitted on the training set, "
-                 "which is not on this machine.")
-if not keys:
-    notes.append("No model chosen (or none could be loaded): only the baselines are shown.")
-st.caption(" ".join(notes))
+if reveal_results:
+    if not state.presenter_mode():  # on a projector the chart's own title says it
+        st.subheader("PSNR against noise level", divider="gray")
+    sigmas = sweeps.DEFAULT_SIGMAS
+    baseline_curves = lab.baseline_curves(dataset, clean, sigmas, with_pca)
+    series = {title_of(k): lab.model_curve(k, clean, sigmas) for k in keys}
+    series.update(baseline_curves)
+    chart_col, preview_col = st.columns([5, 1], vertical_alignment="center")
+    with chart_col:
+        sweep_chart = psnr_vs_sigma(sigmas, series, f"Mean PSNR on {about}", dashed=set(baseline_curves))
+        sweep_chart.update_layout(height=widgets.by_mode(sweep_chart.layout.height, PRESENTER_CHART_HEIGHT))
+        st.plotly_chart(sweep_chart, key="dn_sweep_chart", config=CHART_CONFIG)
+    with preview_col:
+        widgets.show_image(preview, preview_caption, scale=4 if preview.shape[0] > 28 else None)
+    notes = ["Dashed: no learning involved (the noisy input itself and the classical filters). "
+             "At σ = 0 the input *is* the clean digit, so it has no point (infinite PSNR)."]
+    if not with_pca:
+        notes.append(f"The PCA-{PCA_K} baseline is left out: it is fitted on the training set, "
+                     "which is not on this machine.")
+    if not keys:
+        notes.append("No model chosen (or none could be loaded): only the baselines are shown.")
+    st.caption(" ".join(notes))
 
 
 @dataclass(frozen=True)
@@ -261,5 +269,6 @@ def galleries(keys: tuple[str, ...], with_pca: bool, digits: Digits, chosen: lis
     crossover_section(digits, sigma, cross, chosen)
 
 
-galleries(keys, with_pca, Digits(clean, gallery_clean, gallery_labels, about,
-                                 source == SOURCES[0]), chosen)
+if reveal_results:
+    galleries(keys, with_pca, Digits(clean, gallery_clean, gallery_labels, about,
+                                     source == SOURCES[0]), chosen)

@@ -15,7 +15,7 @@ import streamlit as st
 
 from ae_models import latent_maps
 from ae_models.map_scale import MapScale, map_scale
-from ae_models.registry import model_keys
+from ae_models.registry import model_keys, resolve
 from ui import live_latent, state, widgets
 from ui.images import image_grid
 from ui.model_cache import card, metrics, spec_of, title_of
@@ -103,15 +103,17 @@ def latent_view(key: str, dims: int, max_points: int = MAX_POINTS) -> LatentView
     return LatentView(key=key, latents=stored_latents(key), **arrays)
 
 
-def latent_2d_options() -> list[str]:
-    """The chosen data set's 2-D models first, then every wider model (shown through its PCA)."""
-    flat = [k for k in map(state.model_for, TWO_D_MODELS) if k is not None]
-    wider = [k for k in model_keys(state.dataset(), include_twins=False)
+def latent_2d_options(dataset: str | None = None) -> list[str]:
+    """The data set's (default: the chosen one's) 2-D models first, then every wider model
+    (shown through its PCA)."""
+    dataset = dataset or state.dataset()
+    flat = [k for k in (resolve(role, dataset) for role in TWO_D_MODELS) if k is not None]
+    wider = [k for k in model_keys(dataset, include_twins=False)
              if k not in flat and spec_of(k).code_size > 2]
     return [*flat, *wider]
 
 
-def _option_label(key: str) -> str:
+def option_label(key: str) -> str:
     spec = spec_of(key)
     if spec.code_size <= 2:
         return f"{spec.title} ({key})"
@@ -121,7 +123,7 @@ def _option_label(key: str) -> str:
 def latent_model_picker(options: list[str], key: str) -> str:
     """One model for a latent map, kept in the URL so a shared link opens the same map."""
     return st.selectbox("Model", options, key=state.per_dataset(key), bind="query-params",
-                        format_func=_option_label)
+                        format_func=option_label)
 
 
 def _set_point(keys: list[str], point: np.ndarray) -> None:

@@ -38,4 +38,6 @@ PAGES: tuple[PageInfo, ...] = (
              "Pupils send their drawings from their phones to one wall."),
     PageInfo("app_pages/zoo.py", "Model zoo", ":material/table_chart:", "zoo",
              "Every model's numbers, layers and training curves."),
+    PageInfo("app_pages/lessons.py", "Lessons", ":material/school:", "lessons",
+             "Walk a class through the app, step by step."),
 )

@@ -45,6 +45,11 @@ URL_KEYS: tuple[UrlKey, ...] = (
     UrlKey("dataset", "app.py", "data set the pages show", "Fashion-MNIST clothes",
            "fashion_mnist"),
     UrlKey("presenter", "app.py", "presenter mode", "true", True),
+    # A lesson's step (ui.lesson_panel): the step's page opens with the step's settings
+    UrlKey("lesson", "app.py", "open lesson", "autoencoders-in-15-minutes",
+           "autoencoders-in-15-minutes", {"step": "4"}),
+    UrlKey("step", "app.py", "step of the open lesson", "4", 4,
+           {"lesson": "autoencoders-in-15-minutes"}),
     # Home
     UrlKey("home_model", HOME, "model of the one-picture pipeline", "Deep dense", "deep_dense",
            per_dataset=True),
