@@ -1,10 +1,12 @@
 """Draw & reconstruct: one input, corrupted if you like, rebuilt by every chosen model side by side."""
 
+import hashlib
+
 import streamlit as st
 
 from ae_models.corruption import CorruptionSettings, apply_corruption
 from ae_models.metrics import image_metrics
-from ui import class_panel, live_draw, state, widgets
+from ui import class_panel, guess_first, live_draw, state, widgets
 from ui.images import code_image, error_heatmap, labelled_grid_png, to_png_bytes
 from ui.model_cache import spec_of
 
@@ -31,6 +33,7 @@ PRESENTER_COLUMNS = 4  # model tiles per row at 1280x720
 PRESENTER_SCALE = 7  # 196 px tiles: four fit beside the canvas
 NOTHING_YET = "Nothing drawn yet: draw a digit on the black canvas (or choose *Example*)."
 CONTROLS = "draw"  # the corruption controls' key prefix (and their URL keys)
+PAGE = "app_pages/draw.py"
 
 
 @st.fragment
@@ -55,9 +58,12 @@ def full_view() -> None:
         class_panel.pupil_panel(current)
         settings = corruption_controls()
         chosen = widgets.model_picker()
+        guess_first.toggle(CONTROLS)
     with right:
         if not chosen:
             st.info("Choose at least one model to compare.")
+            return
+        if not results_revealed(current, chosen):
             return
         inputs_box = st.container()
         results = server_results(chosen, current, settings)
@@ -89,12 +95,15 @@ def presenter_view() -> None:
         class_panel.pupil_panel(current)
         with st.popover("Models to compare", icon=":material/tune:", width="stretch"):
             chosen = widgets.model_picker()
+        guess_first.toggle(CONTROLS)
     with right:
         inputs_box, controls_col = st.columns([2, 2.2])
         with controls_col:
             settings = corruption_controls()
         if not chosen:
             st.info("Choose at least one model to compare (*Models to compare*, on the left).")
+            return
+        if not results_revealed(current, chosen):
             return
         results = server_results(chosen, current, settings)
         if live_pictures("presenter", chosen, current, settings, results, inputs_box):
@@ -117,6 +126,13 @@ def presenter_view() -> None:
         exports(current.image, settings, results)
 
 
+def results_revealed(current, chosen: list[str]) -> bool:
+    """Guess first (the page's toggle, or a lesson's question): the results wait for Reveal, and
+    each new drawing asks again."""
+    drawing = None if current is None else hashlib.md5(current.image.tobytes()).hexdigest()
+    return guess_first.gate(CONTROLS, PAGE, context=(drawing, tuple(chosen)))
+
+
 def live_pictures(layout: str, chosen: list[str], current, settings, results: dict,
                   inputs_box) -> bool:
     """Mount the browser's live pictures (inputs in `inputs_box`, models here); True once they
@@ -128,7 +144,9 @@ def live_pictures(layout: str, chosen: list[str], current, settings, results: di
         live_draw.live_inputs(layout, caption)
     server = {key: None if result is None else (result[0], result[2])
               for key, result in results.items()}
-    canvas = f"canvas_{st.session_state.get('canvas_version', 0)}"
+    # With Guess first on, a stroke must not show the next drawing's results before Reveal.
+    guessing = st.session_state.get(f"{CONTROLS}_guess_first")
+    canvas = None if guessing else f"canvas_{st.session_state.get('canvas_version', 0)}"
     return live_draw.live_models(chosen, None if current is None else current.image, settings,
                                  server, layout, CONTROLS, canvas, state.dataset() == "mnist")
 

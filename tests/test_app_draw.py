@@ -93,3 +93,15 @@ def test_clear_empties_the_canvas_input(at):
     assert "current_input" not in at.session_state
     assert says_nothing_drawn(at)
     assert not images_with_caption(at, "Reconstruction")
+
+
+def test_guess_first_hides_the_results_until_reveal_and_asks_again_for_a_new_drawing(at):
+    at.toggle(key="draw_guess_first").set_value(True).run()
+    draw(at, 3)
+    assert not at.exception
+    assert not images_with_caption(at, "Reconstruction") and not mse_values(at)
+    assert any(b.label == "Reveal" for b in at.button)
+    at.button(key="draw_reveal").click().run()
+    assert len(images_with_caption(at, "Reconstruction")) == len(DEFAULT_MODELS)
+    draw(at, 7)  # a new drawing is a new question
+    assert not images_with_caption(at, "Reconstruction") and not mse_values(at)

@@ -117,7 +117,7 @@ class DrawEngine {
 
   liveDrawing() {
     /* Mid-stroke drawings are made MNIST-style only where the server centres them (digits). */
-    return this.data.center && drawingCanvases(this.data.canvasKey) !== null;
+    return Boolean(this.data.center && this.data.canvasKey && drawingCanvases(this.data.canvasKey));
   }
 
   fail(element, error) {
