@@ -58,7 +58,8 @@ def image_bytes(image: object) -> bytes:
         array = np.asarray(image)
         if array.dtype.kind not in "biuf":
             raise TypeError(array.dtype)
-        array = array.astype(IMAGE_DTYPE)
+        with np.errstate(over="ignore", invalid="ignore"):  # too big becomes inf: refused below
+            array = array.astype(IMAGE_DTYPE)
     except (TypeError, ValueError, OverflowError):
         raise Refused("This drawing cannot be sent: it is not a picture.") from None
     if array.shape != IMAGE_SHAPE:

@@ -224,14 +224,14 @@ class ClassStore:
 
     def set_paused(self, code: str, teacher_key: str, paused: bool) -> None:
         with self._write() as conn:
-            room = self._lock_room(conn, code, teacher_key)
+            room = self._teacher_room(conn, code, teacher_key)
             conn.execute(update(rooms).where(rooms.c.code == room.code).values(paused=bool(paused)))
             _bump(conn, room.code)
 
     def remove(self, code: str, teacher_key: str, drawing_id: int) -> None:
         drawing_id = _drawing_id(drawing_id)
         with self._write() as conn:
-            room = self._lock_room(conn, code, teacher_key)
+            room = self._teacher_room(conn, code, teacher_key)
             gone = conn.execute(delete(drawings).where(
                 drawings.c.id == drawing_id, drawings.c.room_code == room.code)).rowcount
             if not gone:
@@ -241,14 +241,14 @@ class ClassStore:
     def clear(self, code: str, teacher_key: str) -> None:
         """Deletes every drawing of the room (its pupils stay joined)."""
         with self._write() as conn:
-            room = self._lock_room(conn, code, teacher_key)
+            room = self._teacher_room(conn, code, teacher_key)
             conn.execute(delete(drawings).where(drawings.c.room_code == room.code))
             _bump(conn, room.code)
 
     def close(self, code: str, teacher_key: str) -> None:
         """Deletes the room with its pupils and drawings."""
         with self._write() as conn:
-            _delete_rooms(conn, [self._lock_room(conn, code, teacher_key).code])
+            _delete_rooms(conn, [self._teacher_room(conn, code, teacher_key).code])
 
     # --- plumbing --------------------------------------------------------------------------
 
@@ -319,11 +319,14 @@ class ClassStore:
     def _live_room(self, conn: Connection, code: str) -> Room:
         return _room(self._live_row(conn, code))
 
-    def _lock_room(self, conn: Connection, code: str, teacher_key: str | None = None) -> Room:
-        """The open room, locked until the transaction ends; with a key, the key is checked."""
+    def _lock_room(self, conn: Connection, code: str) -> Room:
+        """The open room, locked until the transaction ends (writes to one room queue up)."""
+        return _room(self._live_row(conn, code, lock=True))
+
+    def _teacher_room(self, conn: Connection, code: str, teacher_key: object) -> Room:
+        """`_lock_room`, once the teacher key is checked (any non-matching value is refused)."""
         row = self._live_row(conn, code, lock=True)
-        if teacher_key is not None:
-            _check_key(row, teacher_key)
+        _check_key(row, teacher_key)
         return _room(row)
 
     @staticmethod
@@ -340,7 +343,8 @@ class ClassStore:
         if row.last_send_at is not None:
             wait = row.last_send_at + room.settings.min_send_interval_s - now
             if wait > 0:
-                raise Refused(f"Wait {math.ceil(wait * 10) / 10:.1f} s before sending again.")
+                tenths = math.ceil(wait * 10 - 1e-6)  # 1.4000001 s (float noise) reads as 1.4
+                raise Refused(f"Wait {max(tenths, 1) / 10:.1f} s before sending again.")
 
 
 def _room(row: Row) -> Room:
@@ -348,7 +352,7 @@ def _room(row: Row) -> Room:
                 bool(row.paused))
 
 
-def _check_key(row: Row, teacher_key: str) -> None:
+def _check_key(row: Row, teacher_key: object) -> None:
     if not codes.key_matches(teacher_key, row.teacher_key_hash):
         raise Refused("That teacher key does not open this class.")
 
