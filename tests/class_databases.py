@@ -3,7 +3,7 @@ and the sender that several processes run at once.
 
 `PostgresCluster` runs Debian's PostgreSQL (`/usr/lib/postgresql/<version>/bin`, package
 `postgresql`) from a temporary folder on a free loopback port, with trust authentication and
-fsync off (test data only). PostgreSQL refuses to run as root, so as root the folder is given to
+(for the tests) fsync off. PostgreSQL refuses to run as root, so as root the folder is given to
 the `postgres` user and the server runs as that user (`runuser`).
 """
 
@@ -16,6 +16,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
@@ -61,8 +62,8 @@ def free_port() -> int:
 class PostgresCluster:
     """A PostgreSQL server of our own: `start()`, `new_database()`, `stop()`, `cleanup()`."""
 
-    def __init__(self) -> None:
-        self.bin = pg_bin_dir()
+    def __init__(self, fsync: bool = False) -> None:
+        self.bin, self.fsync = pg_bin_dir(), fsync
         self.root = Path(tempfile.mkdtemp(prefix="ae-class-pg-"))
         self.data, self.log = self.root / "data", self.root / "server.log"
         self.port = free_port()
@@ -80,7 +81,8 @@ class PostgresCluster:
                        stderr=subprocess.PIPE, cwd=self.root)
 
     def start(self) -> None:
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -F"
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
+        options += "" if self.fsync else " -F"  # tests: no fsync; the bench keeps it
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
                   "-o", options, "start")
 
@@ -126,15 +128,27 @@ class Clock:
         self.now += seconds
 
 
+@dataclass
+class SendRun:
+    """What `run_senders` saw: each process's stored ids, refusals and unavailable answers
+    summed, seconds from the start signal to the last answer, and every send's seconds."""
+
+    ids: list[list[int]]
+    refused: int
+    unavailable: int
+    elapsed_s: float
+    latencies_s: list[float]
+
+
 def send_many(url: str, code: str, pupils: int, sends: int, start, results) -> None:
-    """One process's share of a class: `pupils` join, wait at the `start` barrier, then send `sends`
-    drawings each, round robin. Puts (ids stored, refusals, unavailable) on `results`."""
+    """One process's share of a class: `pupils` join, wait at the `start` barrier, then send
+    `sends` drawings each, round robin, as fast as the store takes them."""
     import numpy as np
 
     from classroom.store import ClassStore, Refused, StoreUnavailable
 
     store = ClassStore(url, timeout_s=30)
-    ids, refused, unavailable = [], 0, 0
+    ids, refused, unavailable, latencies = [], 0, 0, []
     try:
         try:
             members = [store.join(code, f"p{os.getpid()}-{i}") for i in range(pupils)]
@@ -144,21 +158,22 @@ def send_many(url: str, code: str, pupils: int, sends: int, start, results) -> N
         image = np.linspace(0, 1, 784, dtype=np.float32).reshape(28, 28)
         start.wait(120)
         for k in range(sends * pupils):
+            began = time.perf_counter()
             try:
                 ids.append(store.send(code, members[k % pupils], image, k % 10))
             except Refused:
                 refused += 1
             except StoreUnavailable:
                 unavailable += 1
+            latencies.append(time.perf_counter() - began)
     finally:
         store.dispose()
-        results.put((os.getpid(), ids, refused, unavailable))
+        results.put((ids, refused, unavailable, latencies))
 
 
 def run_senders(url: str, code: str, processes: int, pupils: int, sends: int,
-                timeout: float = 300) -> tuple[list[list[int]], int, int, float]:
-    """`processes` spawned processes run `send_many` at once. Returns each one's stored ids,
-    the refusals and unavailable answers summed, and the seconds from the start signal."""
+                timeout: float = 300) -> SendRun:
+    """`processes` spawned processes run `send_many` into one room at once."""
     import multiprocessing as mp
 
     ctx = mp.get_context("spawn")
@@ -173,5 +188,5 @@ def run_senders(url: str, code: str, processes: int, pupils: int, sends: int,
     elapsed = time.perf_counter() - began
     for worker in workers:
         worker.join(timeout=30)
-    return ([ids for _, ids, _, _ in answers], sum(a[2] for a in answers),
-            sum(a[3] for a in answers), elapsed)
+    return SendRun([a[0] for a in answers], sum(a[1] for a in answers),
+                   sum(a[2] for a in answers), elapsed, [s for a in answers for s in a[3]])

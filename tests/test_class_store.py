@@ -417,8 +417,9 @@ def test_two_processes_send_at_once_and_lose_nothing(db_url):
     store = ClassStore(db_url)
     try:
         room, _ = store.create_room(RoomSettings(min_send_interval_s=0))
-        ids, refused, unavailable, _ = run_senders(db_url, room.code, processes=2, pupils=3, sends=20)
-        assert (refused, unavailable) == (0, 0)
+        run = run_senders(db_url, room.code, processes=2, pupils=3, sends=20)
+        ids = run.ids
+        assert (run.refused, run.unavailable) == (0, 0)
         assert [len(each) for each in ids] == [60, 60]
         stored = [d.id for d in store.drawings(room.code)]
         assert sorted(stored) == sorted(ids[0] + ids[1]) and len(set(stored)) == 120
@@ -431,9 +432,9 @@ def test_limits_hold_when_processes_race(db_url):
     store = ClassStore(db_url)
     try:
         room, _ = store.create_room(RoomSettings(max_drawings=50, min_send_interval_s=0))
-        ids, refused, unavailable, _ = run_senders(db_url, room.code, processes=2, pupils=2, sends=20)
-        assert unavailable == 0 and refused == 30
-        assert len(store.drawings(room.code)) == 50 == len(ids[0]) + len(ids[1])
+        run = run_senders(db_url, room.code, processes=2, pupils=2, sends=20)
+        assert run.unavailable == 0 and run.refused == 30
+        assert len(store.drawings(room.code)) == 50 == sum(len(each) for each in run.ids)
     finally:
         store.dispose()
 
