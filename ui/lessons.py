@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ui.navigation import HOME, PAGES, PageInfo
-from ui.setting_values import PROBE, SettingError, dataset_of, widget_value
+from ui.setting_values import PROBE, SettingError, dataset_of, settable, widget_value
 from ui.url_keys import BY_KEY, LATENT_2D, LATENT_3D, URL_KEYS
 
 SHIPPED_DIR = Path(__file__).resolve().parents[1] / "lessons"
@@ -96,13 +96,13 @@ def parse_lesson(text: bytes | str, lesson_id: str, origin: str = "shipped",
 
 def toml_problem(text: str, exc: tomllib.TOMLDecodeError) -> str:
     """A TOML syntax error with its line, and the step it is in (the last [[steps]] above)."""
-    line = getattr(exc, "lineno", None)
+    found = re.search(r"at line (\d+)", str(exc))  # Python 3.11's error has no lineno field
     where = ""
-    if line:
-        above = text.splitlines()[:line]
+    if found:
+        above = text.splitlines()[:int(found.group(1))]
         count = sum(1 for row in above if row.strip().startswith("[[steps]]"))
         where = f", in step {count}" if count else ", before the first step"
-    return f"the file is not valid TOML: {getattr(exc, 'msg', str(exc))} (line {line}){where}"
+    return f"the file is not valid TOML: {exc}{where}"
 
 
 def _label(number: int, raw: dict) -> str:
@@ -167,8 +167,10 @@ def page_of(key: str) -> str | None:
 
 
 def settings_of(page: PageInfo) -> list[str]:
+    """The settings a step on `page` may give (the keys its links carry)."""
     return [entry.key for entry in URL_KEYS
-            if entry.page in (page.script, SIDEBAR) and entry.key not in NOT_IN_A_STEP]
+            if entry.page in (page.script, SIDEBAR) and entry.key not in NOT_IN_A_STEP
+            and settable(entry.key)]
 
 
 def _settings(settings: dict, page: PageInfo, where: str, problems: list[str]) -> dict[str, object]:

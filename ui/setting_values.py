@@ -229,7 +229,19 @@ def rule_for(key: str, dataset: str) -> tuple[str, Rule]:
         return url_key, _dataset_rules(dataset)[plain]
     if key != plain:
         raise KeyError(key)
-    return key, FIXED_RULES.get(key) or _probe_rule(key, dataset)
+    rule = FIXED_RULES.get(key) or _probe_rule(key, dataset)
+    if rule is None:  # read by a page but no view's setting (class mode's join code and key)
+        raise KeyError(key)
+    return key, rule
+
+
+def settable(key: str) -> bool:
+    """Whether a lesson step may set `key` (on MNIST)."""
+    try:
+        rule_for(key, "mnist")
+    except (KeyError, SettingError):
+        return False
+    return True
 
 
 def dataset_of(raw: object) -> str:
