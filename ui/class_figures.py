@@ -55,8 +55,10 @@ def add_drawings_3d(fig: go.Figure, points: np.ndarray, digits: Sequence[int | N
 
 
 def tile_png(images: Sequence[np.ndarray], scale: int, gap: int = 2) -> bytes:
-    """Images side by side (a drawing, its reconstruction...), upscaled without blur, as PNG."""
+    """Images side by side (a drawing, its reconstruction, an RGB error map...), upscaled
+    without blur, as one PNG."""
     tiles = [upscale(image, scale) for image in images]
-    spacer = np.full((tiles[0].shape[0], gap), 96, np.uint8)
+    tiles = [t if t.ndim == 3 else np.repeat(t[:, :, None], 3, axis=2) for t in tiles]
+    spacer = np.full((tiles[0].shape[0], gap, 3), 96, np.uint8)
     row = [part for tile in tiles for part in (tile, spacer)][:-1]
     return to_png_bytes(np.hstack(row))

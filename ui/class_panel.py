@@ -64,30 +64,40 @@ def _requested_code() -> str | None:
 
 
 def _seat(cs, room):
-    """This session's seat in `room`: joined now when no nickname is asked, else after the form."""
+    """This session's seat in `room`: joined now when no nickname is asked, else by the form."""
     seat = st.session_state.get(cs.SEAT_KEY)
     if seat is not None and seat.code == room.code:
         return seat
-    if room.settings.ask_nickname:
-        with st.form("class_join", border=False):
-            st.markdown(f"**Join class {room.code}**")
-            nickname = st.text_input("Your first name or a nickname", max_chars=24,
-                                     key="class_nickname",
-                                     help="Shown beside your drawings on the teacher's wall.")
-            joined = st.form_submit_button("Join the class", icon=":material/login:",
-                                           type="primary")
-        if not joined:
-            return None
-        if not nickname.strip():
-            st.warning("Type a name first: it is shown beside your drawings.")
-            return None
-    else:
-        nickname = None
-    pupil_id, problem = cs.call(cs.store().join, room.code, nickname)
-    if problem is not None:
-        st.warning(cs.escape_markdown(problem), icon=":material/block:")
+    if not room.settings.ask_nickname:
+        return _join(cs, room.code, None)
+    with st.form("class_join", border=False):
+        st.markdown(f"**Join class {room.code}**")
+        st.text_input("Your first name or a nickname", max_chars=24, key="class_nickname",
+                      help="Shown beside your drawings on the teacher's wall.")
+        st.form_submit_button("Join the class", icon=":material/login:", type="primary",
+                              on_click=_join_form, args=(cs, room.code))
+    cs.show_flash()
+    return None
+
+
+def _join_form(cs, code: str) -> None:
+    nickname = (st.session_state.get("class_nickname") or "").strip()
+    if not nickname:
+        cs.flash("Type a name first: it is shown beside your drawings.", "warning")
+        return
+    _join(cs, code, nickname)
+
+
+def _join(cs, code: str, nickname: str | None):
+    """Take a seat in the class (the store counts the pupil); None after a flash saying why not."""
+    pupil_id, problem = cs.call(cs.store().join, code, nickname)
+    if problem == cs.BUSY:
+        cs.flash("Not in the class yet: the class server is busy, try again.", "error")
         return None
-    seat = cs.Seat(room.code, pupil_id, (nickname or "").strip()[:24] or None)
+    if problem is not None:
+        cs.flash(problem, "warning")
+        return None
+    seat = cs.Seat(code, pupil_id, (nickname or "")[:24] or None)
     st.session_state[cs.SEAT_KEY] = seat
     st.session_state[cs.SENT_KEY] = []
     return seat

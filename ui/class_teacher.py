@@ -116,7 +116,7 @@ def join_panel(teaching: Teaching) -> None:
             ".ae-room-code{font-family:'Source Code Pro',monospace;font-weight:700;"
             "font-size:3.6rem;letter-spacing:.25em;line-height:1.05;margin:0}</style>")
     st.image(class_links.qr_png(link, widgets.by_mode(*QR_SCALE)),
-             caption="Scan to join", output_format="PNG")
+             caption="Scan to join (the corner button enlarges it)", output_format="PNG")
     st.code(link, language=None, wrap_lines=True)
     if class_links.is_loopback(base):
         st.warning("This app is open as localhost, which pupils' phones cannot reach: serve it "
@@ -157,7 +157,7 @@ def pause_button(teaching: Teaching) -> None:
 
 def remove_button(teaching: Teaching, drawing_id: int) -> None:
     st.button("Remove", icon=":material/delete:", key=f"class_remove_{drawing_id}",
-              width="stretch", on_click=_act,
+              type="tertiary", on_click=_act,
               args=(cs.store().remove, teaching.room.code, teaching.key, drawing_id),
               kwargs={"done": f"Drawing #{drawing_id} is off the wall."},
               help="Take this drawing off the wall (the pupil's other drawings stay).")

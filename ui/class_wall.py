@@ -23,7 +23,7 @@ from ui.model_cache import class_names, get_model, title_of
 VIEWS = ("Drawings", "2-D map", "3-D space", "Hardest to rebuild")
 ORDERS = ("Newest first", "By digit")
 MAP_KEY = "class_map"
-GRID = {"columns": (6, 6), "rows": (4, 2), "scale": (3, 3)}  # (normal, presenter)
+GRID = {"columns": (6, 6), "rows": (4, 3), "scale": (3, 3)}  # (normal, presenter)
 MAP_HEIGHT = (640, 470)
 HARDEST = (12, 6)
 
@@ -79,7 +79,7 @@ def _summary(drawings: list[Drawing], pupils: int | None, teaching: ct.Teaching)
             f'<span class="ae-chips">{chips}</span></div>'
             "<style>.ae-summary{font-size:1.15rem;margin:0}.ae-chips{margin-left:1rem}"
             ".ae-chip{display:inline-block;min-width:1.5em;text-align:center;border-radius:.3em;"
-            "margin:0 .2em 0 .7em;color:#000;font-weight:700}</style>")
+            "margin:0 .15em 0 .45em;color:#000;font-weight:700}</style>")
 
 
 def _controls(teaching: ct.Teaching, drawings: list[Drawing]) -> None:
@@ -168,10 +168,10 @@ def _tiles(teaching: ct.Teaching, drawings: list[Drawing], result_of: dict, colu
                                                  else "")
             st.html(cs.plain_html(label, "ae-tile", "p")
                     + "<style>.ae-tile{margin:0;font-size:.85rem;line-height:1.2}</style>")
-            use, remove = st.columns(2, gap="small")
+            use, remove = st.columns(2, gap=None)
             with use:
                 st.button("Use", icon=":material/input:", key=f"class_use_{drawing.id}",
-                          width="stretch", on_click=ct.use_drawing, args=(drawing,),
+                          type="tertiary", on_click=ct.use_drawing, args=(drawing,),
                           help="Make this drawing the input of the Draw, Denoising and "
                                "latent pages.")
             with remove:

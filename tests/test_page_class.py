@@ -1,0 +1,387 @@
+"""Class mode's pages, run headless with AppTest on a real SQLite store in a temporary folder.
+
+The teacher's flow (start a class, the wall, pause, remove, clear, close, export, use a drawing)
+and the pupil's (join by link, send, too fast, take back, wrong code), plus what hostile input
+gets: a forged teacher key, a nickname full of HTML and Markdown, a malformed code.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import zipfile
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from classroom.store import ClassStore, RoomSettings, StoreUnavailable
+
+from apptest_helpers import assert_no_problems, drawing_input, open_app
+
+CLASS_PAGE = "app_pages/class_room.py"
+DRAW = "app_pages/draw.py"
+HOSTILE = "<b>Jo</b>**x**:red[hi]"  # 22 characters: the name field takes at most 24
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch) -> ClassStore:
+    """A SQLite store of its own; the app's pages find the same file through AE_CLASS_DIR."""
+    monkeypatch.setenv("AE_CLASS_DIR", str(tmp_path / "class"))
+    monkeypatch.delenv("AE_CLASS_DB_URL", raising=False)
+    made = ClassStore()
+    yield made
+    made.dispose()
+
+
+def start_class(**settings):
+    """A teacher's session that pressed *Start a class* (with these settings); (session, code)."""
+    at = open_app(CLASS_PAGE)
+    for name, value in settings.items():
+        at.toggle(key=f"class_{name}").set_value(value)
+    at.button(key="class_start").click().run()
+    assert_no_problems(at)
+    return at, at.session_state["class_teaching"]
+
+
+def digit_image(seed: int) -> np.ndarray:
+    return drawing_input(seed).image
+
+
+def send_as(store: ClassStore, code: str, nickname: str | None, digit: int | None, seed: int):
+    """A pupil of their own sends one drawing straight to the store; returns its id."""
+    pupil = store.join(code, nickname)
+    return store.send(code, pupil, digit_image(seed), digit)
+
+
+def html_text(at) -> str:
+    return "\n".join(h.proto.body for h in at.html)
+
+
+def visible_text(at) -> str:
+    """Everything Markdown-like the page shows (where a nickname must never be)."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [str(e.proto.body) for e in (*at.info, *at.warning, *at.error, *at.success)]
+    return "\n".join(parts)
+
+
+def pupil(code: str, **session):
+    """A pupil's Draw page opened with the join link, a drawing already on the canvas."""
+    return open_app(DRAW, query_params={"class": code},
+                    session_state={"current_input": drawing_input(), **session})
+
+
+def join(at, nickname: str = "Ana"):
+    at.text_input(key="class_nickname").input(nickname)
+    at.button(key="FormSubmitter:class_join-Join the class").click().run()
+    assert_no_problems(at)
+    return at
+
+
+def numbers(values) -> list[float]:
+    """A trace's coordinates: a JSON list, or the typed array Plotly writes for a numpy array."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), np.dtype(values["dtype"])).tolist()
+    return list(values)
+
+
+def shown(message) -> str:
+    """An alert as the person reads it (the page escapes Markdown in sentences it passes on)."""
+    return message.value.replace("\\", "")
+
+
+def chart_spec(at, index: int = 0) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+# --- the teacher ---------------------------------------------------------------------------------
+
+def test_start_a_class_shows_the_code_the_link_and_keeps_the_key_private(store) -> None:
+    at, code = start_class()
+    key = at.session_state["teacher"]
+    room = store.room(code)
+    assert room is not None and room.settings == RoomSettings()
+    store.check_teacher(code, key)  # the session holds the real key
+    assert f'<div class="ae-room-code">{code}</div>' in html_text(at)
+    codes = [c.value for c in at.code]
+    assert any(c.endswith(f"/draw?class={code}") for c in codes), codes
+    assert at.get("image"), "the QR code"
+    expander = next(e for e in at.expander if "Teacher link" in e.label)
+    assert [c.value for c in expander.code] == [v for v in codes if "teacher=" in v]
+    assert f"class={code}&teacher={key}" in expander.code[0].value
+    outside = [c for c in codes if c not in [x.value for x in expander.code]]
+    assert outside and not any(key in c for c in outside)
+    assert at.query_params.get("teacher") is None
+
+
+def test_settings_reach_the_room(store) -> None:
+    _, code = start_class(ask_nickname=False, ask_digit=False)
+    settings = store.room(code).settings
+    assert (settings.ask_nickname, settings.ask_digit) == (False, False)
+
+
+def test_the_wall_shows_a_sent_drawing_with_its_reconstruction_and_code(store) -> None:
+    from ae_models.loading import load
+    from ae_models.map_scale import map_scale
+    from ae_models import latent_maps
+    from ae_models.artifacts import read_latents
+
+    at, code = start_class()
+    drawing_id = send_as(store, code, "Ana", 7, seed=1)
+    at.run()
+    assert_no_problems(at)
+    assert "1 pupils · 1 drawings" in html_text(at)
+    assert f"#{drawing_id} · Ana · a 7" in html_text(at)
+    assert at.button(key=f"class_use_{drawing_id}")
+    at.segmented_control(key="class_view").set_value("2-D map").run()
+    assert_no_problems(at)
+    spec = chart_spec(at)
+    marker = next(t for t in spec["data"] if t.get("name") == "Class drawings")
+    # Independent of the page: Keras's code of the stored drawing, drawn where the map draws it.
+    expected = load("ae_2d").encode(store.drawings(code)[0].image)
+    scale = map_scale(latent_maps.plot_points(read_latents("ae_2d"), 2))
+    assert [numbers(marker["x"])[0], numbers(marker["y"])[0]] == pytest.approx(
+        list(scale.to_display(expected.astype(np.float64))), abs=1e-4)
+
+
+def test_every_view_draws(store) -> None:
+    at, code = start_class()
+    for seed, digit in enumerate((1, 7, None)):
+        send_as(store, code, f"P{seed}", digit, seed=seed)
+    at.run()
+    for view in ("3-D space", "Hardest to rebuild", "Drawings"):
+        at.segmented_control(key="class_view").set_value(view).run()
+        assert_no_problems(at)
+    at.segmented_control(key="class_order").set_value("By digit").run()
+    assert_no_problems(at)
+    assert "digit not said" in html_text(at)
+
+
+def test_pause_stops_pupils_and_resume_lets_them_send(store) -> None:
+    at, code = start_class()
+    pupil_id = store.join(code, "Ana")
+    at.button(key="class_pause").click().run()
+    assert store.room(code).paused and "sending paused" in html_text(at)
+    with pytest.raises(Exception, match="(?i)pause"):
+        store.send(code, pupil_id, digit_image(0), 3)
+    at.button(key="class_resume").click().run()
+    assert not store.room(code).paused
+    store.send(code, pupil_id, digit_image(0), 3)
+
+
+def test_remove_clear_and_close(store) -> None:
+    at, code = start_class()
+    first, second = (send_as(store, code, name, 3, seed=i) for i, name in enumerate("AB"))
+    at.run()
+    at.button(key=f"class_remove_{first}").click().run()
+    assert [d.id for d in store.drawings(code)] == [second]
+    at.button(key="class_clear").click().run()
+    assert store.drawings(code) == [] and store.pupil_count(code) == 2
+    assert_no_problems(at)
+    at.button(key="class_close").click().run()
+    assert store.room(code) is None
+    assert "teacher" not in at.session_state and at.button(key="class_start")
+    assert any("is closed" in s.value for s in at.success)
+
+
+def test_use_makes_a_wall_drawing_the_input_of_the_other_pages(store) -> None:
+    at, code = start_class()
+    drawing_id = send_as(store, code, "Ana <i>", 4, seed=2)
+    at.run()
+    at.button(key=f"class_use_{drawing_id}").click().run()
+    current = at.session_state["current_input"]
+    np.testing.assert_array_equal(current.image, store.drawings(code)[0].image)
+    assert current.source == f"class drawing #{drawing_id} by Ana i"  # no markup in captions
+    at.switch_page(DRAW).run()
+    assert_no_problems(at)
+    assert any(f"class drawing #{drawing_id} by Ana i" in str(i.proto) for i in at.get("image"))
+
+
+def test_a_click_on_a_class_marker_makes_it_the_input(store) -> None:
+    at, code = start_class()
+    ids = [send_as(store, code, name, 1, seed=i) for i, name in enumerate("AB")]
+    at.run()
+    at.segmented_control(key="class_view").set_value("2-D map").run()
+    trace = [t.get("name") for t in chart_spec(at)["data"]].index("Class drawings")
+    at.session_state["class_map"] = {"selection": {
+        "points": [{"curve_number": trace, "point_index": 1, "x": 0.0, "y": 0.0}],
+        "point_indices": [1], "box": [], "lasso": []}}
+    at.run()
+    assert_no_problems(at)
+    assert at.session_state["current_input"].source == f"class drawing #{ids[0]} by A"
+
+
+def test_export_holds_every_drawing_as_png_and_a_csv_of_codes_and_errors(store) -> None:
+    from ae_models.loading import load
+    from ae_models.metrics import mse
+    from ui import class_results
+
+    code = store.create_room()[0].code
+    send_as(store, code, "=HYPERLINK(1)", 2, seed=3)
+    send_as(store, code, None, None, seed=4)
+    drawings = store.drawings(code)
+    model = load("ae_2d")
+    results = class_results.per_drawing({}, "t", drawings, class_results.reconstructions(model))
+    archive = zipfile.ZipFile(io.BytesIO(class_results.export_zip(drawings, results, "ae_2d",
+                                                                   code)))
+    rows = archive.read(f"class-{code}.csv").decode().splitlines()
+    assert rows[0].split(",")[:7] == ["id", "file", "nickname", "digit", "sent_at_utc", "model",
+                                      "mse"]
+    for drawing, row in zip(drawings, rows[1:]):
+        cells = row.split(",")
+        pixels = np.asarray(Image.open(io.BytesIO(archive.read(cells[1]))), np.float32) / 255
+        np.testing.assert_allclose(pixels, drawing.image, atol=0.5 / 255)
+        rebuilt = model.reconstruct(drawing.image)
+        assert float(cells[6]) == pytest.approx(mse(drawing.image, rebuilt), abs=1e-5)
+        assert [float(v) for v in cells[7:9]] == pytest.approx(model.encode(drawing.image),
+                                                               abs=1e-4)
+    # A spreadsheet shows it, never runs it. (The page's button: tests/e2e/test_class_browser.py.)
+    assert "'=HYPERLINK(1)" in rows[1:][[d.nickname for d in drawings].index("=HYPERLINK(1)")]
+
+
+def test_a_teacher_link_opens_the_wall_and_leaves_the_address_bar(store) -> None:
+    room, key = store.create_room()
+    at = open_app(CLASS_PAGE, query_params={"class": room.code, "teacher": key})
+    assert_no_problems(at)
+    assert at.button(key="class_pause") and at.query_params.get("teacher") is None
+    assert at.query_params.get("class") == room.code
+
+
+def test_a_forged_teacher_key_gets_a_plain_refusal(store) -> None:
+    room, _ = store.create_room()
+    send_as(store, room.code, "Ana", 1, seed=0)
+    at = open_app(CLASS_PAGE, query_params={"class": room.code, "teacher": "forged-key-123"})
+    assert not at.exception
+    assert at.error and "key" in at.error[0].value.lower()
+    assert not [b for b in at.button if b.key and b.key.startswith(("class_pause", "class_use"))]
+    assert at.button(key="class_start"), "the page still works: a new class can be started"
+    assert store.drawings(room.code), "nothing was touched"
+
+
+def test_another_rooms_key_does_not_open_this_room(store) -> None:
+    room, _ = store.create_room()
+    _, other_key = store.create_room()
+    at = open_app(CLASS_PAGE, query_params={"class": room.code, "teacher": other_key})
+    assert at.error and not at.exception
+    assert not [b for b in at.button if b.key == "class_pause"]
+
+
+def test_the_wall_says_it_is_reconnecting_when_the_store_is_unavailable(store, monkeypatch) -> None:
+    at, code = start_class()
+
+    def unavailable(*args, **kwargs):
+        raise StoreUnavailable("database is locked")
+
+    monkeypatch.setattr(ClassStore, "drawings", unavailable)
+    at.run()
+    assert not at.exception
+    assert any("Reconnecting" in w.value for w in at.warning)
+
+
+# --- the pupil -------------------------------------------------------------------------------------
+
+def test_a_pupil_joins_by_link_sends_and_takes_back(store) -> None:
+    _, code = start_class()
+    at = join(pupil(code))
+    assert f"In class {code} as Ana" in html_text(at)
+    assert store.pupil_count(code) == 1
+    at.pills(key="class_digit").set_value(7).run()
+    at.button(key="class_send").click().run()
+    assert_no_problems(at)
+    [stored] = store.drawings(code)
+    np.testing.assert_array_equal(stored.image, at.session_state["current_input"].image)
+    assert (stored.digit, stored.nickname) == (7, "Ana")
+    assert any(f"drawing #{stored.id} is on the wall" in shown(s) for s in at.success)
+    at.button(key=f"class_withdraw_{stored.id}").click().run()
+    assert store.drawings(code) == []
+    assert not [b for b in at.button if b.key == f"class_withdraw_{stored.id}"]
+
+
+def test_nothing_is_sent_without_the_click(store) -> None:
+    _, code = start_class(ask_digit=False)
+    at = join(pupil(code))
+    at.run()
+    assert store.drawings(code) == []
+    assert not at.button(key="class_send").disabled
+
+
+def test_sending_too_fast_is_refused_with_the_reason(store) -> None:
+    _, code = start_class(ask_nickname=False, ask_digit=False)
+    at = pupil(code)
+    assert f"In class {code}" in html_text(at)
+    at.button(key="class_send").click().run()
+    at.button(key="class_send").click().run()
+    assert_no_problems(at)
+    assert len(store.drawings(code)) == 1
+    assert any("Wait" in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_a_busy_store_says_not_sent(store, monkeypatch) -> None:
+    _, code = start_class(ask_nickname=False, ask_digit=False)
+    at = pupil(code)
+
+    def busy(*args, **kwargs):
+        raise StoreUnavailable("database is locked")
+
+    monkeypatch.setattr(ClassStore, "send", busy)
+    at.button(key="class_send").click().run()
+    assert not at.exception
+    assert any("Not sent" in e.value and "busy" in e.value for e in at.error)
+
+
+def test_a_paused_class_tells_the_pupil(store) -> None:
+    room, key = store.create_room(RoomSettings(ask_nickname=False, ask_digit=False))
+    store.set_paused(room.code, key, True)
+    at = pupil(room.code)
+    assert any("paused" in i.value for i in at.info)
+    at.button(key="class_send").click().run()
+    assert store.drawings(room.code) == [] and at.warning
+
+
+def test_a_wrong_code_says_so_and_the_page_keeps_working(store) -> None:
+    at = pupil("ZZZZ")
+    assert_no_problems(at)
+    assert any("no open class with the code ZZZZ" in w.value for w in at.warning)
+    assert at.get("image"), "the Draw page still shows the input and the reconstructions"
+    at.button(key="class_leave").click().run()
+    assert "class" not in at.query_params and not at.warning
+
+
+def test_a_code_that_cannot_be_one_is_not_echoed(store) -> None:
+    at = pupil("<script>alert(1)</script>")
+    assert_no_problems(at)
+    assert any("not a code" in w.value for w in at.warning)
+    assert "script" not in visible_text(at) + html_text(at)
+
+
+def test_a_nickname_of_html_and_markdown_is_shown_as_plain_text(store) -> None:
+    at, code = start_class()
+    kid = join(pupil(code), HOSTILE)
+    kid.pills(key="class_digit").set_value(1).run()
+    kid.button(key="class_send").click().run()
+    stored = store.drawings(code)[0].nickname
+    assert stored == HOSTILE
+    for session in (kid, at.run()):
+        assert stored not in visible_text(session)  # never through Markdown
+        assert "<b>Jo</b>" not in html_text(session) and "&lt;b&gt;Jo&lt;/b&gt;" in html_text(session)
+    at.segmented_control(key="class_view").set_value("2-D map").run()
+    marker = next(t for t in chart_spec(at)["data"] if t.get("name") == "Class drawings")
+    assert "&lt;b&gt;Jo" in marker["text"][0] and "<b>" not in marker["text"][0]
+
+
+def test_a_room_without_names_seats_the_pupil_at_once(store) -> None:
+    _, code = start_class(ask_nickname=False)
+    at = pupil(code)
+    assert f"In class {code}</p>" in html_text(at)
+    assert not at.text_input and store.pupil_count(code) == 1
+
+
+def test_a_code_typed_on_the_class_page_opens_the_draw_page_in_that_class(store) -> None:
+    room, _ = store.create_room()
+    at = open_app(CLASS_PAGE)
+    at.text_input(key="class_code").input(room.code.lower()[:2] + " " + room.code[2:])
+    at.button(key="class_join_button").click().run()
+    assert_no_problems(at)
+    assert at.text_input(key="class_nickname") is not None
+    assert at.session_state["class"] == room.code
