@@ -54,7 +54,8 @@ def make_engine(url: URL, timeout_s: float) -> Engine:
     """An engine for `url`; connects lazily. Writes go through `engine.execution_options(
     **{IMMEDIATE: True})`."""
     if url.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": timeout_s}, pool_pre_ping=True)
+        engine = create_engine(url, connect_args={"timeout": timeout_s}, pool_pre_ping=True,
+                               pool_timeout=timeout_s)
         _sqlite_transactions(engine)
         return engine
     connect_args = {}

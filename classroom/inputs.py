@@ -20,10 +20,12 @@ IMAGE_SHAPE = (28, 28)
 IMAGE_DTYPE = np.dtype("<f4")
 IMAGE_BYTES = IMAGE_DTYPE.itemsize * IMAGE_SHAPE[0] * IMAGE_SHAPE[1]
 MAX_NICKNAME = 24
+JOINERS = "\u200c\u200d"  # kept: emoji such as 👩‍💻 need them (other format characters, e.g. bidi overrides, go)
 
 
 def clean_nickname(nickname: object) -> str | None:
-    """Stripped, control characters dropped, runs of spaces made one, at most 24 characters.
+    """Stripped, control and format characters dropped, runs of spaces made one, at most 24
+    characters.
 
     Stored and returned as plain text: the UI shows it as text, never as Markdown or HTML.
     """
@@ -32,7 +34,7 @@ def clean_nickname(nickname: object) -> str | None:
     if not isinstance(nickname, str):
         raise Refused("A nickname must be text.")
     kept = "".join(" " if ch.isspace() else ch for ch in nickname
-                   if ch.isspace() or not unicodedata.category(ch).startswith("C"))
+                   if ch.isspace() or ch in JOINERS or not unicodedata.category(ch).startswith("C"))
     text = " ".join(kept.split())[:MAX_NICKNAME].strip()
     return text or None
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,6 +29,7 @@ from classroom.store import (ClassStore, Refused, RoomSettings, StoreUnavailable
 REQUIRE_POSTGRES = (os.environ.get("AE_REQUIRE_BROWSER") == "1"
                     or os.environ.get("CI", "").lower() not in ("", "0", "false"))
 FAST = RoomSettings(min_send_interval_s=0.0)
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
@@ -199,7 +203,7 @@ def test_nickname_is_plain_text_stripped_and_capped(store):
         "**bold** _it_ [x](javascript:y)": "**bold** _it_ [x](javasc",
         "Ana\n\n# Title\x00\u202e": "Ana # Title",
         "   ": None,
-        "Zoë 🦊": "Zoë 🦊",
+        "Zoë 🦊 👩\u200d💻": "Zoë 🦊 👩\u200d💻",
     }
     for typed, kept in names.items():
         pupil = store.join(room.code, typed)
@@ -495,6 +499,41 @@ def half_done_send(url: str, code: str, pupil: str):
 
         yield wait_for_a_waiter
         conn.commit()
+
+
+KILLED_SENDER = """
+import sys
+import numpy as np
+from classroom.store import ClassStore
+url, code, pupil = sys.argv[1:]
+store = ClassStore(url)
+while True:
+    print(store.send(code, pupil, np.full((28, 28), 0.5, np.float32), 1), flush=True)
+"""
+
+
+def test_a_killed_process_loses_no_drawing_it_sent(db_url):
+    """A sender is killed (SIGKILL) between or during sends: every drawing whose send returned
+    is still there, and the next send from another process works."""
+    store = ClassStore(db_url)
+    room, _ = store.create_room(RoomSettings(min_send_interval_s=0))
+    pupil = store.join(room.code, "Ana")
+    sender = subprocess.Popen([sys.executable, "-c", KILLED_SENDER, db_url, room.code, pupil],
+                              stdout=subprocess.PIPE, text=True, cwd=REPO_ROOT,
+                              env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    acknowledged = []
+    try:
+        while len(acknowledged) < 40 and (line := sender.stdout.readline()):
+            acknowledged.append(int(line))
+    finally:
+        sender.kill()
+        sender.wait(30)
+    assert len(acknowledged) == 40
+    stored = {d.id for d in store.drawings(room.code)}
+    assert set(acknowledged) <= stored
+    store.send(room.code, pupil, drawing(), 1)
+    assert len(store.drawings(room.code)) == len(stored) + 1
+    store.dispose()
 
 
 # --- faults ----------------------------------------------------------------------------------------
