@@ -33,8 +33,8 @@ from classroom.store import ClassStore, RoomSettings
 from tests.class_databases import PostgresCluster, postgres_missing, run_senders
 
 TITLE = "Class store"
-REFRESH = ("Class store: what a wall refresh reads from a room of 500 drawings (version + drawings), "
-           "median / p95")
+REFRESH = ("Class store: what a wall refresh reads from a room of 500 drawings "
+           "(version + drawings), median / p95")
 SENDS = "Class store sends per second into one room, several processes"
 PUPILS_PER_PROCESS = 5
 
@@ -125,7 +125,8 @@ def figures(results: list[dict]) -> list[Figure]:
     refresh = "; ".join(f"{r['name']} {ms(r['costs']['refresh'])} ms" for r in results)
     rates = "; ".join(f"{r['name']} " + ", ".join(f"{x['per_s']:.0f}/s ({x['processes']} proc)"
                                                   for x in r["rates"]) for r in results)
-    return [Figure(REFRESH, "≤ 100 ms (the whole refresh)", refresh), Figure(SENDS, "≥ 30/s (60 pupils every 2 s)", rates)]
+    return [Figure(REFRESH, "≤ 100 ms (the whole refresh)", refresh),
+            Figure(SENDS, "≥ 30/s (60 pupils every 2 s)", rates)]
 
 
 def main() -> int:
@@ -137,7 +138,8 @@ def main() -> int:
     parser.add_argument("--sends", type=int, default=40, help="sends per pupil")
     parser.add_argument("--pg-url", help="an existing PostgreSQL (else a throwaway local server)")
     parser.add_argument("--no-pg", action="store_true", help="SQLite only")
-    parser.add_argument("--write", action="store_true", help="record the result in bench/RESULTS.md")
+    parser.add_argument("--write", action="store_true",
+                        help="record the result in bench/RESULTS.md")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory(prefix="ae-class-bench-") as folder:

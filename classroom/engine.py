@@ -63,7 +63,8 @@ def make_engine(url: URL, timeout_s: float) -> Engine:
         wait_ms = int(timeout_s * 1000)
         connect_args = {"connect_timeout": max(1, round(timeout_s))}
         if "options" not in url.query:  # the URL's own server options win
-            connect_args["options"] = f"-c lock_timeout={wait_ms} -c statement_timeout={4 * wait_ms}"
+            connect_args["options"] = (f"-c lock_timeout={wait_ms} "
+                                       f"-c statement_timeout={4 * wait_ms}")
     return create_engine(url, connect_args=connect_args, pool_pre_ping=True,
                          pool_timeout=timeout_s, pool_size=5, max_overflow=10)
 

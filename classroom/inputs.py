@@ -20,7 +20,9 @@ IMAGE_SHAPE = (28, 28)
 IMAGE_DTYPE = np.dtype("<f4")
 IMAGE_BYTES = IMAGE_DTYPE.itemsize * IMAGE_SHAPE[0] * IMAGE_SHAPE[1]
 MAX_NICKNAME = 24
-JOINERS = "\u200c\u200d"  # kept: emoji such as 👩‍💻 need them (other format characters, e.g. bidi overrides, go)
+# Zero-width (non-)joiners are kept: emoji such as 👩‍💻 need them. Other format characters
+# (bidi overrides that turn the text around, invisible ones) are dropped.
+JOINERS = "\u200c\u200d"
 
 
 def clean_nickname(nickname: object) -> str | None:

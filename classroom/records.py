@@ -25,7 +25,7 @@ class RoomSettings:
 
     @classmethod
     def from_json(cls, text: str) -> RoomSettings:
-        """Settings as stored; fields a newer or older version wrote and this one lacks are ignored."""
+        """Settings as stored; fields another version wrote that this one lacks are ignored."""
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in json.loads(text).items() if k in known})
 

@@ -43,7 +43,8 @@ from sqlalchemy.exc import IntegrityError, ProgrammingError, SQLAlchemyError
 from classroom import codes, engine as engines
 from classroom.codes import normalise_code
 from classroom.errors import Refused, StoreUnavailable
-from classroom.inputs import check_digit, check_settings, clean_nickname, image_bytes, image_from_bytes
+from classroom.inputs import (check_digit, check_settings, clean_nickname, image_bytes,
+                              image_from_bytes)
 from classroom.records import Drawing, Room, RoomSettings
 from classroom.schema import drawings, metadata, pupils, rooms
 
@@ -51,7 +52,8 @@ __all__ = ["ClassStore", "Drawing", "Refused", "Room", "RoomSettings", "StoreUna
            "default_store", "normalise_code"]
 
 log = logging.getLogger(__name__)
-UNAVAILABLE = "The class database is not answering (busy, restarting or unreachable). Try again in a moment."
+UNAVAILABLE = ("The class database is not answering (busy, restarting or unreachable). "
+               "Try again in a moment.")
 PURGE_EVERY_S = 600.0
 CODE_ATTEMPTS = 50
 
@@ -104,7 +106,7 @@ class ClassStore:
     # --- rooms -----------------------------------------------------------------------------
 
     def create_room(self, settings: RoomSettings = RoomSettings()) -> tuple[Room, str]:
-        """A new room with a code no live room holds, and its teacher key (only its hash is kept)."""
+        """A new room (its code held by no live room) and its teacher key (only a hash is kept)."""
         check_settings(settings)
         self.purge_expired()
         key = codes.new_teacher_key()
@@ -173,9 +175,9 @@ class ClassStore:
             if self._count(conn, drawings, room.code) >= limit:
                 raise Refused(f"The class wall is full ({limit} drawings): "
                               "ask your teacher to make room.")
-            drawing_id = conn.execute(insert(drawings).values(
+            drawing_id = conn.execute(insert(drawings).returning(drawings.c.id).values(
                 room_code=room.code, pupil_id=pupil_id, image=blob, created_at=now,
-                digit=digit if room.settings.ask_digit else None).returning(drawings.c.id)).scalar_one()
+                digit=digit if room.settings.ask_digit else None)).scalar_one()
             conn.execute(update(pupils).where(pupils.c.id == pupil_id).values(last_send_at=now))
             _bump(conn, room.code)
         return drawing_id
