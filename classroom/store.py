@@ -58,18 +58,14 @@ PURGE_EVERY_S = 600.0
 CODE_ATTEMPTS = 50
 
 
-def _driver_errors() -> tuple[type[BaseException], ...]:
-    """Errors that mean "the database is not there right now", whichever layer raises them."""
+def _database_errors(backend: str) -> tuple[type[BaseException], ...]:
+    """Errors that mean "the database is not there right now", whichever layer raises them
+    (psycopg is imported only for PostgreSQL: 80 ms of a SQLite app's start otherwise)."""
     errors: list[type[BaseException]] = [SQLAlchemyError, sqlite3.Error, OSError]
-    try:
+    if backend == "postgresql":
         import psycopg
         errors.append(psycopg.Error)
-    except ImportError:
-        pass
     return tuple(errors)
-
-
-DATABASE_ERRORS = _driver_errors()
 
 
 class ClassStore:
@@ -83,9 +79,11 @@ class ClassStore:
         self._schema_ready = False
         self._next_purge = 0.0
         self._broken: str | None = None
+        self._errors = _database_errors("")
         try:
             self.url = engines.database_url(url)
             self._engine = engines.make_engine(self.url, timeout_s)
+            self._errors = _database_errors(self.url.get_backend_name())
         except (SQLAlchemyError, ImportError, ValueError) as exc:
             log.error("class store: unusable database URL: %s", exc)
             self._broken = (f"The class database setting ({engines.URL_VARIABLE}) cannot be "
@@ -264,7 +262,7 @@ class ClassStore:
             yield
         except Refused:
             raise
-        except DATABASE_ERRORS as exc:
+        except self._errors as exc:
             log.warning("class store (%s) unavailable: %s", self.backend, exc)
             raise StoreUnavailable(UNAVAILABLE) from exc
 
