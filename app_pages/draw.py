@@ -36,6 +36,27 @@ CONTROLS = "draw"  # the corruption controls' key prefix (and their URL keys)
 PAGE = "app_pages/draw.py"
 
 
+# On a phone the columns stack: the canvas, then the pictures, then the settings (not the
+# settings between the canvas and the pictures), and a shorter heading, so that a pupil sees
+# the canvas and the first reconstructions on one screen.
+PHONE_CSS = """<style>
+@media (max-width: 640px) {
+  h1 { font-size: 1.9rem !important; }
+  [data-testid="stHorizontalBlock"]:has(.st-key-draw_pictures) { flex-wrap: wrap !important; row-gap: 0.75rem; }
+  [data-testid="stHorizontalBlock"]:has(.st-key-draw_pictures) > [data-testid="stColumn"],
+  [data-testid="stHorizontalBlock"]:has(.st-key-draw_pictures) > [data-testid="stColumn"]
+    > [data-testid="stVerticalBlock"] { display: contents; }
+  *:has(> .st-key-draw_input) { order: 1; flex: 0 0 100%; }
+  *:has(> .st-key-draw_pictures) { order: 2; flex: 0 0 100%; }
+  *:has(> .st-key-draw_settings) { order: 3; flex: 0 0 100%; }
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] .st-key-pen_width)
+    { flex-wrap: nowrap; }
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] .st-key-pen_width)
+    > [data-testid="stColumn"] { min-width: 0; }
+}
+</style>"""
+
+
 @st.fragment
 def playground() -> None:
     """Input, corruption and results rerun together on a stroke; the rest of the page does not."""
@@ -54,12 +75,14 @@ def full_view() -> None:
     """Controls on the left; a row per model with its error map, scores and code on the right."""
     left, right = st.columns([1, 2], gap="large")
     with left:
-        current = widgets.input_picker()
-        class_panel.pupil_panel(current)
-        settings = corruption_controls()
-        chosen = widgets.model_picker()
-        guess_first.toggle(CONTROLS)
-    with right:
+        with st.container(key="draw_input"):
+            current = widgets.input_picker()
+            class_panel.pupil_panel(current)
+        with st.container(key="draw_settings"):
+            settings = corruption_controls()
+            chosen = widgets.model_picker()
+            guess_first.toggle(CONTROLS)
+    with right.container(key="draw_pictures"):
         if not chosen:
             st.info("Choose at least one model to compare.")
             return
@@ -234,4 +257,5 @@ def result_row(key: str, clean, result) -> None:
                      output_format="PNG")
 
 
+st.html(PHONE_CSS)
 playground()

@@ -21,7 +21,7 @@ import numpy as np
 import streamlit as st
 
 from ae_models.corruption import CorruptionSettings, crosshair, unit_noise
-from ui.browser_models import browser_urls, loader_js
+from ui.browser_models import browser_urls, loader_js, preload_urls
 from ui.images import INFERNO_LUT, code_image, to_png_bytes
 from ui.model_cache import spec_of
 
@@ -40,7 +40,7 @@ CSS = """
 .live-tiles.full { display: block; }
 .live-tiles.presenter { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); }
 figure.tile { margin: 0; flex: 0 1 var(--tile-size, 196px); }
-figure.tile[hidden] { display: none; }
+figure.tile[hidden] { display: none !important; }
 .tile canvas { width: min(var(--tile-size, 196px), 100%); height: auto; aspect-ratio: 1;
   image-rendering: pixelated; display: block; background: #000; }
 .tile-title { font-weight: 600; margin-bottom: 0.25rem; }
@@ -57,10 +57,21 @@ figure.tile[hidden] { display: none; }
 .code-picture.stale { opacity: 0.35; }
 .code-text { margin: 0; }
 .live-note { font-size: 0.875rem; opacity: 0.75; }
-@media (max-width: 640px) {  /* a phone: two tiles to a row, scores under them */
+/* A phone: the canvas and the first reconstructions on one screen. Small input tiles; each
+   model a title and its reconstruction beside its scores (error map and code left out). */
+@media (max-width: 640px) {
+  .live-tiles { gap: 0.5rem; }
   .live-tiles.presenter { grid-template-columns: repeat(2, minmax(0, 1fr)); }
-  .row-grid { grid-template-columns: repeat(2, minmax(0, 1fr)); }
-  .metric-value { font-size: 1.5rem; }
+  .live-tiles figure.tile { flex: 1 1 45%; display: flex; align-items: flex-end; gap: 0.5rem; }
+  .live-tiles figure.tile canvas { width: 5rem; flex: none; }
+  .live-tiles.full .tile canvas, .live-tiles.presenter .tile canvas { width: 100%; }
+  .live-tiles.full figure.tile, .live-tiles.presenter figure.tile { display: block; }
+  .model-title { font-size: 1.05rem; margin: 0.5rem 0 0.3rem 0; padding-bottom: 0.2rem; }
+  .row-grid { grid-template-columns: 8rem minmax(0, 1fr); gap: 0.75rem; }
+  .row-grid figure.tile.error, .row-grid .code, .row-grid .caption { display: none !important; }
+  .scores { flex-direction: row; flex-wrap: wrap; gap: 0.3rem 1rem; }
+  .metric-label { font-size: 0.8rem; }
+  .metric-value { font-size: 1.2rem; }
 }
 """
 live_draw = st.components.v2.component("live_draw", html=HTML, css=CSS,
@@ -101,7 +112,7 @@ def _model_data(key: str, server_result) -> dict:
     urls = browser_urls(key)
     entry = {"key": key, "title": spec.title, "codeLabel": spec.code_label,
              "codeSize": spec.code_size, "encoder": urls.encoder, "decoder": urls.decoder,
-             "problem": urls.problem, "ssim": None, "codePng": None,
+             "preload": preload_urls(urls), "problem": urls.problem, "ssim": None, "codePng": None,
              "codeCaption": f"Its code: {spec.code_size} numbers (dark low, yellow high)"}
     if server_result is not None:
         code, scores = server_result

@@ -17,6 +17,7 @@ HOOK = "window.aeLive?.draw"
 DEFAULTS = ["dense", "conv", "conv_denoise", "vae"]
 MODEL_TOLERANCE = 1e-4  # the same input through TensorFlow.js and Keras, max per pixel
 PREPROCESS_TOLERANCE = 0.01  # the browser's and the server's preprocessing, mean per pixel
+PHONE_SCREEN = 844 - 60  # a 390x844 phone's height under Streamlit's header bar
 
 
 def open_live_draw(page, app_url: str, query: str = "") -> None:
@@ -196,6 +197,11 @@ def test_a_finger_stroke_draws_live_on_a_phone(browser, app_url):
         touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
         wait_for_server_input(page)
         assert_clean(page)
+        # The canvas and the first two reconstructions on one screen (below Streamlit's header)
+        top = canvas.bounding_box()["y"]
+        second = page.locator(".live-draw [data-model] canvas.recon").nth(1).bounding_box()
+        assert second["height"] >= 80, "a reconstruction too small to read on a phone"
+        assert second["y"] + second["height"] - top <= PHONE_SCREEN, "scroll needed to see it"
     finally:
         context.close()
 
