@@ -247,3 +247,25 @@ def test_without_the_browser_runtime_the_server_draws_the_pictures(page, app_url
     assert page.locator('[data-testid="stImage"]').count() >= len(DEFAULTS)
     assert note.count() == 1
     assert_clean(page)
+
+
+@pytest.mark.parametrize("query, settings", [
+    ("?draw_kind=Both&draw_sigma=1.0&draw_thickness=5&draw_row=0&draw_col=27&draw_random=false"
+     "&draw_seed=9999",
+     {"kind": "both", "sigma": 1.0, "thickness": 5, "row": 0, "col": 27, "seed": 9999}),
+    ("?draw_kind=Both&draw_sigma=0.0&draw_thickness=1&draw_intensity=0.1&draw_random=true"
+     "&draw_seed=3",
+     {"kind": "both", "sigma": 0.0, "thickness": 1, "intensity": 0.1, "random_position": True,
+      "seed": 3}),
+])
+def test_sliders_at_their_limits_and_a_random_crosshair_match_the_server(page, app_url, query,
+                                                                          settings):
+    from ae_models.corruption import CorruptionSettings, apply_corruption
+
+    open_live_draw(page, app_url, query)
+    page.get_by_text("Example", exact=True).click()
+    state = wait_for_server_input(page)
+    clean = np.array(state["input"], np.float32).reshape(28, 28)
+    expected = apply_corruption(clean, CorruptionSettings(**settings))
+    assert np.abs(np.ravel(expected) - state["corrupted"]).max() <= 1e-6
+    assert_clean(page)
