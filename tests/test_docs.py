@@ -16,7 +16,7 @@ from apptest_helpers import REPO
 
 DOCUMENTS = ["docs/architecture.md", "README.md"]
 PACKAGES = ("ae_models", "ui", "bench", "deploy", "tests", "docs", "app_pages", "weights", ".ci",
-            "static")
+            "static", "classroom", "lessons")
 CODE = re.compile(r"`([^`\n]+)`")
 IDENTIFIER = re.compile(r"^[A-Za-z_]\w*")
 
