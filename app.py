@@ -5,6 +5,7 @@ from streamlit.runtime.scriptrunner import script_runner
 
 from ae_models.data import DATASETS
 from ui import lesson_panel, model_cache, navigation
+from ui.images import app_icon
 from ui.navigation import HOME
 from ui.state import DATASET_KEY, PRESENTER_KEY, presenter_mode
 from ui.widgets import DEFAULT_MODELS
@@ -17,13 +18,31 @@ header[data-testid="stHeader"] { height: 2.4rem; min-height: 2.4rem; background:
 h1 { font-size: 2rem !important; padding: 0 0 0.2rem 0 !important; }
 </style>"""
 
+# Streamlit colours st.code's syntax tokens from a fixed palette that no theme option reaches;
+# on its light code background they measured 2.6-3.8:1 (axe). These keep each hue, at >= 4.8:1.
+CODE_TOKEN_CSS = """<style>
+[data-testid="stCode"] .token.property, [data-testid="stCode"] .token.attr-name,
+[data-testid="stCode"] .token.variable { color: #00708C; }
+[data-testid="stCode"] .token.string, [data-testid="stCode"] .token.char,
+[data-testid="stCode"] .token.attr-value, [data-testid="stCode"] .token.boolean,
+[data-testid="stCode"] .token.constant, [data-testid="stCode"] .token.symbol { color: #0A7A2F; }
+[data-testid="stCode"] .token.number, [data-testid="stCode"] .token.regex { color: #137367; }
+[data-testid="stCode"] .token.keyword, [data-testid="stCode"] .token.tag,
+[data-testid="stCode"] .token.function, [data-testid="stCode"] .token.class-name,
+[data-testid="stCode"] .token.selector { color: #1565C0; }
+[data-testid="stCode"] .token.operator, [data-testid="stCode"] .token.entity,
+[data-testid="stCode"] .token.decorator, [data-testid="stCode"] .token.atrule { color: #A34A00; }
+[data-testid="stCode"] .token.url { color: #6B2FB3; }
+[data-testid="stCode"] .token.comment, [data-testid="stCode"] .token.punctuation { color: #595959; }
+</style>"""
+
 # After every script run Streamlit calls keras.backend.clear_session() (plus a full garbage
 # collection) for apps that import Keras. Our models are loaded once per process and only read,
 # so there is nothing to clear (and no matplotlib to close), while the call made each stroke
 # 4x slower (4.7 s -> 1.1 s per run of the Draw page, measured with bench/script_run.py).
 script_runner._clean_problem_modules = lambda: None
 
-st.set_page_config(page_title="Autoencoder Lab", page_icon=":material/blur_on:", layout="wide")
+st.set_page_config(page_title="Autoencoder Lab", page_icon=app_icon(), layout="wide")
 lesson_panel.open_pending_step()  # a lesson step's settings, before any widget is made
 
 page = st.navigation([st.Page(page.script, title=page.title, icon=page.icon,
@@ -38,6 +57,7 @@ with st.sidebar:
               help="For a projector at 1280x720: bigger images and text, each page's key figure "
                    "on one screen, explanations and secondary controls hidden. The sidebar folds "
                    "away (reopen it with the arrow at the top left).")
+st.html(CODE_TOKEN_CSS)
 if presenter_mode():
     # Folds the sidebar when switched on (seen in the presenter screenshots); a link opens folded.
     st.set_page_config(initial_sidebar_state="collapsed")

@@ -70,6 +70,12 @@ def _gallery_png(rows: dict[str, np.ndarray], clean: np.ndarray, col_labels: lis
                              scale=5 if presenter else 4, font_size=30 if presenter else 24)
 
 
+def _gallery_alt(rows: dict[str, np.ndarray], col_labels: list[str]) -> str:
+    """The gallery in words: what its rows and columns are (the PSNRs are in the table beside)."""
+    return (f"A grid of digits, one row per method ({', '.join(rows)}) with its mean PSNR on "
+            f"them; columns: {', '.join(col_labels)}")
+
+
 def _psnr_frame(table: dict[str, dict[str, float]]) -> pd.DataFrame:
     frame = pd.DataFrame({"PSNR (dB)": [v["psnr"] for v in table.values()],
                           "Gain (dB)": [v["gain"] for v in table.values()]},
@@ -97,6 +103,7 @@ if source == SOURCES[0]:
     gallery_labels = [f"draw {i + 1}" for i in range(DRAWS)]
     about = f"your digit ({current.source}), averaged over {COPIES} noise draws"
     preview, preview_caption = current.image, "The digit"
+    preview_alt = f"The digit the sweep corrupts: {current.source}"
 else:
     ex = examples(state.dataset())
     clean = ex.images[:n_digits]
@@ -105,6 +112,7 @@ else:
     about = f"{len(clean)} digits from the {ex.source}"
     preview = image_grid(clean[:16], cols=4)
     preview_caption = f"{min(16, len(clean))} of the {len(clean)} digits"
+    preview_alt = f"{preview_caption} the sweep corrupts, in a grid of four columns"
 
 loaded: list[str] = []
 for key in chosen:
@@ -124,7 +132,7 @@ reveal_results = guess_first.gate("dn", PAGE, context=(source, keys, dataset, in
 # 1. PSNR against sigma ----------------------------------------------------------------------------
 if reveal_results:
     if not state.presenter_mode():  # on a projector the chart's own title says it
-        st.subheader("PSNR against noise level", divider="gray")
+        st.header("PSNR against noise level", divider="gray")
     sigmas = sweeps.DEFAULT_SIGMAS
     baseline_curves = lab.baseline_curves(dataset, clean, sigmas, with_pca)
     series = {title_of(k): lab.model_curve(k, clean, sigmas) for k in keys}
@@ -135,7 +143,8 @@ if reveal_results:
         sweep_chart.update_layout(height=widgets.by_mode(sweep_chart.layout.height, PRESENTER_CHART_HEIGHT))
         st.plotly_chart(sweep_chart, key="dn_sweep_chart", config=CHART_CONFIG)
     with preview_col:
-        widgets.show_image(preview, preview_caption, scale=4 if preview.shape[0] > 28 else None)
+        widgets.show_image(preview, preview_caption, scale=4 if preview.shape[0] > 28 else None,
+                           alt=preview_alt)
     notes = ["Dashed: no learning involved (the noisy input itself and the classical filters). "
              "At σ = 0 the input *is* the clean digit, so it has no point (infinite PSNR)."]
     if not with_pca:
@@ -167,11 +176,12 @@ class Crosshair:
 
 def noise_gallery(denoisers: dict[str, sweeps.Denoiser], digits: Digits) -> float:
     """Section 2: the gallery at one noise level; returns that sigma (the cross-over uses it)."""
-    st.subheader("Gallery at one noise level", divider="gray")
+    st.header("Gallery at one noise level", divider="gray")
     sigma = st.slider("Noise sigma", 0.0, 1.0, 0.5, 0.05, key="dn_sigma", bind="query-params")
     noisy = gaussian_noise(digits.gallery, sigma, seed=SEED)
     rows = sweeps.gallery(denoisers, noisy, f"noisy input (σ {sigma:.2f})")
-    st.image(_gallery_png(rows, digits.gallery, digits.labels))
+    widgets.show_picture(_gallery_png(rows, digits.gallery, digits.labels), None,
+                         _gallery_alt(rows, digits.labels))
     st.caption("Each row's label gives its mean PSNR on these columns. The denoising model was "
                "trained on σ up to 0.75: push the slider past it to see it degrade gracefully.")
     return sigma
@@ -192,7 +202,7 @@ def crosshair_controls() -> Crosshair:
 def crosshair_section(denoisers: dict[str, sweeps.Denoiser], keys: tuple[str, ...],
                       with_pca: bool, digits: Digits) -> Crosshair:
     """Section 3: a crosshair gallery beside every method's PSNR gain on all the digits."""
-    st.subheader("Crosshairs", divider="gray")
+    st.header("Crosshairs", divider="gray")
     cross = crosshair_controls()
     shown, labels = digits.gallery, digits.labels
     if digits.one_digit and not cross.random_position:  # the same digit, the same lines
@@ -201,8 +211,8 @@ def crosshair_section(denoisers: dict[str, sweeps.Denoiser], keys: tuple[str, ..
                         random_position=cross.random_position, seed=SEED)
     gallery_col, table_col = st.columns([3, 2], gap="large")
     with gallery_col:
-        st.image(_gallery_png(sweeps.gallery(denoisers, crossed, "crosshaired input"), shown,
-                              labels))
+        rows = sweeps.gallery(denoisers, crossed, "crosshaired input")
+        widgets.show_picture(_gallery_png(rows, shown, labels), None, _gallery_alt(rows, labels))
     with table_col:
         scores = lab.crosshair_scores(keys, state.dataset(), with_pca, digits.clean,
                                       cross.thickness, cross.row, cross.col, cross.random_position)
@@ -231,7 +241,7 @@ def loaded_specialists(chosen: list[str]) -> list[str] | None:
 
 def crossover_section(digits: Digits, sigma: float, cross: Crosshair, chosen: list[str]) -> None:
     """Section 4: each specialist on its own corruption and on the other one."""
-    st.subheader("Cross-over: does a specialist know the other corruption?", divider="gray")
+    st.header("Cross-over: does a specialist know the other corruption?", divider="gray")
     specialists = loaded_specialists(chosen)
     if specialists is None:
         st.info("This data set has no crosshair specialist (only the MNIST zoo trains one), so "

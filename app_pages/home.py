@@ -16,8 +16,8 @@ PICTURE_DEFAULT = "conv"
 LINKS_PER_ROW = 4
 
 widgets.page_header("Autoencoder Lab",
-                    "#### A network that squeezes a digit into a few numbers and rebuilds it from them "
-                    "alone: whatever survives the squeeze is what it learnt about handwriting.")
+                    "**A network that squeezes a digit into a few numbers and rebuilds it from them "
+                    "alone: whatever survives the squeeze is what it learnt about handwriting.**")
 
 widgets.explain("What is an autoencoder?", r"""
 Two networks trained together. The **encoder** turns the 784 pixels of a digit into a short
@@ -39,7 +39,7 @@ current = widgets.input_or_example("Draw & reconstruct")
 def one_picture(image: np.ndarray, source: str) -> None:
     keys = model_keys(state.dataset(), include_twins=False)
     head, pick = st.columns([3, 1], vertical_alignment="bottom")
-    head.subheader("The whole idea in one picture")
+    head.header("The whole idea in one picture")
     default = state.model_for(PICTURE_DEFAULT)
     key = pick.selectbox("Model", keys, index=keys.index(default) if default in keys else 0,
                          key=state.per_dataset("home_model"),
@@ -55,7 +55,7 @@ def one_picture(image: np.ndarray, source: str) -> None:
 
 
 def page_links() -> None:
-    st.subheader("Explore")
+    st.header("Explore")
     pages = [page for page in navigation.PAGES if page is not navigation.HOME]
     for page, cell in zip(pages, widgets.grid_cells(LINKS_PER_ROW)):
         with cell, st.container(border=True):
@@ -66,13 +66,13 @@ def page_links() -> None:
 def model_card(key: str, all_metrics: dict) -> None:
     """Facts only: loading eleven models here would keep the first page waiting for a minute."""
     spec = spec_of(key)
-    st.markdown(f"##### {spec.title}")
+    st.markdown(f"### {spec.title}")
     st.markdown(spec.description)
     st.markdown(card_facts(spec, all_metrics, card(key)))
 
 
 def zoo_cards() -> None:
-    st.subheader("The zoo")
+    st.header("The zoo")
     st.caption("Test MSE: mean squared pixel error on "
                "10,000 test digits (lower is better); PCA: the best *linear* code of the same size.")
     keys = model_keys(state.dataset(), include_twins=False)

@@ -84,12 +84,14 @@ def explorer(key: str, show_grid: bool, grid_n: int, current) -> None:
         background = None
         if show_grid:
             background = latent.background_grid(key, view.extent, grid_n, view, model)
+        # The title is page text: Plotly's one-line title was cut off on a 390-px phone.
+        title = f"{spec.title}: {view.shown} test digits"
+        st.markdown(f"**{title}**")
         fig = latent_scatter_2d(
             view.points, view.labels, class_names(key), user_point=user.point,
             probe_point=point, background=background,
             background_extent=view.extent if background is not None else None,
-            title=f"{spec.title}: {view.shown} test digits", axis_titles=view.axis_names,
-            scale=view.scale)
+            axis_titles=view.axis_names, scale=view.scale, revision=key)
         # legend under the map: beside it, it took a third of the plot's width
         fig.update_layout(height=widgets.by_mode(MAP_HEIGHT, PRESENTER_MAP_HEIGHT),
                           legend={"orientation": "h", "yanchor": "top", "y": -0.17, "x": 0,
@@ -102,7 +104,8 @@ def explorer(key: str, show_grid: bool, grid_n: int, current) -> None:
         st.caption("Point anywhere on the map to decode that spot; click to pin it (the black "
                    "**x**). Drag to pan, scroll to zoom, double-click to reset." + compressed)
         latent.scores_caption(key)
-        widgets.download_figure_html(fig, f"latent-2d-{key}.html", key=f"{PREFIX}_export")
+        widgets.download_figure_html(fig, f"latent-2d-{key}.html", key=f"{PREFIX}_export",
+                                     title=title)
 
 
 explorer(key, show_grid, grid_n, current)

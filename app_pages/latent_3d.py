@@ -49,15 +49,17 @@ def explorer(current) -> None:
     with side_col:
         point = latent.probe_and_digit_panel(PREFIX, view, model, current.image, user)
     with plot_col:
+        title = f"{spec.title}: {view.shown} test digits"  # page text: it wraps on a phone
+        st.markdown(f"**{title}**")
         fig = latent_scatter_3d(view.points, view.labels, class_names(MODEL),
-                                user_point=user.point, probe_point=point,
-                                title=f"{spec.title}: {view.shown} test digits")
+                                user_point=user.point, probe_point=point, revision=MODEL)
         fig.update_layout(height=widgets.by_mode(fig.layout.height, PRESENTER_HEIGHT))
         st.plotly_chart(fig, key=f"{PREFIX}_chart", theme=None, config={"displayModeBar": False})
         st.caption("Drag to rotate, scroll to zoom. Gold diamond: your digit; black **x**: the "
                    "probe, decoded on the right.")
         latent.scores_caption(MODEL)
-        widgets.download_figure_html(fig, f"latent-3d-{MODEL}.html", key=f"{PREFIX}_export")
+        widgets.download_figure_html(fig, f"latent-3d-{MODEL}.html", key=f"{PREFIX}_export",
+                                     title=title)
 
 
 explorer(current)

@@ -62,7 +62,10 @@ with progress_col:
 def show_preview(reconstructions, caption: str) -> None:
     """Top row: the validation images; bottom row: the network's current reconstructions."""
     rows = image_grid([*images.val[:PREVIEW], *reconstructions], cols=PREVIEW, pad=2)
-    preview_slot.image(upscale(rows, 4), caption=caption, output_format="PNG")
+    with preview_slot:
+        widgets.show_picture(upscale(rows, 4), caption,
+                             f"Top row: {PREVIEW} validation images; bottom row: the network's "
+                             "reconstructions of them")
 
 
 def show_curves(reports) -> None:

@@ -64,11 +64,16 @@ def row_scale(n_tiles: int) -> int:
     return int(np.clip(ROW_WIDTH // (30 * n_tiles), 2, widgets.image_scale()))
 
 
-def labelled_row(label: str, tiles: np.ndarray, scale: int) -> None:
-    """One strip of digits with its label beside it, in page text (readable on a projector)."""
+def labelled_row(title: str, detail: str, tiles: np.ndarray, scale: int, alt: str) -> None:
+    """One strip of digits with its title beside it, in page text (readable on a projector).
+
+    The title is a heading (a screen reader can jump from row to row); `alt` says what the
+    strip shows."""
     label_col, image_col = st.columns([1, 5], vertical_alignment="center")
-    label_col.markdown(label)
-    image_col.image(upscale(image_grid(tiles, cols=len(tiles), pad=2), scale), output_format="PNG")
+    label_col.markdown(f"## {title}\n{detail}")
+    with image_col:
+        widgets.show_picture(upscale(image_grid(tiles, cols=len(tiles), pad=2), scale), None,
+                             f"{title}: {alt}, {len(tiles)} digits from left to right")
 
 
 @st.fragment
@@ -89,7 +94,7 @@ def manifold_section() -> None:
                      "$\\mathcal N(0, 1)$, in equal steps of probability.")
         image_col, text_col = st.columns([1, 2], vertical_alignment="center")
         with image_col:
-            widgets.show_image(current.image, scale=3)
+            widgets.show_image(current.image, scale=3, alt=YOUR_INPUT)
         where = (f"in the **gold frame** (row {row + 1}, column {col + 1})" if inside else
                  "beyond the edge: the **gold frame** marks the nearest tile")
         text_col.markdown(f"{YOUR_INPUT}: **z = ({code[0]:+.2f}, {code[1]:+.2f})**, "
@@ -99,8 +104,12 @@ def manifold_section() -> None:
         tiles = decoded(GRID_MODEL, codes).reshape(n, n, 28, 28)
         cell = latent_walks.tile_size(n, widgets.by_mode(GRID_WIDTH, PRESENTER_GRID_WIDTH))
         pixels = latent_walks.nearest_resize(to_uint8(image_grid(tiles, pad=0)), n * cell, n * cell)
-        st.image(latent_walks.mark_cell(pixels, row, col, cell),
-                 caption=f"{n} x {n} = {n * n} decodings · z1 → right, z2 → up", output_format="PNG")
+        widgets.show_picture(
+            latent_walks.mark_cell(pixels, row, col, cell),
+            f"{n} x {n} = {n * n} decodings · z1 → right, z2 → up",
+            f"A {n} by {n} grid of digits decoded from codes spread evenly over the VAE's 2-D "
+            f"latent space, morphing from one digit into the next; a gold frame marks the tile "
+            f"nearest to your input's code")
 
 
 @st.fragment
@@ -143,7 +152,8 @@ def traversal_section() -> None:
         scale = row_scale(n_steps)
         for d, strip in zip(dims, images):
             unused = " · *unused*" if kl[d] < UNUSED_KL else ""
-            labelled_row(f"#### z{d + 1}\nKL {kl[d]:.2f} nats{unused}", strip, scale)
+            labelled_row(f"z{d + 1}", f"KL {kl[d]:.2f} nats{unused}", strip, scale,
+                         f"the decoding as z{d + 1} goes from −{SPAN:g} to +{SPAN:g}")
 
 
 @st.fragment
@@ -183,10 +193,11 @@ def interpolation_section() -> None:
             return  # the browser draws both strips, and redraws them while Steps moves
         codes = latent_walks.interpolate_codes(code_a, code_b, n, spherical)
         scale = row_scale(n)
-        labelled_row(f"#### Through the latent space\n{title_of(MODEL)}",
-                     decoded(MODEL, codes), scale)
-        labelled_row("#### Straight pixel blend\nfor contrast",
-                     latent_walks.pixel_blend(current.image, target, n), scale)
+        labelled_row("Through the latent space", title_of(MODEL), decoded(MODEL, codes), scale,
+                     "A decoded at each step of the way to B")
+        labelled_row("Straight pixel blend", "for contrast",
+                     latent_walks.pixel_blend(current.image, target, n), scale,
+                     "A's pixels fading into B's")
 
 
 def _next_sample_seed() -> None:
@@ -212,8 +223,11 @@ def samples_section() -> None:
             return
         codes = latent_walks.prior_samples(SAMPLE_ROWS * SAMPLE_COLS, spec_of(key).code_size, seed)
         images = decoded(key, codes)
-        st.image(upscale(image_grid(images, cols=SAMPLE_COLS, pad=2), row_scale(SAMPLE_COLS)),
-                 caption=f"{len(images)} samples of {title_of(key)} (seed {seed})", output_format="PNG")
+        widgets.show_picture(
+            upscale(image_grid(images, cols=SAMPLE_COLS, pad=2), row_scale(SAMPLE_COLS)),
+            f"{len(images)} samples of {title_of(key)} (seed {seed})",
+            f"{len(images)} new digits, {SAMPLE_ROWS} rows of {SAMPLE_COLS}, each decoded from a "
+            f"random code")
 
 
 tabs = st.tabs(SECTIONS, key="vae_section", bind="query-params")

@@ -58,7 +58,7 @@ all_metrics = metrics(dataset)
 cards = {key: card(key) for key in shown}
 rows = zoo_tables.zoo_table_rows(all_metrics, cards, shown)
 
-st.subheader("All models")
+st.header("All models")
 if not all_metrics.get("models"):
     flag = "" if dataset == "mnist" else f" --dataset {dataset}"
     st.info("The evaluation of these models is not there yet: PSNR, SSIM, PCA and -ELBO "
@@ -75,7 +75,7 @@ if (figure := zoo_tables.pca_comparison_figure(rows)) is not None:
     st.plotly_chart(figure, config=CHART_CONFIG, key="zoo_pca_bars")
 
 if found := zoo_tables.targets(all_metrics):
-    st.subheader("Targets")
+    st.header("Targets")
     count = count_met(found)
     summary = f"**{count.met} of {count.targets}** targets met on the test set"
     if count.aims:
@@ -143,7 +143,7 @@ def model_details(key: str) -> None:
         for col, (name, value) in zip(st.columns(len(measures)), measures):
             col.metric(name, value)
 
-st.subheader("One model in detail")
+st.header("One model in detail")
 selected = st.selectbox("Model", shown, index=0, key=state.per_dataset("zoo_model"),
                         format_func=lambda k: f"{title_of(k)} ({k})", bind="query-params")
 model_details(selected)

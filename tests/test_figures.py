@@ -19,8 +19,10 @@ def latent_2d() -> tuple[np.ndarray, np.ndarray]:
 
 
 def _class_traces(fig: go.Figure) -> list:
+    """The class clouds (not the probe, the user's point, or the class names written on the map:
+    those are checked in test_colours.py)."""
     special = {figures.USER_POINT_NAME, figures.PROBE_POINT_NAME}
-    return [t for t in fig.data if t.name not in special]
+    return [t for t in fig.data if t.name not in special and t.mode != "text"]
 
 
 def _trace(fig: go.Figure, name: str):
@@ -58,7 +60,7 @@ def test_scatter_2d_class_names_and_missing_classes(latent_2d) -> None:
     keep = labels < 3
     names = ["T-shirt", "Trouser", "Pullover"] + [f"c{i}" for i in range(3, 10)]
     fig = figures.latent_scatter_2d(codes[keep], labels[keep], class_names=names)
-    assert [t.name for t in fig.data] == ["T-shirt", "Trouser", "Pullover"]
+    assert [t.name for t in _class_traces(fig)] == ["T-shirt", "Trouser", "Pullover"]
 
 
 def test_scatter_2d_user_point_on_top_and_bigger(latent_2d) -> None:
@@ -78,7 +80,9 @@ def test_scatter_2d_probe_only_when_given(latent_2d) -> None:
     probe = _trace(fig, figures.PROBE_POINT_NAME)
     assert list(probe.x) == [1.0] and list(probe.y) == [2.0]
     assert all(t.name != figures.USER_POINT_NAME for t in fig.data)
-    assert len(figures.latent_scatter_2d(codes, labels).data) == 10
+    assert len(_class_traces(figures.latent_scatter_2d(codes, labels))) == 10
+    assert not any(t.name == figures.PROBE_POINT_NAME
+                   for t in figures.latent_scatter_2d(codes, labels).data)
 
 
 def test_scatter_2d_background_image(latent_2d) -> None:
@@ -126,7 +130,8 @@ def test_scatter_3d_traces() -> None:
     assert _trace(fig, figures.PROBE_POINT_NAME).marker.symbol in ("x", "cross")
     assert fig.layout.scene.zaxis.title.text == "z3"
     no_probe = figures.latent_scatter_3d(codes, labels)
-    assert len(no_probe.data) == 10
+    assert len(_class_traces(no_probe)) == 10
+    assert not any(t.name == figures.PROBE_POINT_NAME for t in no_probe.data)
 
 
 def test_psnr_vs_sigma_dashed_baselines() -> None:

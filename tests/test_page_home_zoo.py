@@ -80,7 +80,7 @@ def test_home_shows_the_picture_cards_and_links(home):
     assert "784 pixels" in picture and "256 numbers" in picture
     assert "Convolutional on drawing" in picture
     # One card per model shown in the app, the twin left out, each with its rebuild.
-    titles = [t.removeprefix("##### ") for t in _texts(home.markdown) if t.startswith("##### ")]
+    titles = [t.removeprefix("### ") for t in _texts(home.markdown) if t.startswith("### ")]
     shown = model_keys("mnist", include_twins=False)
     assert titles == [REGISTRY[k].title for k in shown]
     assert REGISTRY["sparse_twin"].title not in titles
@@ -123,8 +123,9 @@ def test_home_with_a_missing_weight_file_keeps_the_other_cards(tmp_path, monkeyp
         assert len(errors) == 1, errors
         assert REGISTRY[BROKEN].title in errors[0] and "encoder.keras" in errors[0]
         assert "python -m ae_models.train" in errors[0]  # the command that rebuilds it
-        assert not at.html, "no picture from a model that did not load"
-        titles = [t for t in _texts(at.markdown) if t.startswith("##### ")]
+        pictures = [h for h in at.html if "data:image/png" in h.value]  # not app.py's <style>
+        assert not pictures, "no picture from a model that did not load"
+        titles = [t for t in _texts(at.markdown) if t.startswith("### ")]
         assert len(titles) == len(model_keys("mnist", include_twins=False))
         assert len(at.page_link) == 7  # the rest of the page still works
     finally:

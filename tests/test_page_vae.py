@@ -96,14 +96,14 @@ def test_grid_size_changes_the_grid(media: dict[str, bytes]) -> None:
 def test_traversal_rows_follow_the_controls() -> None:
     app = open_vae("Traversals", drawn=True)
     assert_no_problems(app)
-    rows = [m for m in markdown(app) if m.startswith("#### z")]
+    rows = [m for m in markdown(app) if m.startswith("## z")]
     assert len(rows) == 8
     # Rows are ordered by KL, highest first.
     kls = [float(m.split("KL ")[1].split(" nats")[0]) for m in rows]
     assert kls == sorted(kls, reverse=True) and kls[0] > 0.5
     strips = len(app.get("image"))
     app.slider(key="vae_trav_k").set_value(3).run()
-    assert len([m for m in markdown(app) if m.startswith("#### z")]) == 3
+    assert len([m for m in markdown(app) if m.startswith("## z")]) == 3
     assert len(app.get("image")) == strips - 5
     assert len(app.get("plotly_chart")) == 1
 
@@ -117,9 +117,9 @@ def test_traversal_rows_follow_the_controls() -> None:
 def test_interpolation_shows_latent_and_pixel_rows() -> None:
     app = open_vae("Interpolation", drawn=True)
     assert_no_problems(app)
-    labels = [m for m in markdown(app) if m.startswith("####")]
-    assert [label.splitlines()[0] for label in labels] == ["#### Through the latent space",
-                                                           "#### Straight pixel blend"]
+    labels = [m for m in markdown(app) if m.startswith("## ")]
+    assert [label.splitlines()[0] for label in labels] == ["## Through the latent space",
+                                                           "## Straight pixel blend"]
     before = image_urls(app)
     app.selectbox(key="vae_interp_digit").set_value(3).run()
     assert_no_problems(app)

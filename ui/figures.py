@@ -16,20 +16,32 @@ from PIL import Image
 from ae_models.map_scale import MapScale
 from ui.images import to_uint8
 
-# Tableau 10, the colour-blind-friendly default of Tableau (Plotly's "T10" is a close relative);
-# its pale grey (#BAB0AC) is swapped for Tableau's dark grey so digit 9 stays visible on white.
+# Petroff's ten-colour sequence (M. A. Petroff, "Accessible Color Sequences for Data
+# Visualization", 2021; matplotlib's "petroff10"), picked under minimum-distance constraints for
+# simulated colour-vision deficiencies. Tableau 10, used before, put 2 (red) and 4 (green) 0.8
+# apart in CAM02-UCS for a deuteranope (indistinguishable); here no pair comes closer than 14.5
+# for any of the three deficiencies (tests/test_colours.py keeps it so).
 DIGIT_COLORS: tuple[str, ...] = (
-    "#4E79A7",  # 0 blue
-    "#F28E2B",  # 1 orange
-    "#E15759",  # 2 red
-    "#76B7B2",  # 3 teal
-    "#59A14F",  # 4 green
-    "#EDC948",  # 5 yellow
-    "#B07AA1",  # 6 purple
-    "#FF9DA7",  # 7 pink
-    "#9C755F",  # 8 brown
-    "#79706E",  # 9 grey
+    "#3F90DA",  # 0 blue
+    "#FFA90E",  # 1 orange
+    "#BD1F01",  # 2 red
+    "#94A4A2",  # 3 grey-green
+    "#832DB6",  # 4 purple
+    "#A96B59",  # 5 brown
+    "#E76300",  # 6 dark orange
+    "#B9AC70",  # 7 khaki
+    "#717581",  # 8 slate
+    "#92DADD",  # 9 light cyan
 )
+# Colour is never the only cue: on the 2-D map each class has its own marker shape (in the legend
+# too), and on both maps a few points of each class carry the class name as text. The probe's "x"
+# and the user's star are not among these shapes.
+CLASS_SYMBOLS: tuple[str, ...] = ("circle", "square", "diamond", "triangle-up", "triangle-down",
+                                  "pentagon", "hexagram", "cross", "hourglass", "star-diamond")
+LABELS_PER_CLASS = 6  # class names written on the map: enough to find every cloud, few enough
+# to leave the dots readable on a 390-px phone
+CLASS_LABEL_FONT = {"size": 16, "color": "#111111", "weight": 700}
+MARKER_OUTLINE = {"width": 0.5, "color": "rgba(0, 0, 0, 0.45)"}  # pale classes on white (2-D)
 DEFAULT_CLASS_NAMES: tuple[str, ...] = tuple(str(i) for i in range(10))
 
 USER_POINT_NAME = "Your drawing"
@@ -103,18 +115,41 @@ def _axes(points: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def _class_clouds(trace: type, codes: np.ndarray, labels: np.ndarray, names: Sequence[str],
-                  marker: dict[str, object], hover: str, text: np.ndarray | None = None) -> list:
-    """One trace per class, in its colour; `customdata` maps a clicked point back to its row;
-    `text` (optional) is each point's hover text."""
-    traces = []
+                  marker: dict[str, object], hover: str, text: np.ndarray | None = None,
+                  symbols: bool = False) -> list:
+    """One trace per class, in its colour (with `symbols`, also its own marker shape);
+    `customdata` maps a clicked point back to its row; `text` (optional) is each point's hover
+    text. Then, on top, each class's name written on a few of its points (`class_names_on_map`)."""
+    clouds, written = [], []
     for label in np.unique(labels):
         index = np.flatnonzero(labels == label)
         name = _class_name(int(label), names)
-        traces.append(trace(**_axes(codes[index]), mode="markers", name=name, customdata=index,
-                            marker={**marker, "color": _digit_color(label)},
+        style = {**marker, "color": _digit_color(label)}
+        if symbols:
+            style["symbol"] = CLASS_SYMBOLS[int(label) % len(CLASS_SYMBOLS)]
+        clouds.append(trace(**_axes(codes[index]), mode="markers", name=name, customdata=index,
+                            legendgroup=name, marker=style,
                             text=None if text is None else text[index],
                             hovertemplate=f"class {name}{hover}<extra></extra>"))
-    return traces
+        written.append(class_names_on_map(trace, codes[labelled_rows(index)], name))
+    return clouds + written
+
+
+def labelled_rows(rows: np.ndarray, per_class: int = LABELS_PER_CLASS) -> np.ndarray:
+    """`per_class` of a class's rows, evenly spread over them: the plotted codes are a random
+    sample, so the names land where the class is dense, and a few on its strays."""
+    picks = np.unique(np.linspace(0, len(rows) - 1, min(per_class, len(rows))).round())
+    return rows[picks.astype(np.intp)]
+
+
+def class_names_on_map(trace: type, points: np.ndarray, name: str):
+    """The class name as text at `points`, in the class's legend group (hidden with it); no
+    hover, so it never hides the dot under it from a click."""
+    font = dict(CLASS_LABEL_FONT)
+    if trace is go.Scatter:  # a white halo keeps the name readable over dots of every colour
+        font["shadow"] = "0 0 3px #ffffff, 0 0 2px #ffffff"
+    return trace(**_axes(points), mode="text", text=[name] * len(points), textfont=font,
+                 name=f"{name} (names)", legendgroup=name, showlegend=False, hoverinfo="skip")
 
 
 def _true_values(points: np.ndarray, axis_titles: Sequence[str]) -> np.ndarray:
@@ -188,6 +223,7 @@ def latent_scatter_2d(
     axis_titles: tuple[str, str] = ("z1", "z2"),
     background_invert: bool = True,
     scale: MapScale | None = None,
+    revision: str | None = None,
 ) -> go.Figure:
     """Map of a 2-D latent space: one coloured cloud per class, plus the user's drawing on top.
 
@@ -195,7 +231,8 @@ def latent_scatter_2d(
     point's row in `codes`. `background` (e.g. an `image_grid` of decoded digits) is stretched
     over `background_extent` = (xmin, xmax, ymin, ymax), inverted by default (dark digits on
     white). With a non-linear `scale` (`ae_models.map_scale`) points stay in code coordinates,
-    drawn where the scale puts them; ticks and hover texts give code values.
+    drawn where the scale puts them; ticks and hover texts give code values. The teacher's
+    zoom and pan survive reruns until `revision` (default: the title) changes.
     """
     codes, labels = _check_codes(codes, labels, 2)
     names = tuple(class_names) if class_names is not None else DEFAULT_CLASS_NAMES
@@ -215,7 +252,9 @@ def latent_scatter_2d(
             background_extent = (*corners[:, 0], *corners[:, 1])
 
     fig = go.Figure(_class_clouds(go.Scatter, codes, labels, names,
-                                  {"size": 6, "opacity": 0.7}, f"<br>{xy_hover}", text))
+                                  {"size": 7, "opacity": 0.75, "line": MARKER_OUTLINE},
+                                  f"<br>{xy_hover}", text,
+                                  symbols=True))
     _probe_and_star(fig, probe, user, hover)
     # No equal aspect ratio: a plain autoencoder's codes often spread far more along one axis,
     # and a locked ratio squeezed such a map into a thin strip that nobody could read.
@@ -235,7 +274,7 @@ def latent_scatter_2d(
     return _style(fig, title, height=600, xaxis=xaxis, yaxis=yaxis, clickmode="event+select",
                   dragmode="pan", hovermode="closest",
                   # Keep the teacher's zoom/pan while the drawing changes; a new model resets it.
-                  uirevision=title or "latent-2d")
+                  uirevision=revision or title or "latent-2d")
 
 
 def latent_scatter_3d(
@@ -245,8 +284,10 @@ def latent_scatter_3d(
     user_point: Sequence[float] | np.ndarray | None = None,
     probe_point: Sequence[float] | np.ndarray | None = None,
     title: str = "",
+    revision: str | None = None,
 ) -> go.Figure:
-    """Rotatable 3-D latent space: a small-marker cloud per class, the user's code a big diamond."""
+    """Rotatable 3-D latent space: a small-marker cloud per class, the user's code a big diamond.
+    The viewer's rotation survives reruns until `revision` (default: the title) changes."""
     codes, labels = _check_codes(codes, labels, 3)
     names = tuple(class_names) if class_names is not None else DEFAULT_CLASS_NAMES
     user = _check_point(user_point, 3, "user_point")
@@ -270,7 +311,7 @@ def latent_scatter_3d(
         title,
         height=650,
         scene={"xaxis": axis("z1"), "yaxis": axis("z2"), "zaxis": axis("z3"), "aspectmode": "cube"},
-        uirevision=title or "latent-3d",
+        uirevision=revision or title or "latent-3d",
         margin={"l": 0, "r": 0, "t": 60 if title else 10, "b": 0},
     )
 

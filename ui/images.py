@@ -277,3 +277,18 @@ def code_image(code: np.ndarray, code_shape: Sequence[int], size: int = 196) -> 
         top, left = r * (tile_h + gap), c * (tile_w + gap)
         out[top:top + tile_h, left:left + tile_w] = upscale(colorize(feature_map), cell)
     return out
+
+
+def app_icon(size: int = 64, colour: str = "#36638F") -> bytes:
+    """The favicon, drawn here so the browser never fetches one: with a `:material/...:` page
+    icon Streamlit 1.67 loads the picture from fonts.gstatic.com, which a classroom without
+    internet cannot reach. An autoencoder's outline: wide, squeezed to a waist, wide again."""
+    picture = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(picture)
+    edge, waist, half = size * 0.06, size * 0.40, size / 2
+    draw.polygon([(edge, edge), (waist, half - size * 0.1), (waist, half + size * 0.1),
+                  (edge, size - edge)], fill=colour)
+    draw.polygon([(size - edge, edge), (size - waist, half - size * 0.1),
+                  (size - waist, half + size * 0.1), (size - edge, size - edge)], fill=colour)
+    draw.rectangle([waist - 1, half - size * 0.1, size - waist + 1, half + size * 0.1], fill=colour)
+    return _png(picture)

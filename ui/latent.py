@@ -206,8 +206,10 @@ def probe_sliders(prefix: str, view: LatentView, start: np.ndarray) -> np.ndarra
 
 def decoded_panel(image: np.ndarray, view: LatentView, point: np.ndarray) -> None:
     """The probe's decoding, bigger than the other images: it is what the class looks at."""
-    st.markdown(f"**Decoded at {view.describe(point)}**")
-    widgets.show_image(image, scale=DECODED_SCALE)
+    where = view.describe(point)
+    st.markdown(f"**Decoded at {where}**")
+    widgets.show_image(image, scale=DECODED_SCALE, alt=f"The picture the decoder makes of the "
+                                                      f"code at {where}")
     if view.pca:
         st.caption(PCA_APPROXIMATE)
 
@@ -238,19 +240,25 @@ def your_digit_panel(image: np.ndarray, user: UserCode, view: LatentView) -> Non
     st.markdown("**Your digit** (the gold star)")
     c1, c2 = st.columns(2)
     with c1:
-        widgets.show_image(image, "Your input")
+        widgets.show_image(image, "Your input", alt="Your input, 28x28 pixels as the model sees it")
     with c2:
-        widgets.show_image(user.rebuilt, "Rebuilt from its code")
+        widgets.show_image(user.rebuilt, "Rebuilt from its code",
+                           alt="Your input rebuilt by the decoder from its code")
     where = view.describe(user.point)
     st.caption(f"Its code is at {where}" + (" (projected onto the two PCA axes)." if view.pca
                                             else "."))
 
 
-@st.cache_data(show_spinner="Decoding a grid of digits...", max_entries=32)
 def background_grid(key: str, extent: tuple[float, float, float, float], n: int,
-                    _view: LatentView, _model) -> np.ndarray:
+                    view: LatentView, model) -> np.ndarray:
     """n x n digits decoded over the plot (one batch call), tiled into one image; cached per
-    model, range and size."""
+    model's weights, range and size."""
+    return _background_grid(weights_id(key), extent, n, view, model)
+
+
+@st.cache_data(show_spinner="Decoding a grid of digits...", max_entries=32)
+def _background_grid(weights: str, extent: tuple[float, float, float, float], n: int,
+                     _view: LatentView, _model) -> np.ndarray:
     images = latent_maps.decoded_grid(_model.decode, _view.latents, extent, n, _view.scale)
     return image_grid(images, pad=0)
 

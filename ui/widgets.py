@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from ae_models.corruption import CorruptionSettings
@@ -32,14 +33,28 @@ def image_scale() -> int:
     return by_mode(7, 10)
 
 
-def show_image(image: np.ndarray, caption: str | None = None, scale: int | None = None) -> None:
-    """A 28x28 image (or an RGB heat map) upscaled with nearest neighbour: sharp pixels, never blurred."""
+def alt_text(caption: str | None, what: str = "a 28x28-pixel picture, enlarged") -> str:
+    """What a screen reader says for an image: Streamlit 1.67 never reads the caption as alt text
+    (an image without `alt` has no accessible name at all), so name the kind of picture."""
+    return f"{caption}: {what}" if caption else what[0].upper() + what[1:]
+
+
+def show_picture(pixels: np.ndarray, caption: str | None, alt: str) -> None:
+    """Ready-made pixels (a grid, a strip, a gallery) as a PNG: JPEG would smear the pixels."""
+    st.image(pixels, caption=caption, alt=alt, output_format="PNG")
+
+
+def show_image(image: np.ndarray, caption: str | None = None, scale: int | None = None,
+               alt: str | None = None) -> None:
+    """A 28x28 image (or an RGB heat map) upscaled with nearest neighbour: sharp pixels, never
+    blurred. `alt` says what it shows (default: the caption and the kind of picture)."""
     pixels = image if image.ndim == 3 else upscale(image, scale or image_scale())
-    st.image(pixels, caption=caption, output_format="PNG")  # JPEG would smear the pixels
+    show_picture(pixels, caption, alt or alt_text(caption))
 
 
 def show_heatmap(clean: np.ndarray, other: np.ndarray, caption: str = "Error") -> None:
-    st.image(error_heatmap(clean, other, scale=image_scale()), caption=caption, output_format="PNG")
+    show_picture(error_heatmap(clean, other, scale=image_scale()), caption,
+                 alt_text(caption, "where the two pictures differ, the brighter the more"))
 
 
 def page_header(title: str, lead: str) -> None:
@@ -235,8 +250,11 @@ def download(label: str, make: Callable[[], bytes | str], file_name: str, mime: 
                        on_click="ignore", icon=":material/download:")
 
 
-def download_figure_html(fig, file_name: str, key: str) -> None:
-    """The Plotly figure as a standalone HTML file (plotly.js inside: opens offline)."""
-    download("Download the plot (HTML)",
-             lambda: fig.to_html(include_plotlyjs=True, full_html=True),
-             file_name, "text/html", key)
+def download_figure_html(fig, file_name: str, key: str, title: str | None = None) -> None:
+    """The Plotly figure as a standalone HTML file (plotly.js inside: opens offline), with
+    `title` put back on it where the page shows the title as text."""
+    def html() -> str:
+        return (fig if title is None else go.Figure(fig).update_layout(title_text=title)).to_html(
+            include_plotlyjs=True, full_html=True)
+
+    download("Download the plot (HTML)", html, file_name, "text/html", key)

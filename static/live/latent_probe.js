@@ -191,6 +191,25 @@ class HoverDecoder {
     }
   }
 
+  onTouch(event) {
+    /* A finger on the map explores it (the point under it is decoded) and does not pan it:
+     * Plotly's drag layer would slide the map away under the finger. Stopped here, in the
+     * capture phase, before it reaches Plotly; a tap still selects a dot (the browser follows
+     * it with mouse events). */
+    this.fingerOnMap = Boolean(this.mapUnder(event));
+    if (this.fingerOnMap) {
+      event.stopPropagation();
+    }
+  }
+
+  onFingerMove(event) {
+    /* Nor does the page scroll under it (Plotly used to prevent that itself): the browser
+     * would take the finger for a scroll and stop sending its moves. */
+    if (this.fingerOnMap && event.cancelable) {
+      event.preventDefault();
+    }
+  }
+
   onDown(event) {
     this.down = {x: event.clientX, y: event.clientY};
   }
@@ -209,13 +228,15 @@ class HoverDecoder {
   }
 
   listen() {
-    const on = (target, type, handler) => {
+    const on = (target, type, handler, passive = true) => {
       // Capture phase: Plotly's drag layer stops some events from bubbling up to the document.
-      target.addEventListener(type, handler, {capture: true, passive: true});
+      target.addEventListener(type, handler, {capture: true, passive});
       this.listeners.push(() => target.removeEventListener(type, handler, {capture: true}));
     };
     on(document, 'pointermove', (event) => this.onMove(event));
     on(document, 'pointerdown', (event) => this.onDown(event));
+    on(document, 'touchstart', (event) => this.onTouch(event));
+    on(document, 'touchmove', (event) => this.onFingerMove(event), false);
     on(document, 'click', (event) => this.onClick(event));
   }
 
