@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import class_session, class_start, class_teacher, class_wall, widgets
+from ui import class_cookies, class_session, class_start, class_teacher, class_wall, widgets
 
 widgets.page_header("Class",
                     "Pupils draw on their phones and press **Send to the class**: their digits "
@@ -21,7 +21,7 @@ widgets.explain("How does a class work?", """
 """)
 
 teaching = class_teacher.teacher_room()
-class_teacher.clear_cookie_if_asked()
+class_cookies.flush()  # the teacher's key after a start, or its removal after a close
 if teaching is None:
     start, join = st.columns(2, gap="large")
     with start:

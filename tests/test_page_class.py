@@ -385,3 +385,42 @@ def test_a_code_typed_on_the_class_page_opens_the_draw_page_in_that_class(store)
     assert_no_problems(at)
     assert at.text_input(key="class_nickname") is not None
     assert at.session_state["class"] == room.code
+
+
+# --- after a reload, or a reconnection to another app process --------------------------------------
+
+def browser_cookies(monkeypatch, cookies: dict[str, list[str]]) -> None:
+    """What the browser's cookies hold when the new session starts (AppTest has no browser)."""
+    from ui import class_cookies
+
+    monkeypatch.setattr(class_cookies, "read", lambda name: cookies.get(name))
+
+
+def test_a_pupils_browser_finds_its_seat_and_drawings_again(store, monkeypatch) -> None:
+    from ui.class_cookies import PUPIL, encode_text
+
+    _, code = start_class()
+    pupil_id = store.join(code, "Ana")
+    drawing_id = store.send(code, pupil_id, digit_image(5), 2)
+    send_as(store, code, "Ben", 3, seed=6)  # someone else's: not listed as hers
+    browser_cookies(monkeypatch, {PUPIL: [code, pupil_id, encode_text("Ana")]})
+    at = pupil(code)
+    assert_no_problems(at)
+    assert f"In class {code} as Ana" in html_text(at) and not at.text_input
+    assert [b.key for b in at.button if (b.key or "").startswith("class_withdraw_")] == [
+        f"class_withdraw_{drawing_id}"]
+    assert store.pupil_count(code) == 2, "no second seat"
+
+
+def test_a_teachers_browser_reopens_the_wall_and_forgets_a_closed_class(store, monkeypatch) -> None:
+    from ui.class_cookies import TEACHER
+
+    room, key = store.create_room()
+    browser_cookies(monkeypatch, {TEACHER: [room.code, key]})
+    at = open_app(CLASS_PAGE)
+    assert_no_problems(at)
+    assert at.button(key="class_pause")
+    store.close(room.code, key)
+    at = open_app(CLASS_PAGE)
+    assert_no_problems(at)  # no refusal to read: this browser's old class is simply gone
+    assert at.button(key="class_start") and "teacher" not in at.session_state

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import state
+from ui import class_cookies, state
 from ui.images import upscale
 
 CLASS_PARAM = "class"  # ui.url_keys; the same name as ui.class_session.CLASS_KEY
@@ -24,10 +24,13 @@ def pupil_panel(current: state.CurrentInput | None) -> None:
     """
     requested = _requested_code()
     if requested is None:
+        class_cookies.flush()  # "Leave the class" has just forgotten the seat
         return
     from classroom.store import normalise_code
 
     from ui import class_session as cs
+
+    class_cookies.flush()
 
     code = normalise_code(requested)
     with st.container(border=True, key="class_panel"):
@@ -68,6 +71,8 @@ def _seat(cs, room):
     seat = st.session_state.get(cs.SEAT_KEY)
     if seat is not None and seat.code == room.code:
         return seat
+    if (seat := _seat_from_cookie(cs, room.code)) is not None:
+        return seat
     if not room.settings.ask_nickname:
         return _join(cs, room.code, None)
     with st.form("class_join", border=False):
@@ -100,6 +105,25 @@ def _join(cs, code: str, nickname: str | None):
     seat = cs.Seat(code, pupil_id, (nickname or "")[:24] or None)
     st.session_state[cs.SEAT_KEY] = seat
     st.session_state[cs.SENT_KEY] = []
+    class_cookies.write(class_cookies.PUPIL, [code, pupil_id,
+                                              class_cookies.encode_text(seat.nickname)],
+                        class_cookies.KEEP_S)
+    return seat
+
+
+def _seat_from_cookie(cs, code: str):
+    """The seat this browser had in the class before a reload or a reconnection (its drawings
+    on the wall are listed again); None when it had none."""
+    parts = class_cookies.read(class_cookies.PUPIL)
+    if not parts or len(parts) != 3 or parts[0] != code:
+        return None
+    drawings, problem = cs.call(cs.store().drawings, code)
+    if problem is not None:
+        return None
+    seat = cs.Seat(code, parts[1], class_cookies.decode_text(parts[2]))
+    st.session_state[cs.SEAT_KEY] = seat
+    st.session_state[cs.SENT_KEY] = [cs.Sent(d.id, d.image, d.digit) for d in drawings
+                                     if d.pupil_id == seat.pupil_id]
     return seat
 
 
@@ -172,3 +196,4 @@ def _leave(cs) -> None:
     for key in (CLASS_PARAM, cs.SEAT_KEY, cs.SENT_KEY):
         st.session_state.pop(key, None)
     st.query_params.pop(CLASS_PARAM, None)
+    class_cookies.forget(class_cookies.PUPIL)

@@ -31,12 +31,10 @@ TEACHING_KEY = "class_teaching"  # the code of the room that key opens
 SEAT_KEY = "class_seat"
 SENT_KEY = "class_sent"
 FLASH_KEY = "class_flash"  # a message for the next run (set by a button's callback)
-COOKIE_PENDING = "class_cookie_pending"  # the teacher's browser still has to get its cookie
-COOKIE_FORGET = "class_cookie_forget"  # ... or to drop it (the class was closed)
 WALL_CACHE = "class_wall_cache"  # per-drawing model results (ui.class_results.per_drawing)
 SHOWN_VERSION = "class_shown_version"  # the room's version the wall shows
 SHOWN_AT = "class_shown_at"  # when the wall was drawn (time.monotonic())
-POLL_S = 2.0  # how often a wall asks the store whether the room changed
+POLL_S = 1.0  # how often a wall asks the store whether the room changed (0.1 ms a time)
 
 
 @dataclass(frozen=True)

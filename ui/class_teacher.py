@@ -14,9 +14,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from classroom.store import Room, RoomSettings, normalise_code
-from ui import class_links, class_session as cs, state, widgets
+from ui import class_cookies, class_links, class_session as cs, state, widgets
 
-COOKIE = "aelab_teacher"
 QR_SCALE = (7, 8)  # pixels per module (normal, presenter): 231 / 264 px for a 33-module code
 
 
@@ -28,7 +27,7 @@ class Teaching:
 
 def teacher_room() -> Teaching | None:
     """The room this session teaches, or None (after saying why when a link or key failed)."""
-    _take_link()
+    from_cookie = _take_key()
     code, key = st.session_state.get(cs.TEACHING_KEY), st.session_state.get(cs.TEACHER_KEY)
     if not key:
         return None
@@ -44,14 +43,20 @@ def teacher_room() -> Teaching | None:
         st.warning(cs.RECONNECTING, icon=":material/sync_problem:")
         cs.retry_soon()
         st.stop()
+    if problem is not None and from_cookie:  # this browser's earlier class, closed since
+        forget_teacher()
+        return None
     if problem is not None:
         st.error(cs.escape_markdown(problem), icon=":material/key_off:")
         return None
+    class_cookies.write(class_cookies.TEACHER, [code, key], room.settings.ttl_hours * 3600)
     return Teaching(room, key)
 
 
-def _take_link() -> None:
-    """Adopt a teacher link's key (or this browser's cookie) and keep the key off the screen."""
+def _take_key() -> bool:
+    """Adopt a teacher link's key, or this browser's cookie (True), and keep the key off the
+    screen."""
+    from_cookie = False
     linked = st.query_params.get(class_links.TEACHER_PARAM)
     if linked is not None:
         st.session_state[cs.TEACHER_KEY] = linked[:64]
@@ -59,13 +64,15 @@ def _take_link() -> None:
             st.query_params.get(class_links.CLASS_PARAM, ""))
         del st.query_params[class_links.TEACHER_PARAM]
     elif not st.session_state.get(cs.TEACHER_KEY):
-        cookie = st.context.cookies.get(COOKIE)
-        code, _, key = (cookie if isinstance(cookie, str) else "").partition(".")
+        parts = class_cookies.read(class_cookies.TEACHER) or []
+        code, key = (parts + ["", ""])[:2]
         if key and normalise_code(code):
             st.session_state[cs.TEACHER_KEY] = key[:64]
             st.session_state[cs.TEACHING_KEY] = normalise_code(code)
+            from_cookie = True
     if code := st.session_state.get(cs.TEACHING_KEY):
         st.query_params[class_links.CLASS_PARAM] = code
+    return from_cookie
 
 
 def start_class(settings: RoomSettings) -> str | None:
@@ -75,18 +82,7 @@ def start_class(settings: RoomSettings) -> str | None:
         room, key = made
         st.session_state[cs.TEACHER_KEY] = key
         st.session_state[cs.TEACHING_KEY] = room.code
-        st.session_state[cs.COOKIE_PENDING] = True
     return problem
-
-
-def remember_in_browser(teaching: Teaching) -> None:
-    """Once per class: a cookie with the code and key, so a reload finds the wall (12 h, this
-    site only; both are URL-safe tokens, nothing to escape)."""
-    if not st.session_state.pop(cs.COOKIE_PENDING, False):
-        return
-    seconds = int(teaching.room.settings.ttl_hours * 3600)
-    st.html(f"<script>document.cookie = '{COOKIE}={teaching.room.code}.{teaching.key}; path=/; "
-            f"max-age={seconds}; SameSite=Strict';</script>", unsafe_allow_javascript=True)
 
 
 def forget_teacher() -> None:
@@ -94,13 +90,7 @@ def forget_teacher() -> None:
     for name in (cs.TEACHER_KEY, cs.TEACHING_KEY, cs.WALL_CACHE, cs.SHOWN_VERSION):
         st.session_state.pop(name, None)
     st.query_params.pop(class_links.CLASS_PARAM, None)
-    st.session_state[cs.COOKIE_FORGET] = True
-
-
-def clear_cookie_if_asked() -> None:
-    if st.session_state.pop(cs.COOKIE_FORGET, False):
-        st.html(f"<script>document.cookie = '{COOKIE}=; path=/; max-age=0; SameSite=Strict';"
-                "</script>", unsafe_allow_javascript=True)
+    class_cookies.forget(class_cookies.TEACHER)
 
 
 # --- what the class reads off the screen ----------------------------------------------------

@@ -35,7 +35,6 @@ def wall(teaching: ct.Teaching) -> None:
     drawings, problem = (None, problem) if problem else cs.call(cs.store().drawings, code)
     pupils, _ = cs.call(cs.store().pupil_count, code)
     st.session_state[cs.SHOWN_VERSION], st.session_state[cs.SHOWN_AT] = version, shown_at
-    ct.remember_in_browser(teaching)
     side, main = st.columns(widgets.by_mode([1, 3], [1, 3.4]), gap="medium")
     with side:
         ct.join_panel(teaching)

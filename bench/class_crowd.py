@@ -1,0 +1,279 @@
+"""A class through nginx for bench/class_wall_bench.py: simulated pupils, one real teacher's wall.
+
+A pupil is a `protocol_client.ProtocolSession` of the Draw page opened with the join link (the
+browser sends the link's query string with every rerun; `ClassPupil` adds it), which presses
+*Send to the class* after each stroke: the button's trigger, scoped to its fragment, carrying
+every widget's value, as Chromium sends it. The teacher is Chromium on the wall (the Class page,
+opened with the teacher link); a script in that page notes when each drawing's label first shows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from bench.common import DIGITS, Figure, REPO, machine, percentile
+from bench.protocol_client import ProtocolSession, context_info, drawing_value
+
+SEND_LABEL = "Send to the class"  # ui.class_panel
+SENT = re.compile(r"drawing \\?#(\d+) is on the wall")
+PERIOD = 2.0
+LATENCY = "Class: a pupil's send to visible on the wall, 2 processes behind nginx, p95"
+LOST = "Class: 60 pupils sending every 2 s for 60 s through nginx, drawings lost"
+LATENCY_S = float(__import__("os").environ.get("AE_CLASS_LATENCY_S", "30"))
+# In the teacher's page: first time (ms since the epoch) each drawing's label was on the wall.
+WATCH_WALL = """() => {
+    window.aeSeen = window.aeSeen || {};
+    setInterval(() => {
+        for (const el of document.querySelectorAll('.ae-tile')) {
+            const id = (el.textContent.match(/^#(\\d+)/) || [])[1];
+            if (id && !(id in window.aeSeen)) window.aeSeen[id] = Date.now();
+        }
+    }, 50);
+}"""
+MARKERS = """() => {
+    const plot = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+    const trace = plot && plot.data.find(t => t.name === 'Class drawings');
+    return trace ? trace.text.length : -1;
+}"""
+
+
+class _WithQuery:
+    """The session's WebSocket, adding the page's query string to every rerun request."""
+
+    def __init__(self, ws, query: str) -> None:
+        self._ws, self._query = ws, query
+
+    def __getattr__(self, name: str):
+        return getattr(self._ws, name)
+
+    async def send(self, data: bytes) -> None:
+        msg = BackMsg.FromString(data)
+        if msg.WhichOneof("type") == "rerun_script":
+            msg.rerun_script.query_string = self._query
+            data = msg.SerializeToString()
+        await self._ws.send(data)
+
+
+@dataclass
+class SendResult:
+    sent_at: float  # time.time() when the click left
+    ms: float | None = None
+    drawing_id: int | None = None
+    refused: str | None = None
+
+
+class ClassPupil(ProtocolSession):
+    """A pupil on the Draw page of class `code` (a room that asks for no name and no digit)."""
+
+    def __init__(self, base_url: str, code: str, **kwargs) -> None:
+        self.query = f"class={code}"
+        self.send_button: tuple[str, str] | None = None  # (widget id, fragment id)
+        self.alerts: list[str] = []
+        super().__init__(base_url, **kwargs)
+
+    @property
+    def ws(self):
+        return self._ws
+
+    @ws.setter
+    def ws(self, connection) -> None:
+        self._ws = None if connection is None else _WithQuery(connection, self.query)
+
+    def _on_delta(self, delta, log) -> None:
+        element = delta.new_element if delta.WhichOneof("type") == "new_element" else None
+        if element is not None and element.WhichOneof("type") == "button" \
+                and element.button.label == SEND_LABEL:
+            self.send_button = (element.button.id, delta.fragment_id)
+        elif element is not None and element.WhichOneof("type") == "alert":
+            self.alerts.append(element.alert.body)
+        super()._on_delta(delta, log)
+
+    async def send(self, timeout: float = 20.0) -> SendResult:
+        """Click *Send to the class*; the drawing's id from the page's answer, or its refusal."""
+        widget_id, fragment_id = self.send_button
+        msg = BackMsg()
+        rerun = msg.rerun_script
+        rerun.widget_states.CopyFrom(self.mirror.proto())
+        rerun.widget_states.widgets.append(WidgetState(id=widget_id, trigger_value=True))
+        rerun.page_script_hash, rerun.fragment_id = self.page_script_hash, fragment_id
+        rerun.context_info.CopyFrom(context_info(self.page_url))
+        self.alerts.clear()
+        result = SendResult(time.time())
+        t0 = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        try:
+            await self._await_run(t0 + timeout)
+        except TimeoutError:
+            self._stale = True
+            result.refused = f"no answer in {timeout:.0f} s"
+            return result
+        result.ms = (time.perf_counter() - t0) * 1000
+        found = [m for a in self.alerts if (m := SENT.search(a))]
+        if found:
+            result.drawing_id = int(found[0].group(1))
+        else:
+            result.refused = " / ".join(self.alerts)[:200] or "no answer on the page"
+        return result
+
+
+@dataclass
+class Crowd:
+    sends: list[SendResult] = field(default_factory=list)
+    stroke_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+async def _pupil(pupil: ClassPupil, index: int, until: float, crowd: Crowd) -> None:
+    """Every PERIOD s: a new drawing, then Send (never two sends closer than PERIOD, even after
+    a slow stroke: the room would refuse the second)."""
+    await asyncio.sleep(index * PERIOD / 10 % PERIOD)  # staggered, as in protocol_bench
+    n, last_send = 0, -PERIOD
+    while time.perf_counter() < until:
+        started = time.perf_counter()
+        digit = DIGITS[(index + n) % len(DIGITS)]
+        stroke = await pupil.stroke(drawing_value(digit, seed=1000 * index + n))
+        n += 1
+        if stroke.ms is None:
+            crowd.errors.append(f"pupil {index}: stroke: {stroke.error}")
+            continue
+        crowd.stroke_ms.append(stroke.ms)
+        await asyncio.sleep(max(0.0, last_send + PERIOD - time.perf_counter()))
+        last_send = time.perf_counter()
+        crowd.sends.append(await pupil.send())
+        await asyncio.sleep(max(0.0, PERIOD - (time.perf_counter() - started)))
+
+
+async def _crowd(url: str, code: str, pupils: int, seconds: float) -> tuple[Crowd, list]:
+    sessions = [ClassPupil(url, code, fetch_media=False) for _ in range(pupils)]
+    for batch in range(0, pupils, 10):  # page loads ten at a time
+        await asyncio.gather(*(s.open() for s in sessions[batch:batch + 10]))
+    crowd = Crowd()
+    until = time.perf_counter() + seconds
+    await asyncio.gather(*(_pupil(s, i, until, crowd) for i, s in enumerate(sessions)))
+    return crowd, sessions
+
+
+async def _phase(url: str, code: str, pupils: int, seconds: float) -> Crowd:
+    crowd, sessions = await _crowd(url, code, pupils, seconds)
+    await asyncio.gather(*(s.close() for s in sessions))
+    return crowd
+
+
+def _latencies(crowd: Crowd, seen: dict[str, float]) -> tuple[list[float], int]:
+    """Send click -> label on the wall, ms, for every drawing sent; and how many never showed."""
+    out, missing = [], 0
+    for s in crowd.sends:
+        if s.drawing_id is None:
+            continue
+        if str(s.drawing_id) in seen:
+            out.append(seen[str(s.drawing_id)] - s.sent_at * 1000)
+        else:
+            missing += 1
+    return out, missing
+
+
+async def _class(url: str, code: str, key: str, pupils: int, seconds: float,
+                 latency_pupils: int, store) -> dict:
+    from playwright.async_api import async_playwright
+
+    from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                           args=CHROMIUM_ARGS)
+        page = await (await browser.new_context(viewport={"width": 1400, "height": 1000})).new_page()
+        await page.goto(f"{url}/class?class={code}&teacher={key}")
+        await page.wait_for_selector(".ae-room-code", timeout=180_000)
+        await page.evaluate(WATCH_WALL)
+        first = await _phase(url, code, latency_pupils, LATENCY_S)
+        await asyncio.sleep(3)
+        seen = await page.evaluate("() => window.aeSeen")
+        second = await _phase(url, code, pupils, seconds)
+        sent = len([s for s in first.sends + second.sends if s.drawing_id is not None])
+        stored = len(store.drawings(code))
+        deadline = time.time() + 30
+        shown = -1
+        while time.time() < deadline:
+            text = await page.inner_text(".ae-summary")
+            shown = int(re.search(r"(\d+) drawings", text).group(1))
+            if shown >= stored:
+                break
+            await asyncio.sleep(0.5)
+        await page.get_by_text("2-D map", exact=True).click()
+        await page.wait_for_function(f"() => ({MARKERS})() >= 0", timeout=60_000)
+        markers = await page.evaluate(f"({MARKERS})()")
+        await browser.close()
+    return {"first": first, "second": second, "seen": seen, "sent": sent, "stored": stored,
+            "shown": shown, "markers": markers}
+
+
+def run_class(pupils: int, seconds: float, latency_pupils: int) -> tuple[str, list[Figure], bool]:
+    """Start deploy/serve.py on one SQLite file, run both phases, report."""
+    import os
+
+    sys.path.insert(0, str(REPO / "deploy"))
+    import serve
+    from classroom.store import ClassStore, RoomSettings
+    from tests.e2e.server import free_port
+
+    os.environ["AE_CLASS_DIR"] = tempfile.mkdtemp(prefix="aelab-class-bench-")
+    store = ClassStore()
+    room, key = store.create_room(RoomSettings(ask_nickname=False, ask_digit=False,
+                                               max_drawings=20_000, min_send_interval_s=1.0))
+    cluster = serve.start(port=free_port(), app_ports=[free_port(), free_port()],
+                          prefix=Path(tempfile.mkdtemp(prefix="aelab-nginx-")))
+    try:
+        got = asyncio.run(_class(cluster.url, room.code, key, pupils, seconds, latency_pupils,
+                                 store))
+    finally:
+        cluster.stop()
+        store.dispose()
+    return _report(got, pupils, seconds, latency_pupils)
+
+
+def _report(got: dict, pupils: int, seconds: float, latency_pupils: int
+            ) -> tuple[str, list[Figure], bool]:
+    latencies, missing = _latencies(got["first"], got["seen"])
+    p95 = percentile(latencies, 95) / 1000
+    refused = [s.refused for c in (got["first"], got["second"]) for s in c.sends if s.refused]
+    errors = got["first"].errors + got["second"].errors
+    lost = got["sent"] - min(got["stored"], got["shown"], got["markers"])
+    strokes = got["second"].stroke_ms
+    body = (f"`python -m bench.class_wall_bench class`. Machine: {machine()}.\n\n"
+            f"`deploy/serve.py`: nginx and 2 app processes sharing one SQLite file; one Chromium "
+            f"teacher on the wall (teacher link), pupils simulated at the WebSocket level "
+            f"(`bench/class_crowd.py`); the bench's room asks for no name and no digit and "
+            f"allows a send a second.\n\n"
+            f"- Latency, {latency_pupils} pupils sending every {PERIOD:.0f} s for "
+            f"{LATENCY_S:.0f} s: {len(latencies)} drawings, send click to label on the wall "
+            f"median {statistics_median(latencies) / 1000:.2f} s, p95 {p95:.2f} s, max "
+            f"{max(latencies, default=float('nan')) / 1000:.2f} s; never shown: {missing} "
+            f"(target p95 <= 2 s: {'met' if p95 <= 2 and not missing else '**missed**'}).\n"
+            f"- Load, {pupils} pupils sending every {PERIOD:.0f} s for {seconds:.0f} s (after "
+            f"the latency phase, same room): sent {got['sent']} (both phases), stored "
+            f"{got['stored']}, shown on the wall {got['shown']}, markers on its map "
+            f"{got['markers']}: lost {lost} (target 0: {'met' if lost == 0 else '**missed**'}). "
+            f"Sends refused or unanswered: {len(refused)}"
+            + (f" (first: {refused[0]})" if refused else "") + f"; stroke errors: {len(errors)}"
+            + (f" (first: {errors[0]})" if errors else "") + ".\n"
+            f"- The same pupils' strokes meanwhile: p50 {percentile(strokes, 50):.0f} ms, p95 "
+            f"{percentile(strokes, 95):.0f} ms (server, request to script_finished).\n")
+    figures = [Figure(LATENCY, "≤ 2 s", f"{p95:.2f} s (median "
+                      f"{statistics_median(latencies) / 1000:.2f} s, {len(latencies)} sends)"),
+               Figure(LOST.replace("60 pupils", f"{pupils} pupils").replace("60 s", f"{seconds:.0f} s"),
+                      "0", f"{lost} (sent {got['sent']} = stored {got['stored']} = shown "
+                           f"{got['shown']})")]
+    return body, figures, lost == 0 and p95 <= 2 and not missing
+
+
+def statistics_median(values: list[float]) -> float:
+    return percentile(values, 50)
