@@ -5,16 +5,6 @@ import streamlit as st
 from ui import lesson_panel, lessons, state, widgets
 from ui.lessons import Lesson, LessonError
 
-EXAMPLE = '''title = "Noise in five minutes"
-
-[[steps]]
-title = "Denoising"
-page = "denoise"
-talk = "The top line was trained on noisy digits. The dashed ones are filters."
-question = "Who wins at strong noise: the autoencoder or the median filter?"
-settings = { dn_source = "Test digits", dn_sigma = 0.8 }
-'''
-
 widgets.page_header("Lessons",
                     "A lesson walks a class through the app one step at a time: each step opens "
                     "a page with its settings and gives the teacher a talking point, and may ask "
@@ -63,7 +53,7 @@ def uploaded_lesson() -> None:
                  f"`{lessons.FOLDER_ENV}=<that folder>`: they are listed above. A lesson file "
                  f"looks like this (the README has every field):")
     if not state.presenter_mode():
-        st.code(EXAMPLE, language="toml")
+        st.code(lessons.EXAMPLE, language="toml")
 
 
 shipped_and_folder_lessons()

@@ -16,7 +16,7 @@ from ui.navigation import PAGES
 from ui.setting_values import Choice, Flag, Number, rule_for, settable
 from ui.url_keys import URL_KEYS
 
-from apptest_helpers import assert_no_problems, open_app
+from apptest_helpers import REPO, assert_no_problems, open_app
 
 SHIPPED = "autoencoders-in-15-minutes"
 STEP_LINK = {"lesson": SHIPPED, "step": "4"}
@@ -67,6 +67,13 @@ settings = { dataset = "Fashion-MNIST clothes", vae_interp_digit = "Dress", vae_
     assert lesson.steps[1].settings == {"dataset": "fashion_mnist",
                                         "vae_interp_digit_fashion_mnist": 3,
                                         "vae_trav_k_fashion_mnist": 2}
+
+
+def test_the_examples_in_the_readme_and_on_the_lessons_page_are_valid_lessons() -> None:
+    readme = (REPO / "README.md").read_text()
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    assert len(parse_lesson(example, "readme").steps) == 2
+    assert parse_lesson(lessons.EXAMPLE, "page").steps[0].settings["dn_sigma"] == 0.8
 
 
 # --- Malformed files ----------------------------------------------------------------------------
@@ -234,7 +241,7 @@ def test_a_link_opens_the_step_on_its_page_with_its_settings() -> None:
     at = open_app(query_params=STEP_LINK)  # a link to the app's root, as on a slide
     assert_no_problems(at)
     assert at.title[0].value == "Denoising lab"
-    assert "Step 4 of 10" in at.get_by_key("lesson_where").markdown[0].value
+    assert "4 of 10" in at.get_by_key("lesson_where").markdown[0].value
     step = shipped().steps[3]
     for key, value in step.settings.items():
         assert at.session_state[key] == value, key

@@ -42,7 +42,11 @@ BAR_CSS = """<style>
   text-overflow: ellipsis; }
 div:has(> .st-key-lesson_bar) { position: absolute; }  /* out of the page's flow: no gap */
 .st-key-lesson_bar .stElementContainer:has(style), .st-key-lesson_keys { display: none; }
-@media (max-width: 640px) { .st-key-lesson_where .lesson-title { display: none; } }
+@media (max-width: 640px) {  /* a phone: the counter and the buttons' icons only */
+  .st-key-lesson_where .lesson-title, .st-key-lesson_where .lesson-word,
+  .st-key-lesson_bar button [data-testid="stMarkdownContainer"] { display: none; }
+  .st-key-lesson_bar { gap: 0.2rem; padding-left: 0.5rem; max-width: calc(100vw - 6rem); }
+}
 </style>"""
 
 clicker_keys = st.components.v2.component("lesson_keys", js=loader_js("lesson_keys.js"))
@@ -173,7 +177,7 @@ def _bar(here: Place, hidden: bool) -> None:
                       vertical_alignment="center"):
         st.html(BAR_CSS)  # inside the bar: no gap in the page's flow
         with st.container(key="lesson_where"):
-            st.markdown(f"**Step {number} of {total}**"
+            st.markdown(f"**<span class='lesson-word'>Step </span>{number} of {total}**"
                         f"<span class='lesson-title'> · {here.step.title}</span>",
                         unsafe_allow_html=True)
         back = st.button("Back", icon=":material/chevron_left:", key="lesson_prev",

@@ -29,6 +29,16 @@ LESSON_FIELDS = ("title", "about", "steps")
 STEP_FIELDS = ("title", "page", "talk", "question", "settings")
 SIDEBAR = "app.py"
 NOT_IN_A_STEP = {"presenter"}  # the teacher's choice for the whole lesson, not one step's
+# A short lesson, shown on the Lessons page as an example of the format.
+EXAMPLE = '''title = "Noise in five minutes"
+
+[[steps]]
+title = "Denoising"
+page = "denoise"
+talk = "The top line was trained on noisy digits. The dashed ones are filters."
+question = "Who wins at strong noise: the autoencoder or the median filter?"
+settings = { dn_source = "Test digits", dn_sigma = 0.8 }
+'''
 
 
 @dataclass(frozen=True)
