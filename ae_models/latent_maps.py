@@ -20,6 +20,21 @@ from .map_scale import MapScale
 Extent = tuple[float, float, float, float]  # (xmin, xmax, ymin, ymax)
 
 
+def summarise_codes(codes: np.ndarray, labels: np.ndarray) -> dict[str, np.ndarray]:
+    """What latents.npz holds for a set of test codes: the codes (float16), their labels, and a
+    3-D PCA of them (mean, components, projection), so a new drawing projects the same way.
+    Training writes it for each shipped model; a session's live model gets it in memory."""
+    codes = np.asarray(codes, dtype=np.float32).reshape(len(codes), -1)
+    mean = codes.mean(axis=0)
+    _, _, vt = np.linalg.svd(codes - mean, full_matrices=False)
+    components = np.zeros((3, codes.shape[1]), np.float32)
+    components[:min(3, len(vt))] = vt[:3]
+    projected = (codes - mean) @ components.T
+    return {"codes": codes.astype(np.float16), "labels": np.asarray(labels),
+            "pca_mean": mean.astype(np.float32), "pca_components": components,
+            "projected": projected.astype(np.float16)}
+
+
 def needs_pca(code_size: int, dims: int) -> bool:
     """A code wider than the plot (2 or 3 axes) must be shown through PCA."""
     return code_size > dims

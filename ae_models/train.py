@@ -21,7 +21,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from . import architectures
+from . import architectures, latent_maps
 from .arrays import batched, to_float
 from .artifacts import (MODEL_FILES, compress_keras_file, read_card, update_manifest, weights_dir,
                         write_json)
@@ -249,14 +249,8 @@ def write_latents(spec: ModelSpec, encoder: keras.Model, data: TrainingData, fol
     same way."""
     n = LATENT_SAMPLE["small" if spec.code_size <= 16 else "wide"]
     codes = batched(_code_function(spec, encoder), data.x_test[:n])
-    mean = codes.mean(axis=0)
-    _, _, vt = np.linalg.svd(codes - mean, full_matrices=False)
-    components = np.zeros((3, spec.code_size), np.float32)
-    components[:min(3, len(vt))] = vt[:3]
-    projected = (codes - mean) @ components.T
-    np.savez_compressed(folder / "latents.npz", codes=codes.astype(np.float16),
-                        labels=data.y_test[:n], pca_mean=mean.astype(np.float32),
-                        pca_components=components, projected=projected.astype(np.float16))
+    np.savez_compressed(folder / "latents.npz",
+                        **latent_maps.summarise_codes(codes, data.y_test[:n]))
 
 
 def quick_test_metrics(spec: ModelSpec, encoder: keras.Model, decoder: keras.Model,

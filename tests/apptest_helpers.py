@@ -140,3 +140,12 @@ def image_urls(at, caption: str) -> list[str]:
 
     return [re.search(r'url: "([^"]+)"', str(img.proto)).group(1)
             for img in images_with_caption(at, caption)]
+
+
+def trace_numbers(values) -> list[float]:
+    """A Plotly trace's coordinates in a chart's JSON: a list, or the typed array (base64 bytes
+    and a dtype) Plotly writes for a numpy array."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), np.dtype(values["dtype"])).tolist()
+    return list(values)
+

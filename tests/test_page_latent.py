@@ -6,16 +6,20 @@ models are cached per process, so a fresh session costs one script run).
 
 from __future__ import annotations
 
-import base64
 import json
 
 import numpy as np
 import pytest
+from apptest_helpers import (
+    assert_no_problems,
+    drawing_input,
+    open_app,
+    replace_model_lookup,
+    trace_numbers,
+)
 from streamlit.testing.v1 import AppTest
 
 import ui.model_cache
-
-from apptest_helpers import assert_no_problems, drawing_input, open_app, replace_model_lookup
 
 CHART_KEY = "l2d_chart"
 LATENT_2D = "app_pages/latent_2d.py"
@@ -36,13 +40,6 @@ def _click(x: float, y: float, index: int) -> dict:
 
 def _markdown(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
-
-
-def _numbers(values) -> list[float]:
-    """A trace's coordinates: a JSON list, or the typed array Plotly writes for a numpy array."""
-    if isinstance(values, dict):
-        return np.frombuffer(base64.b64decode(values["bdata"]), np.dtype(values["dtype"])).tolist()
-    return list(values)
 
 
 def _shows_the_pca_note(at: AppTest) -> bool:
@@ -77,7 +74,7 @@ def test_2d_click_decodes_that_point_and_sliders_take_over() -> None:
     names = [t.get("name") for t in spec["data"]]
     assert {"Probe", "Your drawing"} <= set(names) and "0" in names
     probe = spec["data"][names.index("Probe")]
-    assert _numbers(probe["x"]) + _numbers(probe["y"]) == pytest.approx(drawn(1.0, -0.5))
+    assert trace_numbers(probe["x"]) + trace_numbers(probe["y"]) == pytest.approx(drawn(1.0, -0.5))
     assert len(at.image) >= 3  # decoded probe, the user's input, its reconstruction
     first = _decoded_image(at)
 

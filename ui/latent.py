@@ -15,10 +15,10 @@ import streamlit as st
 
 from ae_models import latent_maps
 from ae_models.map_scale import MapScale, map_scale
-from ae_models.registry import model_keys, resolve
+from ae_models.registry import LIVE_KEY, model_keys, resolve
 from ui import live_latent, state, widgets
 from ui.images import image_grid
-from ui.model_cache import card, metrics, spec_of, title_of
+from ui.model_cache import card, metrics, spec_of, title_of, weights_id
 from ui.model_cache import latents as stored_latents
 
 DECODED_SCALE = 10  # 280 px: the probe's decoding is what the class looks at
@@ -77,10 +77,9 @@ class LatentView:
 
 
 @st.cache_data(show_spinner=False)
-def _view_arrays(key: str, dims: int, max_points: int) -> dict | None:
-    data = stored_latents(key)
-    if data is None:
-        return None
+def _view_arrays(weights: str, dims: int, max_points: int, _data: Mapping) -> dict:
+    """Cached per model's weights (`ui.model_cache.weights_id`: a session's live model is its own)."""
+    data = _data
     all_points = latent_maps.plot_points(data, dims)
     rows = latent_maps.subsample(data["labels"], max_points)
     ranges = latent_maps.axis_ranges(all_points)
@@ -94,13 +93,14 @@ def _view_arrays(key: str, dims: int, max_points: int) -> dict | None:
 
 def latent_view(key: str, dims: int, max_points: int = MAX_POINTS) -> LatentView | None:
     """The plotted codes of one model, or None (with a message) when latents.npz is missing."""
-    arrays = _view_arrays(key, dims, max_points)
-    if arrays is None:
+    data = stored_latents(key)
+    if data is None:
         st.warning(f"No stored test codes for **{title_of(key)}** (weights/{key}/latents.npz "
                    f"is missing or unreadable). Rebuild them with: "
                    f"`python -m ae_models.train {key} --latents-only`", icon=":material/warning:")
         return None
-    return LatentView(key=key, latents=stored_latents(key), **arrays)
+    arrays = _view_arrays(weights_id(key), dims, max_points, data)
+    return LatentView(key=key, latents=data, **arrays)
 
 
 def latent_2d_options(dataset: str | None = None) -> list[str]:
@@ -110,7 +110,9 @@ def latent_2d_options(dataset: str | None = None) -> list[str]:
     flat = [k for k in (resolve(role, dataset) for role in TWO_D_MODELS) if k is not None]
     wider = [k for k in model_keys(dataset, include_twins=False)
              if k not in flat and spec_of(k).code_size > 2]
-    return [*flat, *wider]
+    live = state.live_model()
+    yours = [LIVE_KEY] if live is not None and live.spec.dataset == dataset else []
+    return [*flat, *wider, *yours]
 
 
 def option_label(key: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +45,10 @@ def _load(key: str):
 
 _warm_up_started = threading.Event()
 WARM_UP_THREAD = "model-warm-up"
+# The warm-up waits this long after the first page: TensorFlow's import in this process slowed
+# the static files a fresh page loads (TensorFlow.js, the models' browser form) by about 2 s,
+# and the Draw page's live tiles waited for them (bench/RESULTS.md, cold start, 2026-12-01).
+WARM_UP_DELAY_S = 3.0
 
 
 def warm_up(keys: list[str]) -> None:
@@ -60,6 +65,7 @@ def warm_up(keys: list[str]) -> None:
 
 
 def _load_quietly(keys: tuple[str, ...]) -> None:
+    time.sleep(WARM_UP_DELAY_S)  # a page that needs a model sooner loads it itself
     for key in keys:
         try:
             _load(key)
@@ -95,9 +101,31 @@ def _stored(read: Callable[[str], Any], name: str) -> Any:
         return None
 
 
-@st.cache_data(show_spinner=False)
 def latents(key: str) -> dict[str, np.ndarray] | None:
+    """A model's test codes as latents.npz holds them; for this session's live model, worked
+    out here from the data set's test images (its own codes, never a shipped model's)."""
+    if key == LIVE_KEY:
+        live = state.live_model()
+        return None if live is None else _live_latents(weights_id(key), live, live.spec.dataset)
+    return _stored_latents(key)
+
+
+@st.cache_data(show_spinner=False)
+def _stored_latents(key: str) -> dict[str, np.ndarray] | None:
     return _stored(artifacts.read_latents, key)
+
+
+LIVE_LATENT_SAMPLE = 2000  # test digits the live model's map shows (encoded in about 0.2 s)
+
+
+@st.cache_data(show_spinner="Encoding test digits with your model...", max_entries=8)
+def _live_latents(weights: str, _model, dataset: str) -> dict[str, np.ndarray]:
+    """Cached per trained model (`weights` is its random id), so a retrained model is new."""
+    from ae_models.latent_maps import summarise_codes
+    from ui.example_images import examples  # it reads this module: imported when needed
+
+    sample = examples(dataset, n=LIVE_LATENT_SAMPLE)
+    return summarise_codes(_model.encode(sample.images), sample.labels)
 
 
 @st.cache_data(show_spinner=False)
