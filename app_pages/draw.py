@@ -89,13 +89,8 @@ def full_view() -> None:
         if not results_revealed(current, chosen):
             return
         inputs_box = st.container()
-        results = server_results(chosen, current, settings)
-        if live_pictures("full", chosen, current, settings, results, inputs_box):
-            if current is not None:
-                exports(current.image, settings, results)
-            return
-        if current is None:
-            st.info(NOTHING_YET, icon=":material/draw:")
+        results = results_to_draw("full", chosen, current, settings, inputs_box)
+        if results is None:
             return
         with inputs_box:
             c1, c2, _ = st.columns([1, 1, 2])
@@ -128,13 +123,8 @@ def presenter_view() -> None:
             return
         if not results_revealed(current, chosen):
             return
-        results = server_results(chosen, current, settings)
-        if live_pictures("presenter", chosen, current, settings, results, inputs_box):
-            if current is not None:
-                exports(current.image, settings, results)
-            return
-        if current is None:
-            st.info(NOTHING_YET, icon=":material/draw:")
+        results = results_to_draw("presenter", chosen, current, settings, inputs_box)
+        if results is None:
             return
         with inputs_box:
             input_col, corrupted_col = st.columns(2)
@@ -154,6 +144,21 @@ def results_revealed(current, chosen: list[str]) -> bool:
     each new drawing asks again."""
     drawing = None if current is None else hashlib.md5(current.image.tobytes()).hexdigest()
     return guess_first.gate(CONTROLS, PAGE, context=(drawing, tuple(chosen)))
+
+
+def results_to_draw(layout: str, chosen: list[str], current, settings: CorruptionSettings,
+                    inputs_box) -> dict | None:
+    """The server's results when the page must draw them itself; None when the browser shows
+    them live (the exports are added here) or nothing is drawn yet (said here)."""
+    results = server_results(chosen, current, settings)
+    if live_pictures(layout, chosen, current, settings, results, inputs_box):
+        if current is not None:
+            exports(current.image, settings, results)
+        return None
+    if current is None:
+        st.info(NOTHING_YET, icon=":material/draw:")
+        return None
+    return results
 
 
 def live_pictures(layout: str, chosen: list[str], current, settings, results: dict,

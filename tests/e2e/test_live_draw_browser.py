@@ -9,8 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from browser_actions import CANVAS, STROKES, assert_clean, open_page, wait_idle
+from browser_actions import (
+    CANVAS,
+    STROKES,
+    assert_clean,
+    draw_digit,
+    open_page,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 HOOK = "window.aeLive?.draw"
@@ -101,12 +107,7 @@ def test_live_scores_match_ae_models_metrics(page, app_url):
     from ae_models.metrics import mse, psnr
 
     open_live_draw(page, app_url)
-    points = stroke_points(page, 3)
-    page.mouse.move(*points[0])
-    page.mouse.down()
-    for x, y in points[1:]:
-        page.mouse.move(x, y, steps=6)
-    page.mouse.up()
+    draw_digit(page, 3, steps=6)
     state = wait_for_server_input(page)
     clean = np.array(state["input"]).reshape(28, 28)
     for key in DEFAULTS:
@@ -236,12 +237,7 @@ def test_without_the_browser_runtime_the_server_draws_the_pictures(page, app_url
     open_page(page, app_url, "draw")
     note = page.get_by_text("Live drawing is off in this browser")
     note.first.wait_for(timeout=60_000)
-    points = stroke_points(page, 7)
-    page.mouse.move(*points[0])
-    page.mouse.down()
-    for x, y in points[1:]:
-        page.mouse.move(x, y, steps=6)
-    page.mouse.up()
+    draw_digit(page, 7, steps=6)
     page.get_by_text("Reconstruction").first.wait_for(timeout=60_000)
     wait_idle(page)
     assert page.locator('[data-testid="stImage"]').count() >= len(DEFAULTS)
