@@ -255,7 +255,8 @@ def test_the_whole_lesson_walks_with_next_and_back() -> None:
     for number, step in enumerate(lesson.steps, start=1):
         _reveal_if_asked(at)
         assert_no_problems(at)
-        assert at.title[0].value in (step.page.title, "Autoencoder Lab"), number
+        assert at.title[0].value == ("Autoencoder Lab" if step.page.url_path == ""
+                                     else step.page.title), number
         assert at.session_state["step"] == number
         for key, value in step.settings.items():  # the widget took the value, not a default
             held = at.session_state[key]
@@ -283,12 +284,24 @@ def test_a_step_forgets_the_settings_the_class_changed_before() -> None:
     ({"lesson": SHIPPED, "step": "99"}, "steps 1 to 10"),
     ({"lesson": SHIPPED, "step": "-1; drop"}, "steps 1 to 10"),
     ({"lesson": "../../etc/passwd"}, "not here"),
+    ({"lesson": "[free prizes](http://example.com)", "step": "1"}, "`?free?prizes??http"),
 ])
 def test_a_bad_link_says_so_and_the_page_still_works(link: dict, says: str) -> None:
     at = open_app(query_params=link)
     assert not at.exception
     assert any(says in w.value for w in at.warning)
     assert at.title[0].value == "Autoencoder Lab"
+
+
+def test_a_step_title_is_shown_as_text_not_html() -> None:
+    text = 'title = "t"\n[[steps]]\ntitle = "<img src=x onerror=alert(1)>"\npage = "home"\n' \
+        'talk = "x. y."'
+    at = open_app("app_pages/lessons.py", run=False)
+    at.run()
+    at.file_uploader(key="lesson_upload").upload("x.toml", text.encode(), "text/plain").run()
+    at.button(key="lesson_go_upload-x").click().run()
+    shown = at.get_by_key("lesson_where").markdown[0].value
+    assert "&lt;img src=x onerror=alert(1)&gt;" in shown and "<img" not in shown
 
 
 def test_a_lesson_in_the_teachers_folder_is_listed_and_opens(tmp_path, monkeypatch) -> None:

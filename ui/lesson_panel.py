@@ -9,6 +9,8 @@ a presentation clicker sends (Page Down / Page Up, the arrow keys) step through 
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -134,15 +136,20 @@ def _follow_link() -> None:
         lesson_problems(exc)
         return
     if lesson is None:
-        st.warning(f"The link opens a lesson called {wanted[:60]!r}, which is not here (is its "
+        st.warning(f"The link opens a lesson called `{_shown(wanted)}`, which is not here (is its "
                    "file in the lessons folder? An uploaded lesson must be uploaded again on "
                    "the *Lessons* page).", icon=":material/link_off:")
         return
     if not number.isdigit() or not 1 <= int(number) <= len(lesson.steps):
-        st.warning(f"The link asks for step {number[:10]!r} of *{lesson.title}*, which has "
+        st.warning(f"The link asks for step `{_shown(number)}` of *{lesson.title}*, which has "
                    f"steps 1 to {len(lesson.steps)}.", icon=":material/link_off:")
         return
     go_to(lesson, int(number))
+
+
+def _shown(text: str) -> str:
+    """Part of a link, safe to show: no Markdown or HTML of a stranger's making."""
+    return re.sub(r"[^\w.-]", "?", text[:60])
 
 
 def _load(lesson_id: str) -> Lesson | None:
@@ -178,7 +185,7 @@ def _bar(here: Place, hidden: bool) -> None:
         st.html(BAR_CSS)  # inside the bar: no gap in the page's flow
         with st.container(key="lesson_where"):
             st.markdown(f"**<span class='lesson-word'>Step </span>{number} of {total}**"
-                        f"<span class='lesson-title'> · {here.step.title}</span>",
+                        f"<span class='lesson-title'> · {html.escape(here.step.title)}</span>",
                         unsafe_allow_html=True)
         back = st.button("Back", icon=":material/chevron_left:", key="lesson_prev",
                          disabled=number == 1, help="Previous step (Page Up)")
