@@ -36,14 +36,24 @@ function figure(canvasClass, caption, label, presenterTitle) {
   return box;
 }
 
+/**
+ * The tiles of a part, made by `make` only when `built` (what they depend on) has changed:
+ * a rerun with the same models and layout leaves the painted tiles in place.
+ */
+function rebuild(root, built, make) {
+  const tiles = root.querySelector('.live-tiles');
+  if (tiles.dataset.built !== built) {
+    tiles.dataset.built = built;
+    make(tiles);
+  }
+}
+
 /** The input and its corrupted copy, side by side. */
 export function renderInputs(root, data) {
-  const tiles = root.querySelector('.live-tiles');
-  const built = `${data.layout}|${data.inputCaption}`;
-  if (tiles.dataset.built === built) {
-    return;
-  }
-  tiles.dataset.built = built;
+  rebuild(root, `${data.layout}|${data.inputCaption}`, (tiles) => inputTiles(tiles, data));
+}
+
+function inputTiles(tiles, data) {
   const presenter = data.layout === 'presenter';
   tiles.replaceChildren(
     figure('tile-input', data.inputCaption, 'The 28x28 input the models see',
@@ -90,14 +100,10 @@ function modelTile(model) {
 
 /** A row (full) or tile (presenter) per model, rebuilt only when the choice or layout changes. */
 export function renderModels(root, data) {
-  const tiles = root.querySelector('.live-tiles');
-  const built = `${data.layout}|${data.signature}`;
-  if (tiles.dataset.built === built) {
-    return;
-  }
-  tiles.dataset.built = built;
-  tiles.className = `live-tiles ${data.layout}`;
-  tiles.replaceChildren(...data.models.map(data.layout === 'presenter' ? modelTile : modelRow));
+  rebuild(root, `${data.layout}|${data.signature}`, (tiles) => {
+    tiles.className = `live-tiles ${data.layout}`;
+    tiles.replaceChildren(...data.models.map(data.layout === 'presenter' ? modelTile : modelRow));
+  });
 }
 
 function paintError(canvas, clean, rebuilt, lut) {
