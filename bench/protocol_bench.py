@@ -3,7 +3,14 @@
     python -m bench.protocol_bench concurrency [--sessions 5 10 20] [--duration 60] [--url URL]
     python -m bench.protocol_bench soak [--sessions 10] [--duration 300]
 
-    --browser    also run ONE real Chromium session alongside (what a person in the class feels)
+    --path live  every pupil's browser runs the models itself (the Draw page's live path, issue
+                 #17: its component reports `ready`, the server sends SSIM and code heat maps, no
+                 reconstruction images); --path server (default): as a browser without the
+                 runtime, which gets the server's pictures
+    --echo-reruns 1  with --path live: each stroke's rerun sent twice, as the browser did before
+                 ui/browser_models.py's loader stopped re-sending an unchanged state value
+    --browser    also run ONE real Chromium session alongside (what a person in the class feels;
+                 with --path server its TensorFlow.js is blocked, so it takes the server path)
     --no-images  the simulated sessions do not download their runs' images (a browser does)
     --write      replace this benchmark's section of bench/RESULTS.md (and, with --browser,
                  its rows of the current figures)
@@ -56,6 +63,22 @@ REFERENCE_AT = 60.0  # soak: memory growth is measured from the first sample at 
 HELD_P95_MS = 1000.0  # a class is held when server and browser p95 stay under this, no errors
 HELD_ONE = "Pupils one app process holds (server and browser p95 < 1 s, no errors)"
 HELD_NGINX = "Pupils 2 app processes behind nginx hold (server and browser p95 < 1 s, no errors)"
+HELD_LIVE = ("Pupils one app process holds, live path on (server p95 < 1 s, no errors; one stroke "
+             "every 2 s each)")
+HELD_LIVE_TARGET = "≥ 60 (issue #17)"
+
+
+@dataclass(frozen=True)
+class Pupils:
+    """What every simulated pupil's browser does (see `protocol_client.ProtocolSession`)."""
+
+    images: bool = True  # downloads its runs' images
+    live: bool = False  # runs the models itself: the live path
+    echo_reruns: int = 0  # live: repeats each stroke's rerun (the browser before the fix)
+
+    def session(self, url: str) -> ProtocolSession:
+        return ProtocolSession(url, expected_models=N_DEFAULT_MODELS, fetch_media=self.images,
+                               live=self.live, echo_reruns=self.echo_reruns)
 SOAK = "Soak: server memory growth, 10 pupils drawing for 300 s"
 
 
@@ -142,11 +165,10 @@ def prepare_drawings(sessions: int, strokes: int) -> list[list[str]]:
 
 
 async def pupil(url: str, drawings: list[str], index: int, result: ClassResult,
-                opened: asyncio.Event, stop: asyncio.Event, images: bool = True) -> None:
+                opened: asyncio.Event, stop: asyncio.Event, kind: Pupils = Pupils()) -> None:
     """Open the Draw page, then draw every PERIOD s until `stop`, each stroke awaited."""
     try:
-        async with ProtocolSession(url, expected_models=N_DEFAULT_MODELS,
-                                   fetch_media=images) as session:
+        async with kind.session(url) as session:
             opened.set()
             await asyncio.sleep(index * PERIOD / 10)  # stagger the class
             i = 0
@@ -162,12 +184,12 @@ async def pupil(url: str, drawings: list[str], index: int, result: ClassResult,
 
 
 async def simulate_class(url: str, sessions: int, duration: float, pid: int | None = None,
-                         browser: bool = False, images: bool = True) -> ClassResult:
+                         browser: bool = False, kind: Pupils = Pupils()) -> ClassResult:
     """`sessions` simulated pupils (plus one Chromium with `browser`); memory of `pid` sampled.
 
     The pupils draw for `duration` s once every page is open, and on until the browser (which
     counts its own `duration` from its own, slower page load) has drawn its last stroke, so
-    every browser stroke meets the full class. `images=False`: the pupils do not download
+    every browser stroke meets the full class. `kind.images=False`: the pupils do not download
     their runs' images (less server work than browsers cause, less client CPU).
     """
     drawings = prepare_drawings(sessions, int(duration / PERIOD) + 2)
@@ -175,9 +197,10 @@ async def simulate_class(url: str, sessions: int, duration: float, pid: int | No
     cpu0, t0 = time.process_time(), time.time()
     sampler = asyncio.create_task(sample_memory(pid, result.memory, t0)) if pid else None
     opened, stop = [asyncio.Event() for _ in range(sessions)], asyncio.Event()
-    pupils = [asyncio.create_task(pupil(url, drawings[i], i, result, opened[i], stop, images))
+    pupils = [asyncio.create_task(pupil(url, drawings[i], i, result, opened[i], stop, kind))
               for i in range(sessions)]
-    real = (asyncio.create_task(asyncio.to_thread(browser_pupil, url, duration, PERIOD))
+    real = (asyncio.create_task(asyncio.to_thread(browser_pupil, url, duration, PERIOD,
+                                                  kind.live))
             if browser else None)
     await asyncio.gather(*(event.wait() for event in opened))
     await asyncio.sleep(duration)
@@ -190,9 +213,9 @@ async def simulate_class(url: str, sessions: int, duration: float, pid: int | No
     return result
 
 
-async def warm_up(url: str, strokes: int = 2) -> None:
+async def warm_up(url: str, strokes: int = 2, kind: Pupils = Pupils()) -> None:
     """One session draws first: the models load (slow on a fresh server) before any measurement."""
-    async with ProtocolSession(url, expected_models=N_DEFAULT_MODELS) as session:
+    async with kind.session(url) as session:
         for i in range(strokes):
             result = await session.stroke(drawing_value(DIGITS[i % len(DIGITS)], seed=10**9 + i),
                                           timeout=OPEN_TIMEOUT)
@@ -240,7 +263,10 @@ def pupils_held(rows: list[ClassResult]) -> str:
     if held is None:
         return f"fewer than {min(r.sessions for r in rows)}"
     prefix = "≥ " if held is max(rows, key=lambda r: r.sessions) else ""
-    return (f"{prefix}{held.sessions} (server / browser p95 {percentile(held.latencies, 95):.0f} / "
+    server = f"{percentile(held.latencies, 95):.0f}"
+    if held.browser is None:
+        return f"{prefix}{held.sessions} (server p95 {server} ms)"
+    return (f"{prefix}{held.sessions} (server / browser p95 {server} / "
             f"{percentile(held.browser.latencies, 95):.0f} ms)")
 
 
@@ -252,24 +278,41 @@ MEASURED = ("Stroke to result of a simulated session = rerun request sent to the
             "to be downloaded.")
 
 
+LIVE = ("Every simulated pupil is on the live path: after its page load it sends the live "
+        "component's `ready` (the models' signature), as a browser does once TensorFlow.js has "
+        "loaded the models, so each stroke's run sends no reconstruction image, only the SSIM "
+        "and code heat maps inside the component's data (checked per stroke).")
+
+
 def measured(args) -> str:
-    return MEASURED + ("" if args.images else " Here the simulated sessions did not download their "
-                                              "images (`--no-images`).")
+    text = MEASURED
+    if args.path == "live":
+        text += " " + LIVE + (f" Each stroke's rerun was sent {1 + args.echo_reruns} times, as "
+                              "the browser did before the loader's fix." if args.echo_reruns
+                              else "")
+    return text + ("" if args.images else " Here the simulated sessions did not download their "
+                                          "images (`--no-images`).")
+
+
+def pupils_of(args) -> Pupils:
+    return Pupils(args.images, args.path == "live", args.echo_reruns)
 
 
 def bench_concurrency(args) -> tuple[str, list[Figure]]:
     rows = []
     with Server(args.url) as server:
-        asyncio.run(warm_up(server.url))
+        asyncio.run(warm_up(server.url, kind=pupils_of(args)))
         for n in args.sessions:
             rows.append(asyncio.run(simulate_class(server.url, n, args.duration,
-                                                   browser=args.browser, images=args.images)))
+                                                   browser=args.browser, kind=pupils_of(args))))
             print(summary(rows[-1]), flush=True)
     browser_head = (" browser p50 (ms) | browser p95 (ms) | browser strokes | browser errors |"
                     if args.browser else "")
     where = args.url or "one `streamlit run app.py` process"
     browser = (" One real Chromium session drew alongside each class (browser_bench's measure: "
-               "mouse-up to the last reconstruction painted)." if args.browser else "")
+               + ("mouse-up to the server's SSIM and code shown beside its live tiles)."
+                  if args.path == "live" else "mouse-up to the last reconstruction painted).")
+               if args.browser else "")
     body = (f"{', '.join(map(str, args.sessions))} {WHAT}, for {args.duration:.0f} s against "
             f"{where} (default 4 models), after a warm-up session loaded the models.{browser} "
             f"{measured(args)}\n\n"
@@ -278,6 +321,10 @@ def bench_concurrency(args) -> tuple[str, list[Figure]]:
             f"|---|---|---|---|---|---|---|{'---|' * 4 if args.browser else ''}\n"
             + "\n".join(map(table_row, rows)) + f"\n\n{errors_note(rows)}\n\nMachine: {machine()} "
             f"(the client runs on the same cores as the server).")
+    if args.path == "live":
+        if args.url or not args.images or args.echo_reruns:
+            return body, []
+        return body, [Figure(HELD_LIVE, HELD_LIVE_TARGET, pupils_held(rows))]
     if not (args.browser and args.images):  # the figure is what a class of browsers feels
         return body, []
     return body, [Figure(HELD_NGINX if args.url else HELD_ONE,
@@ -286,10 +333,10 @@ def bench_concurrency(args) -> tuple[str, list[Figure]]:
 
 def bench_soak(args) -> tuple[str, list[Figure]]:
     with Server() as server:  # its own server: the process whose memory is sampled
-        asyncio.run(warm_up(server.url))
+        asyncio.run(warm_up(server.url, kind=pupils_of(args)))
         r = asyncio.run(simulate_class(server.url, args.sessions[0], args.duration,
                                        pid=server.proc.pid, browser=args.browser,
-                                       images=args.images))
+                                       kind=pupils_of(args)))
     print(summary(r), flush=True)
     reference, end, growth = memory_growth(r.memory)
     samples = ", ".join(f"{mb:.0f}" for _, mb in r.memory)
@@ -323,6 +370,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                                       "in front of several)")
     parser.add_argument("--browser", action="store_true",
                         help="also run one real Chromium session alongside the simulated ones")
+    parser.add_argument("--path", choices=["server", "live"], default="server",
+                        help="server: the browsers get the server's pictures (default); live: "
+                             "they run the models themselves (issue #17)")
+    parser.add_argument("--echo-reruns", type=int, default=0,
+                        help="live: send each stroke's rerun this many more times (the browser "
+                             "before the loader's fix sent it twice)")
     parser.add_argument("--no-images", dest="images", action="store_false",
                         help="simulated sessions skip downloading their runs' images (a browser "
                              "downloads them: less server work and less client CPU)")
@@ -343,7 +396,9 @@ def main(argv: list[str] | None = None) -> int:
     print(body)
     if args.write:
         title = "Soak" if soak else "Concurrency" + (" behind nginx" if args.url else "")
-        record(f"{title} (protocol-level sessions)", body, figures)
+        live = ", live path" + (f", each rerun sent {1 + args.echo_reruns} times"
+                                if args.echo_reruns else "") if args.path == "live" else ""
+        record(f"{title} (protocol-level sessions{live})", body, figures)
     return 0
 
 

@@ -1,6 +1,6 @@
 """A light client for one Streamlit session of the Draw page, speaking the browser's WebSocket protocol.
 
-    python -m bench.protocol_client [--url URL] [--strokes 3]
+    python -m bench.protocol_client [--url URL] [--strokes 3] [--live]
 
 Without `--url` it starts the app on a free loopback port (set AE_DATA_DIR for real data), opens
 one session, draws `--strokes` digits and prints, per stroke, the milliseconds from sending the
@@ -23,6 +23,17 @@ Playwright from the real page of this app; Streamlit 1.67):
   toggle, input mode, pen width, corruption, models);
 * afterwards, optionally, the HTTP GETs of the run's new images (`/media/...`), as the browser
   fetches them to paint them (up to six at a time, as a browser; one short connection each).
+
+With `live=True` the session is a browser whose TensorFlow.js runtime has loaded the models (the
+Draw page's live path, issue #17): after the page load it sets the state of the component keyed
+`live_draw_models` to `{"ready": <the signature the server sent in its data>}`, as
+`static/live/draw_reconstruct.js` does through `setStateValue`, with the rerun that triggers;
+every later rerun carries that state, so the server leaves its pictures out and sends only what
+the browser does not compute (SSIM, code heat maps) inside the component's data. A stroke's
+check is then that data: this drawing's 28x28 input and an SSIM for every model, no
+reconstruction image. `echo_reruns=1` also repeats each stroke's rerun once its run finishes,
+as the browser did before ui/browser_models.py's loader stopped re-sending an unchanged state
+value (measured: a second, identical rerun 30-70 ms after the first run's `script_finished`).
 
 What is not simulated: rendering, the canvas's own JavaScript (the drawing is made in Python
 with `tests/apptest_helpers.drawn_digit`), the static files (JS, CSS, fonts, the component's
@@ -56,6 +67,7 @@ from bench.common import DIGITS, N_DEFAULT_MODELS, Server
 from tests.apptest_helpers import canvas_value, drawn_digit
 
 CANVAS_COMPONENT = "streamlit-drawable-canvas.streamlit_drawable_canvas"
+LIVE_MODELS_KEY = "live_draw_models"  # the Draw page's live component (ui/live_draw.py)
 RECONSTRUCTION = "Reconstruction"  # caption of each model's rebuilt digit (app_pages/draw.py)
 MODEL_INPUT = "What the models see"  # caption of the 28x28 input
 STROKE_TIMEOUT = 20.0
@@ -172,6 +184,7 @@ class RunLog:
     exceptions: list[str] = field(default_factory=list)
     status: int | None = None
     fragment_ids: list[str] = field(default_factory=list)
+    live_data: str | None = None  # the JSON data of the live models component, when sent
 
     def urls(self, caption: str | None = None) -> list[str]:
         return [url for cap, url in self.images if caption is None or cap.startswith(caption)]
@@ -192,6 +205,15 @@ class StrokeResult:
 class Canvas:
     widget_id: str
     fragment_id: str
+
+
+@dataclass
+class LiveComponent:
+    """The Draw page's live models component: its widget id and the signature of its models."""
+
+    widget_id: str
+    fragment_id: str
+    signature: str
 
 
 # --- HTTP: cookies first, then the run's images --------------------------------------------
@@ -269,17 +291,21 @@ class ProtocolSession:
     """
 
     def __init__(self, base_url: str, page: str = "draw", expected_models: int = 4,
-                 timeout: float = STROKE_TIMEOUT, fetch_media: bool = True) -> None:
+                 timeout: float = STROKE_TIMEOUT, fetch_media: bool = True, live: bool = False,
+                 echo_reruns: int = 0) -> None:
         self.base_url, self.page = base_url.rstrip("/"), page
         self.page_url = f"{self.base_url}/{page}"
         self.expected_models, self.timeout, self.fetch_media = expected_models, timeout, fetch_media
+        self.live, self.echo_reruns = live, echo_reruns
         self.mirror = WidgetMirror()
         self.canvas: Canvas | None = None
+        self.live_component: LiveComponent | None = None
         self.page_script_hash = ""
         self.ws: ClientConnection | None = None
         self.media: MediaFetcher | None = None
         self.fetched: set[str] = set()
         self._last_reconstructions: list[str] = []
+        self._last_live_image: list[float] | None = None
         self._stale = False  # a run we gave up waiting for may still send its messages
 
     async def __aenter__(self) -> ProtocolSession:
@@ -308,6 +334,22 @@ class ProtocolSession:
         log = await self._await_run(time.perf_counter() + timeout)
         if self.canvas is None:
             raise RuntimeError(f"no drawing canvas on /{self.page}")
+        if self.live:
+            log = await self._go_live(time.perf_counter() + timeout)
+        return log
+
+    async def _go_live(self, deadline: float) -> RunLog:
+        """What the browser sends once its models are loaded: the live component's state
+        `ready` = the models' signature, in a rerun of the component's fragment."""
+        live = self.live_component
+        if live is None:
+            raise RuntimeError(f"no live models component ({LIVE_MODELS_KEY}) on /{self.page}")
+        self.mirror.set_by_user(WidgetState(id=live.widget_id,
+                                            json_value=json.dumps({"ready": live.signature})))
+        await self.ws.send(self._rerun_msg(live.fragment_id))
+        log = await self._await_run(deadline)
+        if log.live_data is None or log.urls(RECONSTRUCTION):
+            raise RuntimeError("the server did not take the live path after `ready` was sent")
         return log
 
     async def close(self) -> None:
@@ -317,11 +359,15 @@ class ProtocolSession:
     def _stroke_msg(self, value: str) -> bytes:
         """The rerun the canvas triggers: every widget's value, scoped to the canvas's fragment."""
         self.mirror.set_by_user(WidgetState(id=self.canvas.widget_id, json_value=value))
+        return self._rerun_msg(self.canvas.fragment_id)
+
+    def _rerun_msg(self, fragment_id: str) -> bytes:
+        """A rerun of `fragment_id` carrying every widget's value."""
         msg = BackMsg()
         rerun = msg.rerun_script
         rerun.widget_states.CopyFrom(self.mirror.proto())
         rerun.page_script_hash = self.page_script_hash
-        rerun.fragment_id = self.canvas.fragment_id
+        rerun.fragment_id = fragment_id
         rerun.context_info.CopyFrom(context_info(self.page_url))
         return msg.SerializeToString()
 
@@ -343,11 +389,15 @@ class ProtocolSession:
         await self.ws.send(payload)
         try:
             log = await self._await_run(t0 + timeout)
+            ms = (time.perf_counter() - t0) * 1000
+            for _ in range(self.echo_reruns):  # the same rerun again, as the browser sent it
+                await self.ws.send(payload)
+                await self._await_run(t0 + timeout)
         except TimeoutError:
             self._stale = True
             return StrokeResult(None, error=f"no result in {timeout:.0f} s")
-        result = StrokeResult((time.perf_counter() - t0) * 1000, log.urls(RECONSTRUCTION), log)
-        result.error = self._check(result)
+        result = StrokeResult(ms, log.urls(RECONSTRUCTION), log)
+        result.error = self._check_live(log, value) if self.live else self._check(result)
         self._last_reconstructions = result.reconstructions
         if self.fetch_media:
             try:
@@ -365,6 +415,26 @@ class ProtocolSession:
             return f"{len(result.reconstructions)} reconstructions, expected {self.expected_models}"
         if set(result.reconstructions) & set(self._last_reconstructions):
             return "reconstructions not new (same media URLs as the previous stroke)"
+        return None
+
+    def _check_live(self, log: RunLog, value: str) -> str | None:
+        """The live path's answer: this drawing's input and every model's SSIM in the live
+        component's data, no reconstruction image."""
+        if log.exceptions:
+            return f"exception element: {log.exceptions[0][:200]}"
+        if log.urls(RECONSTRUCTION):
+            return "reconstruction images sent although the browser said it was live"
+        if log.live_data is None:
+            return "no live component data in the run"
+        data = json.loads(log.live_data)
+        if data.get("image") is None or len(data["image"]) != 28 * 28:
+            return "the live component's data has no 28x28 input"
+        if self._last_live_image == data["image"]:
+            return "the live component's input did not change with the drawing"
+        self._last_live_image = data["image"]
+        missing = [m["key"] for m in data["models"] if m.get("ssim") is None]
+        if len(data["models"]) != self.expected_models or missing:
+            return f"{len(data['models'])} models, without SSIM: {missing}"
         return None
 
     async def _fetch_new(self, urls: list[str]) -> None:
@@ -408,6 +478,11 @@ class ProtocolSession:
             log.images += [(img.caption, img.url) for img in element.imgs.imgs]
         elif kind == "bidi_component" and element.bidi_component.component_name == CANVAS_COMPONENT:
             self.canvas = Canvas(element.bidi_component.id, delta.fragment_id)
+        elif kind == "bidi_component" and element.bidi_component.id.endswith(LIVE_MODELS_KEY):
+            log.live_data = element.bidi_component.json or element.bidi_component.mixed.json
+            if self.live_component is None and log.live_data:
+                self.live_component = LiveComponent(element.bidi_component.id, delta.fragment_id,
+                                                     json.loads(log.live_data)["signature"])
         self.mirror.saw(element, delta.fragment_id)
 
 
@@ -473,15 +548,36 @@ async def check(url: str, strokes: int, expected_models: int) -> int:
     return 0 if len(ok) == strokes else 1
 
 
+async def check_live(url: str, strokes: int, expected_models: int) -> int:
+    """The same, for a browser on the live path: each stroke's SSIMs and the size of the data."""
+    async with ProtocolSession(url, expected_models=expected_models, live=True) as session:
+        print(f"live component {session.live_component.widget_id}, signature "
+              f"{session.live_component.signature}")
+        failed = 0
+        for i in range(strokes + 1):  # the first loads the models on a fresh server
+            digit = DIGITS[i % len(DIGITS)]
+            r = await session.stroke(drawing_value(digit, seed=i), timeout=OPEN_TIMEOUT)
+            data = json.loads(r.run.live_data) if r.run and r.run.live_data else {"models": []}
+            ssim = ", ".join(f"{m['key']} {m['ssim']:.3f}" for m in data["models"] if m["ssim"])
+            print(f"stroke {i} (digit {digit}): {r.ms and round(r.ms)} ms to script_finished, "
+                  f"component data {len(r.run.live_data or '') / 1000 if r.run else 0:.0f} kB, "
+                  f"SSIM {ssim or 'none'}, error: {r.error or 'none'}")
+            failed += i > 0 and r.error is not None
+    return 1 if failed else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.protocol_client", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", help="an already running app (default: start one)")
     parser.add_argument("--strokes", type=int, default=3)
+    parser.add_argument("--live", action="store_true",
+                        help="a browser on the live path (its models loaded: `ready` sent)")
     args = parser.parse_args()
 
     with Server(args.url) as server:
-        return asyncio.run(check(server.url, args.strokes, N_DEFAULT_MODELS))
+        run = check_live if args.live else check
+        return asyncio.run(run(server.url, args.strokes, N_DEFAULT_MODELS))
 
 
 if __name__ == "__main__":

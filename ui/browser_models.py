@@ -7,6 +7,12 @@ named by its content hash, so a browser keeps it cached until the weights change
 (`static/models/index.json`) maps a shipped model's `.keras` files and the exporter, by checksum,
 to its folders: a restarted server hands out an earlier export without loading TensorFlow, so a
 fresh page goes live in the time the browser takes. Streamlit serves `static/` at `app/static/` (`server.enableStaticServing`).
+
+The loader every live component shares (`loader_js`) also keeps the page load short: it asks
+for TensorFlow.js and every file of the models the component names (`preload_urls`) at once,
+beside the page's own module, where they used to follow each other (module, then its imports,
+then TensorFlow.js, then each model.json, then its weights, encoder before decoder), and it
+sends a state value only when it changes (each one sent is a rerun of the script).
 """
 
 from __future__ import annotations
@@ -58,6 +64,26 @@ def browser_urls(key: str) -> BrowserUrls:
         if source is not None:
             _remember(source, folders)
     return BrowserUrls(*(f"{STATIC_URL}/{folder}/model.json" for folder in folders))
+
+
+def preload_urls(urls: BrowserUrls) -> list[str]:
+    """Every file the browser fetches for this model (each half's model.json and weights), for
+    the page to request at once."""
+    return [url for model_json in (urls.encoder, urls.decoder) if model_json
+            for url in _model_files(model_json)]
+
+
+@functools.lru_cache(maxsize=256)
+def _model_files(model_json: str) -> tuple[str, ...]:
+    """model.json and the weight files it names (a folder's content never changes: its name
+    is its hash)."""
+    folder = model_json.rsplit("/", 1)[0]
+    try:
+        manifest = json.loads((STATIC / model_json.removeprefix(f"{STATIC_URL}/")).read_text())
+        paths = [path for group in manifest["weightsManifest"] for path in group["paths"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return (model_json,)  # TensorFlow.js reports what is wrong when it loads it
+    return (model_json, *(f"{folder}/{path}" for path in paths))
 
 
 def _source_digest(key: str) -> str | None:
@@ -139,7 +165,8 @@ def show_live(component, key: str, component_key: str, data: dict, **callbacks) 
     """Mount a live component for model `key` (its decoder's URL added to `data`, or why there
     is none); True once the browser shows the pictures itself, so the page leaves out its own."""
     urls = browser_urls(key)
-    result = component(data={**data, "decoder": urls.decoder, "problem": urls.problem},
+    result = component(data={**data, "decoder": urls.decoder, "problem": urls.problem,
+                             "preload": preload_urls(urls)},
                        key=component_key, on_ready_change=lambda: None, **callbacks)
     return urls.decoder is not None and result.ready == urls.decoder
 
@@ -147,13 +174,70 @@ def show_live(component, key: str, component_key: str, data: dict, **callbacks) 
 def loader_js(module: str) -> str:
     """A Components v2 script that imports `static/live/<module>` (cached by the browser) and
     mounts it. If it cannot even load, the component's root (`data-live`) turns off and its
-    note (`data-off`) says so: the page then shows the server's pictures."""
+    note (`data-off`) says so: the page then shows the server's pictures.
+
+    When the component's data names model files (`preload`, for the page or per model), they
+    and TensorFlow.js are requested at once, beside the module (Draw page, fresh browser: the
+    chain module -> imports -> TensorFlow.js -> model.json -> weights, encoder then decoder,
+    took 2.7 s of the page load; see bench/RESULTS.md). A state value equal to the one this
+    component last sent is not sent again: each `setStateValue` is a rerun of the script, and
+    the live modules report `ready` on every update (that doubled the server's runs per stroke).
+    """
     return f"""
+const LIVE = new URL('{STATIC_URL}/live/', document.baseURI).href;
+const PRELOAD_SLOTS = 3;  // of the browser's 6 connections to the app: the rest for its scripts
+const preloads = (globalThis.aeLivePreloads ??= {{seen: new Set(), waiting: [], inFlight: 0}});
+const sentStates = (globalThis.aeLiveSentStates ??= new WeakMap());
+
+function pump() {{
+  while (preloads.inFlight < PRELOAD_SLOTS && preloads.waiting.length) {{
+    const link = Object.assign(document.createElement('link'), {{
+      rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href: preloads.waiting.shift()}});
+    preloads.inFlight += 1;
+    link.onload = link.onerror = () => {{ preloads.inFlight -= 1; pump(); }};
+    document.head.appendChild(link);
+  }}
+}}
+
+function preload(data) {{
+  const urls = [...(data?.preload ?? []), ...(data?.models ?? []).flatMap((m) => m.preload ?? [])];
+  for (const url of urls) {{
+    const href = new URL(url, document.baseURI).href;
+    if (!preloads.seen.has(href)) {{
+      preloads.seen.add(href);
+      preloads.waiting.push(href);
+    }}
+  }}
+  pump();
+  if (urls.length) {{
+    // Once TensorFlow.js runs, the module loads the models itself: what is still waiting here
+    // would be fetched twice. A failure is reported by the module's own call.
+    import(LIVE + 'load_tfjs.js').then((tfjs) => tfjs.loadTensorFlow())
+      .then(() => {{ preloads.waiting.length = 0; }}).catch(() => {{}});
+  }}
+}}
+
+function changedStatesOnly(component) {{
+  if (!sentStates.has(component.parentElement)) {{
+    sentStates.set(component.parentElement, new Map());
+  }}
+  const sent = sentStates.get(component.parentElement);
+  const setStateValue = (key, value) => {{
+    if (sent.has(key) && Object.is(sent.get(key), value)) {{
+      return;
+    }}
+    sent.set(key, value);
+    component.setStateValue(key, value);
+  }};
+  return {{...component, setStateValue}};
+}}
+
 export default function (component) {{
   let cleanup = null;
   let unmounted = false;
-  import(new URL('{STATIC_URL}/live/{module}', document.baseURI).href)
-    .then((module) => {{ if (!unmounted) cleanup = module.mount(component); }})
+  preload(component.data);
+  import(LIVE + '{module}')
+    .then((module) => {{ if (!unmounted) cleanup = module.mount(changedStatesOnly(component)); }})
     .catch((error) => {{
       const root = component.parentElement.querySelector('[data-live]');
       if (root) root.dataset.live = 'off';

@@ -21,6 +21,22 @@ function addScript(src) {
   });
 }
 
+/**
+ * Ask for the files that follow tf.min.js now, so they download while it does: the WASM
+ * backend's script (it needs the global `tf`, so it runs after) and `run_model.js` with its
+ * import (they read `tf` when evaluated, so they are imported after).
+ */
+function requestTheRest() {
+  const links = [
+    ...SCRIPTS.slice(1).map((name) => ({rel: 'preload', as: 'script', href: VENDOR + name})),
+    ...['run_model.js', 'half_pixel_resizing.js'].map((name) => (
+      {rel: 'modulepreload', href: new URL(name, import.meta.url).href})),
+  ];
+  for (const attributes of links) {
+    document.head.appendChild(Object.assign(document.createElement('link'), attributes));
+  }
+}
+
 let ready = null;
 
 /**
@@ -30,6 +46,9 @@ let ready = null;
 export function loadTensorFlow() {
   if (!ready) {
     ready = (async () => {
+      if (!globalThis.tf?.wasm) {
+        requestTheRest();
+      }
       for (const name of SCRIPTS) {
         if (!(name === 'tf.min.js' ? globalThis.tf : globalThis.tf?.wasm)) {
           await addScript(VENDOR + name);
