@@ -87,6 +87,8 @@ class DrawEngine {
       }
       this.models = loaded;
       renderModels(element, data);
+      // The pen was faster than the models (a fresh page): start from what it has drawn.
+      this.readCanvas ||= this.input === null && this.liveDrawing();
       await this.pass();
       Object.assign(hook, {ready: true, backend});
       element.dataset.live = 'ready';
