@@ -38,8 +38,11 @@ DIGIT_COLORS: tuple[str, ...] = (
 # and the user's star are not among these shapes.
 CLASS_SYMBOLS: tuple[str, ...] = ("circle", "square", "diamond", "triangle-up", "triangle-down",
                                   "pentagon", "hexagram", "cross", "hourglass", "star-diamond")
-LABELS_PER_CLASS = 6  # class names written on the map: enough to find every cloud, few enough
-# to leave the dots readable on a 390-px phone
+LABELS_PER_CLASS = 4  # a digit written on the map this often: enough to find its cloud and its
+# arms, few enough to leave the dots readable on a 390-px phone; a longer name (Fashion-MNIST's
+# "Ankle boot") only once, or ten of them cover the map
+LABEL_NEAR, LABEL_APART = 0.15, 0.6  # in standard deviations of the whole map: a neighbour for
+# the density, and how far apart two names of one class stay
 CLASS_LABEL_FONT = {"size": 16, "color": "#111111", "weight": 700}
 MARKER_OUTLINE = {"width": 0.5, "color": "rgba(0, 0, 0, 0.45)"}  # pale classes on white (2-D)
 DEFAULT_CLASS_NAMES: tuple[str, ...] = tuple(str(i) for i in range(10))
@@ -131,15 +134,28 @@ def _class_clouds(trace: type, codes: np.ndarray, labels: np.ndarray, names: Seq
                             legendgroup=name, marker=style,
                             text=None if text is None else text[index],
                             hovertemplate=f"class {name}{hover}<extra></extra>"))
-        written.append(class_names_on_map(trace, codes[labelled_rows(index)], name))
+        count = LABELS_PER_CLASS if len(name) <= 2 else 1
+        written.append(class_names_on_map(trace, codes[labelled_rows(codes, index, count)], name))
     return clouds + written
 
 
-def labelled_rows(rows: np.ndarray, per_class: int = LABELS_PER_CLASS) -> np.ndarray:
-    """`per_class` of a class's rows, evenly spread over them: the plotted codes are a random
-    sample, so the names land where the class is dense, and a few on its strays."""
-    picks = np.unique(np.linspace(0, len(rows) - 1, min(per_class, len(rows))).round())
-    return rows[picks.astype(np.intp)]
+def labelled_rows(points: np.ndarray, rows: np.ndarray, count: int = LABELS_PER_CLASS
+                  ) -> np.ndarray:
+    """Up to `count` of a class's `rows` (of `points`) to write its name on: the first where its
+    cloud is densest, each next the densest point not near those already taken, as long as it
+    is a third as dense (a few strays inside another class's cloud get no name)."""
+    rows = rows[np.linspace(0, len(rows) - 1, min(len(rows), 800)).round().astype(np.intp)]
+    own = points[rows] / (points.std(axis=0) + 1e-12)  # one scale for every class of the map
+    apart = np.linalg.norm(own[:, None] - own[None], axis=-1)  # 800 rows at most: 5 MB
+    density = (apart < LABEL_NEAR).sum(axis=1)
+    free, taken = np.ones(len(rows), bool), []
+    while free.any() and len(taken) < count:
+        best = np.flatnonzero(free)[np.argmax(density[free])]
+        if taken and 3 * density[best] < density[taken[0]]:
+            break
+        taken.append(best)
+        free &= apart[best] >= LABEL_APART
+    return rows[taken]
 
 
 def class_names_on_map(trace: type, points: np.ndarray, name: str):
@@ -148,6 +164,8 @@ def class_names_on_map(trace: type, points: np.ndarray, name: str):
     font = dict(CLASS_LABEL_FONT)
     if trace is go.Scatter:  # a white halo keeps the name readable over dots of every colour
         font["shadow"] = "0 0 3px #ffffff, 0 0 2px #ffffff"
+    else:  # WebGL draws 3-D text smaller, and without a halo
+        font["size"] = round(font["size"] * 1.4)
     return trace(**_axes(points), mode="text", text=[name] * len(points), textfont=font,
                  name=f"{name} (names)", legendgroup=name, showlegend=False, hoverinfo="skip")
 
