@@ -146,7 +146,7 @@ def pause_button(teaching: Teaching) -> None:
 
 
 def remove_button(teaching: Teaching, drawing_id: int) -> None:
-    st.button("Remove", icon=":material/delete:", key=f"class_remove_{drawing_id}",
+    st.button("Remove", key=f"class_remove_{drawing_id}",
               type="tertiary", on_click=_act,
               args=(cs.store().remove, teaching.room.code, teaching.key, drawing_id),
               kwargs={"done": f"Drawing #{drawing_id} is off the wall."},

@@ -23,7 +23,7 @@ from ui.model_cache import class_names, get_model, title_of
 VIEWS = ("Drawings", "2-D map", "3-D space", "Hardest to rebuild")
 ORDERS = ("Newest first", "By digit")
 MAP_KEY = "class_map"
-GRID = {"columns": (6, 6), "rows": (4, 3), "scale": (3, 3)}  # (normal, presenter)
+GRID = {"columns": (5, 6), "rows": (4, 3), "scale": (3, 3)}  # (normal, presenter)
 MAP_HEIGHT = (640, 470)
 HARDEST = (12, 6)
 
@@ -169,7 +169,7 @@ def _tiles(teaching: ct.Teaching, drawings: list[Drawing], result_of: dict, colu
                     + "<style>.ae-tile{margin:0;font-size:.85rem;line-height:1.2}</style>")
             use, remove = st.columns(2, gap=None)
             with use:
-                st.button("Use", icon=":material/input:", key=f"class_use_{drawing.id}",
+                st.button("Use", key=f"class_use_{drawing.id}",
                           type="tertiary", on_click=ct.use_drawing, args=(drawing,),
                           help="Make this drawing the input of the Draw, Denoising and "
                                "latent pages.")

@@ -1,0 +1,243 @@
+"""A class in real browsers through deploy/serve.py (nginx, 2 app processes, one SQLite file).
+
+A teacher starts a class; three pupils (one on a phone, drawing with a finger) join by the link,
+draw, and press *Send to the class*; their drawings appear on the teacher's wall with no one
+touching it. Then an app process is killed mid-class: the pupils' browsers reconnect to the other
+process, keep their seats and send again, and no drawing is lost.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import signal
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from browser_actions import CANVAS, STROKES, assert_clean, draw_digit, open_page, wait_idle
+from server import REPO, free_port
+
+sys.path.insert(0, str(REPO / "deploy"))
+import serve  # noqa: E402
+
+pytestmark = pytest.mark.browser
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+DESKTOP = {"viewport": {"width": 1200, "height": 900}}
+SENT = re.compile(r"drawing #(\d+) is on the wall")
+SHOTS = REPO / "test-output" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def cluster(chromium_path, tmp_path_factory):
+    if not Path(serve.NGINX).exists():
+        if os.environ.get("AE_REQUIRE_BROWSER") == "1":
+            pytest.fail("AE_REQUIRE_BROWSER=1 but nginx is missing (apt-get install nginx-light)")
+        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    ports = [free_port(), free_port()]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AE_CLASS_DIR", str(tmp_path_factory.mktemp("class")))
+        patch.delenv("AE_CLASS_DB_URL", raising=False)
+        running = serve.start(port=free_port(), app_ports=ports,
+                              prefix=tmp_path_factory.mktemp("nginx"))
+        running.app_ports = ports
+        try:
+            yield running
+        finally:
+            running.stop()
+
+
+@pytest.fixture
+def store(cluster):
+    from classroom.store import ClassStore
+
+    made = ClassStore()  # the environment still names the cluster's folder
+    yield made
+    made.dispose()
+
+
+def tab(browser, **options):
+    page = browser.new_context(**options).new_page()
+    page.set_default_timeout(90_000)
+    return page
+
+
+def start_class(teacher, url: str) -> str:
+    open_page(teacher, url, "class")
+    teacher.get_by_role("button", name="Start a class").click()
+    teacher.locator(".ae-room-code").wait_for()
+    wait_idle(teacher)
+    return teacher.locator(".ae-room-code").inner_text().strip()
+
+
+def centre_canvas(page):
+    """The canvas in the middle of the screen: a stroke that starts under Streamlit's header
+    (the join form pushes the canvas up) would draw nothing."""
+    canvas = page.locator(CANVAS).first
+    canvas.evaluate("el => el.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(300)
+    return canvas
+
+
+def finger_digit(page, digit: int) -> None:
+    """Draw a digit with one finger (CDP touch events: Playwright's mouse makes no touches)."""
+    box = centre_canvas(page).bounding_box()
+    points = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in STROKES[digit]]
+    touch = page.context.new_cdp_session(page)
+
+    def at(x: float, y: float, kind: str) -> None:
+        touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y}]})
+
+    at(*points[0], "touchStart")
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        for step in range(1, 9):
+            at(x0 + (x1 - x0) * step / 8, y0 + (y1 - y0) * step / 8, "touchMove")
+            page.wait_for_timeout(25)
+    touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def join(page, url: str, code: str, name: str) -> None:
+    open_page(page, url, f"draw?class={code}")
+    page.get_by_role("textbox", name="Your first name or a nickname").fill(name)
+    page.get_by_role("button", name="Join the class").click()
+    page.get_by_text(f"In class {code} as {name}").wait_for()
+    wait_idle(page)
+
+
+def sent_ids(page) -> list[int]:
+    texts = page.locator('[data-testid="stAlertContentSuccess"]').all_inner_texts()
+    return [int(m.group(1)) for t in texts if (m := SENT.search(t))]
+
+
+def draw_and_send(page, digit: int, finger: bool = False) -> int:
+    """Draw `digit`, say which digit it is, press Send; returns the drawing's id on the wall."""
+    if finger:
+        finger_digit(page, digit)
+    else:
+        centre_canvas(page)
+        draw_digit(page, digit)
+    wait_idle(page)
+    panel = page.locator(".st-key-class_panel")
+    panel.locator('[data-testid="stButtonGroup"] button').filter(
+        has_text=re.compile(rf"^{digit}$")).click()
+    wait_idle(page)
+    before = sent_ids(page)
+    send = panel.get_by_role("button", name="Send to the class")
+    try:
+        send.click(timeout=30_000)
+    except Exception:
+        page.screenshot(path=str(SHOTS / "class-send-failed.png"))
+        raise
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if new := [i for i in sent_ids(page) if i not in before]:
+            return new[0]
+        time.sleep(0.1)
+    raise TimeoutError(f"no new drawing sent; the page says: {panel.inner_text()}")
+
+
+def wall_ids(teacher) -> set[int]:
+    texts = teacher.locator(".ae-tile").all_inner_texts()
+    return {int(re.match(r"#(\d+)", t).group(1)) for t in texts if re.match(r"#(\d+)", t)}
+
+
+def wait_for_wall(teacher, ids: set[int], timeout: float = 60) -> None:
+    """Wait, hands off, until every drawing in `ids` is on the wall."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if ids <= wall_ids(teacher):
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"the wall shows {sorted(wall_ids(teacher))}, expected {sorted(ids)}")
+
+
+def test_pupils_drawings_reach_the_wall_by_themselves(cluster, browser, store) -> None:
+    teacher = tab(browser, viewport={"width": 1400, "height": 1000})
+    pupils = [tab(browser, **DESKTOP), tab(browser, **DESKTOP), tab(browser, **PHONE)]
+    try:
+        code = start_class(teacher, cluster.url)
+        link = teacher.locator('[data-testid="stCode"]').first.inner_text().strip()
+        assert link.endswith(f":{cluster.url.rsplit(':', 1)[1]}/draw?class={code}"), link
+        cookie = {c["name"]: c["value"] for c in teacher.context.cookies()}["aelab_teacher"]
+        key = cookie.split(".")[1]
+        assert key not in teacher.inner_text("body"), "the teacher key is on the wall"
+
+        names = ["Ana", "Ben", "<b>Cy</b>"]
+        for page, name in zip(pupils, names):
+            join(page, cluster.url, code, name)
+        ids = {draw_and_send(page, digit, finger=page is pupils[2])
+               for page, digit in zip(pupils, (1, 7, 3))}
+        assert len(ids) == 3
+        wait_for_wall(teacher, ids)
+        assert "3 pupils · 3 drawings" in teacher.inner_text(".ae-summary")
+        tile = teacher.locator(".ae-tile", has_text="Cy").inner_html()
+        assert "&lt;b&gt;Cy&lt;/b&gt;" in tile and "<b>" not in tile  # shown as typed
+
+        with teacher.expect_download() as download:
+            teacher.get_by_role("button", name=re.compile("Export")).click()
+        archive = zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes()))
+        csv_rows = archive.read(f"class-{code}.csv").decode().splitlines()[1:]
+        assert sorted(int(r.split(",")[0]) for r in csv_rows) == sorted(ids)
+        for drawing in store.drawings(code):
+            png = archive.read(f"drawings/drawing-{drawing.id:05d}.png")
+            pixels = np.asarray(Image.open(io.BytesIO(png)), np.float32) / 255
+            np.testing.assert_allclose(pixels, drawing.image, atol=0.5 / 255)
+        for page in (teacher, *pupils):
+            assert_clean(page)
+        teacher.screenshot(path=str(SHOTS / "class-wall.png"))
+        pupils[2].screenshot(path=str(SHOTS / "class-phone.png"))
+    finally:
+        for page in (teacher, *pupils):
+            page.context.close()
+
+
+def busiest_app(cluster) -> int:
+    """The index of the app process holding the most connections from nginx (the browsers'
+    WebSockets): killing it certainly cuts some of the class off."""
+    established = []
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        if state == "01":
+            established.append(int(local.split(":")[1], 16))
+    counts = [established.count(port) for port in cluster.app_ports]
+    assert max(counts) >= 1, "no browser is connected to either app process"
+    return counts.index(max(counts))
+
+
+def test_a_killed_app_process_loses_no_drawing(cluster, browser, store) -> None:
+    """Last in this module: it leaves the cluster one process short."""
+    teacher = tab(browser, viewport={"width": 1400, "height": 1000})
+    pupils = [tab(browser, **DESKTOP), tab(browser, **DESKTOP), tab(browser, **PHONE)]
+    try:
+        code = start_class(teacher, cluster.url)
+        for page, name in zip(pupils, ("Dee", "Eve", "Fin")):
+            join(page, cluster.url, code, name)
+        before = {draw_and_send(page, 0, finger=page is pupils[2]) for page in pupils}
+        wait_for_wall(teacher, before)
+
+        victim = cluster.processes[1 + busiest_app(cluster)]
+        os.killpg(victim.pid, signal.SIGKILL)
+        victim.wait(timeout=30)
+        time.sleep(1)  # the browsers notice the closed WebSocket and start reconnecting
+        for page, name in zip(pupils, ("Dee", "Eve", "Fin")):
+            # The browser reconnects (to the other process) and the page finds its seat again.
+            page.get_by_text(f"In class {code} as {name}").wait_for(timeout=120_000)
+            wait_idle(page, timeout=120)
+        time.sleep(2.5)  # a send a pupil makes at once is refused: 2 s between two sends
+        after = {draw_and_send(page, 7, finger=page is pupils[2]) for page in pupils}
+        assert len(before | after) == 6
+        stored = {d.id for d in store.drawings(code)}
+        assert stored == before | after, "a drawing was lost"
+        wait_for_wall(teacher, stored, timeout=120)
+        assert "6 drawings" in teacher.inner_text(".ae-summary")
+        for page in (teacher, *pupils):
+            assert_clean(page)
+    finally:
+        for page in (teacher, *pupils):
+            page.context.close()
