@@ -22,7 +22,7 @@ def lesson_card(lesson: Lesson) -> None:
                            format_func=lambda n: steps[n - 1])
     if go.button("Start", icon=":material/play_arrow:", type="primary", width="stretch",
                  key=f"lesson_go_{lesson.id}"):
-        lesson_panel.go_to(lesson, first)
+        lesson_panel.start(lesson, first)
     if lesson.origin != "uploaded":
         st.caption(f"A link to a step, for a slide: `?lesson={lesson.id}&step={first}` "
                    "(add `&presenter=true` for the projector).")

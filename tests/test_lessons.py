@@ -366,6 +366,18 @@ def test_the_lessons_page_starts_the_shipped_lesson() -> None:
     assert at.selectbox(key="home_model").value == "dense"
 
 
+def test_starting_a_lesson_again_hides_its_answers_again() -> None:
+    at = open_app("app_pages/lessons.py")
+    at.selectbox(key=f"lesson_start_{SHIPPED}").set_value(6)
+    at.button(key=f"lesson_go_{SHIPPED}").click().run()
+    at.button(key="lesson_next").click().run()  # revealed in a rehearsal
+    assert at.get("plotly_chart")
+    at.switch_page("app_pages/lessons.py").run()
+    at.selectbox(key=f"lesson_start_{SHIPPED}").set_value(6)
+    at.button(key=f"lesson_go_{SHIPPED}").click().run()  # the lesson, for real
+    assert not at.get("plotly_chart") and at.button(key="lesson_next").label == "Reveal"
+
+
 def test_a_malformed_upload_gets_its_message_and_nothing_else_breaks() -> None:
     at = open_app("app_pages/lessons.py")
     text, _ = MALFORMED["value out of range"]

@@ -41,6 +41,12 @@ def reveal(context: Hashable) -> None:
     st.session_state[REVEALED_KEY] = {*st.session_state.get(REVEALED_KEY, ()), context}
 
 
+def hide_again(matches) -> None:
+    """Forget the reveals whose context `matches` (a rehearsed lesson, started for real)."""
+    st.session_state[REVEALED_KEY] = {context for context in st.session_state.get(REVEALED_KEY, ())
+                                      if not matches(context)}
+
+
 def ask(question: Question | None) -> None:
     """The lesson step's question for this run (None: no question)."""
     st.session_state[QUESTION_KEY] = question

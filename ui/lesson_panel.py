@@ -85,6 +85,13 @@ def go_to(lesson: Lesson, number: int) -> NoReturn:
                    query_params={LESSON_KEY: lesson.id, STEP_KEY: str(number)})
 
 
+def start(lesson: Lesson, number: int = 1) -> NoReturn:
+    """Start `lesson` afresh at step `number`: its questions hidden again, even if revealed in
+    a rehearsal earlier in this session."""
+    guess_first.hide_again(lambda context: context[:2] == ("lesson", lesson.id))
+    go_to(lesson, number)
+
+
 def open_pending_step() -> None:
     """Give the widgets the step's settings, and every other setting its default, before any
     widget is made (`app.py` calls this first; widgets made already cannot be set)."""
