@@ -14,7 +14,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run as a script: `python docs/screenshots.py`
 
-from tests.e2e.browser_actions import draw_digit, open_page, wait_for_change, wait_idle  # noqa: E402
+from tests.e2e.browser_actions import draw_digit, open_page, wait_idle  # noqa: E402
 from tests.e2e.server import (CHROMIUM, CHROMIUM_ARGS, free_port, start_server,  # noqa: E402
                               stop_server, wait_healthy)
 from ui import navigation  # noqa: E402
@@ -75,8 +75,10 @@ def main() -> None:
                 page.get_by_text("Example", exact=True).first.click()  # no drawing: a test garment
             else:
                 draw_digit(page, 3)
-            # presenter tiles are captioned with their scores, the full view's with "Reconstruction"
-            wait_for_change(page, "PSNR" if args.presenter else "Reconstruction", [], timeout=180)
+            # presenter tiles are captioned with their scores, the full view's rows have an error
+            # map (text: the browser paints the tiles on canvases, not as images)
+            page.get_by_text("PSNR" if args.presenter else "Error map", exact=not args.presenter
+                             ).first.wait_for(timeout=180_000)
             wait_idle(page)
             for path, title in PAGES:
                 if args.pages and path not in args.pages:

@@ -47,6 +47,8 @@ CLASS_LABEL_FONT = {"size": 16, "color": "#111111", "weight": 700}
 MARKER_OUTLINE = {"width": 0.5, "color": "rgba(0, 0, 0, 0.45)"}  # pale classes on white (2-D)
 DEFAULT_CLASS_NAMES: tuple[str, ...] = tuple(str(i) for i in range(10))
 
+BAR_COLOR = "#36638F"  # one-series bars: the theme's primary blue, whose white labels read at 6.3:1
+
 USER_POINT_NAME = "Your drawing"
 PROBE_POINT_NAME = "Probe"
 USER_POINT_COLOR = "#FFD400"  # gold star with a black outline: stands out on every class colour
@@ -433,7 +435,7 @@ def metric_bars(
         x=values if horizontal else names,
         y=names if horizontal else values,
         orientation="h" if horizontal else "v",
-        marker={"color": DIGIT_COLORS[0]},
+        marker={"color": BAR_COLOR},
         text=[f"{v:.3g}" for v in values],
         textposition="auto",
         textfont={"size": 16},
@@ -472,7 +474,7 @@ def kl_per_dimension(
     and are drawn grey, so the class sees at a glance how many dimensions the VAE really uses.
     """
     kl = np.asarray(kl, dtype=np.float64).reshape(-1)
-    colours = [DIGIT_COLORS[0] if v >= active_threshold else "#BBBBBB" for v in kl]
+    colours = [BAR_COLOR if v >= active_threshold else "#BBBBBB" for v in kl]
     fig = go.Figure(
         go.Bar(
             x=[f"z{i + 1}" for i in range(len(kl))],
