@@ -119,3 +119,13 @@ def test_names_go_where_a_cloud_is_densest_and_apart() -> None:
     gaps = [np.linalg.norm(spread[a] - spread[b]) for a, b in itertools.combinations(rows, 2)]
     assert len(rows) == 3 and min(gaps) >= figures.LABEL_APART
     assert figures.labelled_rows(points, np.array([4]), count=3).tolist() == [4]
+
+
+def test_a_class_colour_as_a_background_gets_readable_text() -> None:
+    for colour in figures.DIGIT_COLORS:
+        assert figures.contrast(figures.text_color_on(colour), colour) >= 4.5, colour
+    assert figures.text_color_on("#BD1F01") == "#FFFFFF"  # black on 2's red: 3.4:1
+    # WCAG's own reference points: black on white is 21:1; #767676 is the lightest grey that
+    # passes 4.5:1 on white, #777777 just fails.
+    assert figures.contrast("#000000", "#FFFFFF") == pytest.approx(21)
+    assert figures.contrast("#767676", "#FFFFFF") >= 4.5 > figures.contrast("#777777", "#FFFFFF")
