@@ -239,7 +239,7 @@ def result_row(key: str, clean, result) -> None:
     """One model's row: reconstruction, error map, scores and code (its title alone when the
     model is unavailable: the error card is above)."""
     spec = spec_of(key)
-    st.subheader(f"{spec.title}  ·  code {spec.code_label}", divider="gray")
+    st.header(f"{spec.title}  ·  code {spec.code_label}", divider="gray")
     if result is None:
         return
     code, rebuilt, scores = result
@@ -257,9 +257,10 @@ def result_row(key: str, clean, result) -> None:
             st.markdown("**Code**: " + ", ".join(f"z{i + 1} = {v:+.2f}" for i, v in enumerate(code)))
         else:
             # An image, not a chart: a Plotly figure per model cost ~100 ms of every stroke.
-            st.image(code_image(code, spec.code_shape, size=widgets.image_scale() * 28),
-                     caption=f"Its code: {spec.code_size} numbers (dark low, yellow high)",
-                     output_format="PNG")
+            widgets.show_picture(code_image(code, spec.code_shape, size=widgets.image_scale() * 28),
+                                 f"Its code: {spec.code_size} numbers (dark low, yellow high)",
+                                 alt=f"The code's {spec.code_size} numbers as coloured cells, "
+                                     "dark low, yellow high")
 
 
 st.html(PHONE_CSS)

@@ -56,7 +56,7 @@ def test_the_draw_page_reconstructs_with_the_live_model(first) -> None:
     at = open_with_live(first, "app_pages/draw.py")
     assert len(images_with_caption(at, "Reconstruction")) == 2
     assert len([m for m in at.metric if m.label == "PSNR"]) == 2  # measured like dense
-    assert any(LIVE_TITLE in s.value for s in at.subheader)
+    assert any(LIVE_TITLE in s.value for s in at.header)
 
 
 def test_the_denoising_lab_measures_the_live_model_like_the_others(first) -> None:

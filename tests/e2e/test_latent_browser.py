@@ -4,9 +4,7 @@ and the 3-D probe sliders change the decoding."""
 from __future__ import annotations
 
 import pytest
-
-from browser_actions import (assert_clean, draw_digit, go_to, open_page, wait_for_change,
-                             wait_idle)
+from browser_actions import assert_clean, draw_digit, go_to, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
 NO_DRAWING = "No drawing yet"
@@ -18,8 +16,9 @@ def decoded_caption(page) -> str:
 
 def test_drawing_follows_to_the_latent_pages(page, app_url):
     open_page(page, app_url, "draw")
+    page.wait_for_function("() => window.aeLive?.draw?.ready === true", timeout=90_000)
     draw_digit(page, 7)
-    wait_for_change(page, "Reconstruction", [])
+    page.wait_for_function("() => window.aeLive.draw.source === 'server'", timeout=60_000)
     for title in ("Latent space 2-D", "Latent space 3-D"):
         go_to(page, title)
         page.get_by_text("Your digit").first.wait_for()
