@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ae_models.registry import LIVE_KEY
 from classroom.store import RoomSettings, normalise_code
 from ui import class_session as cs, class_teacher as ct, latent
 from ui.model_cache import title_of
@@ -13,8 +14,9 @@ def start_form() -> None:
     """Start a class: a room code, a join link and a QR code, then the wall."""
     with st.form("class_start_form"):
         st.subheader("Start a class")
-        with st.expander("Settings", icon=":material/tune:"):
-            options = latent.latent_2d_options()
+        with st.popover("Settings", icon=":material/tune:"):  # a control, not an explanation
+            # A session's own model lives in that session only: the wall needs a shipped one.
+            options = [k for k in latent.latent_2d_options() if k != LIVE_KEY]
             model = st.selectbox("Model the wall uses (its 2-D map)", options,
                                  format_func=lambda k: f"{title_of(k)} ({k})",
                                  key="class_model")
