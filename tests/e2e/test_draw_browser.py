@@ -1,4 +1,8 @@
-"""A person at the Draw page: draw, corrupt, upload; and a tour of every page with nothing broken."""
+"""A person at the Draw page: draw, corrupt, upload; and a tour of every page with nothing broken.
+
+The Draw page's pictures are drawn by the server here (its path when the browser cannot run the
+models): TensorFlow.js is blocked. The live path has its own tests (test_live_draw_browser.py).
+"""
 
 from __future__ import annotations
 
@@ -15,12 +19,19 @@ pytestmark = pytest.mark.browser
 N_DEFAULT_MODELS = 4  # ui.widgets.DEFAULT_MODELS
 
 
+@pytest.fixture(autouse=True)
+def server_path(page):
+    """No TensorFlow.js: the server draws the reconstructions, as in a browser without it."""
+    page.route("**/tf.min.js", lambda route: route.abort())
+
+
 def test_drawing_shows_a_reconstruction_per_model(page, app_url):
     open_page(page, app_url, "draw")
     assert page.get_by_text("Nothing drawn yet").count() >= 1
     draw_digit(page, 3)
     sources = wait_for_change(page, "Reconstruction", [], count=N_DEFAULT_MODELS)
     assert len(sources) == N_DEFAULT_MODELS
+    wait_idle(page)
     assert len(image_sources(page, "What the models see")) == 1
     assert len(metric_values(page, "MSE")) == N_DEFAULT_MODELS
     assert_clean(page)
