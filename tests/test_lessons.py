@@ -360,21 +360,26 @@ def test_the_guess_first_toggle_hides_until_reveal_and_again_for_a_new_question(
 def test_the_lessons_page_starts_the_shipped_lesson() -> None:
     at = open_app("app_pages/lessons.py")
     assert_no_problems(at)
-    at.selectbox(key=f"lesson_start_{SHIPPED}").set_value(3)
-    at.button(key=f"lesson_go_{SHIPPED}").click().run()
+    start_on_the_lessons_page(at, 3)
     assert at.session_state["step"] == 3 and at.title[0].value == "Autoencoder Lab"
     assert at.selectbox(key="home_model").value == "dense"
 
 
-def test_starting_a_lesson_again_hides_its_answers_again() -> None:
-    at = open_app("app_pages/lessons.py")
-    at.selectbox(key=f"lesson_start_{SHIPPED}").set_value(6)
+def start_on_the_lessons_page(at, number: int):
+    """Start the shipped lesson at step `number` with the Lessons page's button."""
+    at.selectbox(key=f"lesson_start_{SHIPPED}").set_value(number)
     at.button(key=f"lesson_go_{SHIPPED}").click().run()
+    at._page_hash = ""  # later runs ask for the page the app is on, as a browser does
+    return at
+
+
+def test_starting_a_lesson_again_hides_its_answers_again() -> None:
+    at = start_on_the_lessons_page(open_app("app_pages/lessons.py"), 6)
+    assert not at.get("plotly_chart")
     at.button(key="lesson_next").click().run()  # revealed in a rehearsal
-    assert at.get("plotly_chart")
+    assert at.get("plotly_chart") and at.session_state["step"] == 6
     at.switch_page("app_pages/lessons.py").run()
-    at.selectbox(key=f"lesson_start_{SHIPPED}").set_value(6)
-    at.button(key=f"lesson_go_{SHIPPED}").click().run()  # the lesson, for real
+    start_on_the_lessons_page(at, 6)  # the lesson, for real
     assert not at.get("plotly_chart") and at.button(key="lesson_next").label == "Reveal"
 
 
