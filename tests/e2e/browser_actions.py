@@ -96,3 +96,10 @@ def go_to(page, title: str) -> None:
     """Follow the sidebar link to a page (same session, so the current input comes along)."""
     page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
     wait_idle(page, timeout=120)
+
+
+def server_path_only(page) -> None:
+    """Block TensorFlow.js in this tab: the pages fall back to the server's pictures, as in a
+    browser that cannot run the models (the server path keeps its own tests)."""
+    page.route("**/tf.min.js", lambda route: route.abort())
+

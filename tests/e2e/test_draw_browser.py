@@ -13,7 +13,7 @@ from PIL import Image
 from ui import navigation
 
 from browser_actions import (assert_clean, draw_digit, image_sources, metric_values, open_page,
-                             wait_for_change, wait_idle)
+                             server_path_only, wait_for_change, wait_idle)
 
 pytestmark = pytest.mark.browser
 N_DEFAULT_MODELS = 4  # ui.widgets.DEFAULT_MODELS
@@ -22,7 +22,7 @@ N_DEFAULT_MODELS = 4  # ui.widgets.DEFAULT_MODELS
 @pytest.fixture(autouse=True)
 def server_path(page):
     """No TensorFlow.js: the server draws the reconstructions, as in a browser without it."""
-    page.route("**/tf.min.js", lambda route: route.abort())
+    server_path_only(page)
 
 
 def test_drawing_shows_a_reconstruction_per_model(page, app_url):

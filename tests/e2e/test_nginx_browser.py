@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from browser_actions import (assert_clean, draw_digit, image_sources, open_page, wait_for_change,
-                             wait_idle)
+from browser_actions import (assert_clean, draw_digit, image_sources, open_page, server_path_only,
+                             wait_for_change, wait_idle)
 from server import REPO, free_port
 
 sys.path.insert(0, str(REPO / "deploy"))
@@ -47,6 +47,7 @@ def test_two_pupils_draw_and_upload_through_nginx(cluster, browser, tmp_path) ->
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         tab = context.new_page()
         tab.set_default_timeout(60_000)
+        server_path_only(tab)  # the server's pictures, through nginx (live map: test below)
         tabs.append(tab)
     try:
         for tab in tabs:

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from browser_actions import (assert_clean, draw_digit, go_to, image_sources, open_page,
-                             wait_for_change)
+                             server_path_only, wait_for_change)
 
 pytestmark = pytest.mark.browser
 N_DEFAULT_MODELS = 4  # ui.widgets.DEFAULT_MODELS
@@ -36,6 +36,8 @@ def second_page(browser):
 
 def test_two_sessions_drawing_at_once_see_only_their_own_digit(page, second_page, app_url):
     alice, bob = page, second_page
+    for tab in (alice, bob):  # session isolation is the server's: its pictures are compared
+        server_path_only(tab)
     open_page(alice, app_url, "draw")
     open_page(bob, app_url, "draw")
     # Both strokes go to the server before either result comes back: the two script runs overlap.
