@@ -38,8 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.common import (BARE_APP, DIGITS, N_DEFAULT_MODELS, REPO, Figure, Server, free_port,
-                          machine, percentile, record, rss_mb, start_server, stop_server,
-                          wait_healthy)
+                          load_average, machine, percentile, record, rss_mb, start_server,
+                          stop_server, wait_healthy)
 from tests.e2e.browser_actions import CANVAS, EXCEPTION, STROKES, draw_digit, open_page
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS
 from ui import navigation
@@ -279,7 +279,8 @@ def bench_stroke(args) -> Measured:
             f"models), {len(times)} strokes: median **{median:.0f} ms**, p95 {p95:.0f} ms, min "
             f"{min(times):.0f} ms.{where_it_goes(splits)}",
             {STROKE_LIVE: f"{median:.0f} ms (p95 {p95:.0f})"})
-    blocked = " TensorFlow.js blocked (`tf.min.js` aborted): the server path." if args.fallback else ""
+    blocked = (" TensorFlow.js blocked (`tf.min.js` aborted): the server path."
+               if args.fallback and args.app is None else "")
     return Measured(
         f"Stroke to result (mouse-up to the last of {N_DEFAULT_MODELS} reconstructions updated, "
         f"default models), {len(times)} strokes: median **{median:.0f} ms**, p95 {p95:.0f} ms, "
@@ -515,6 +516,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return protocol_bench.main(argv + ([] if "--browser" in argv else ["--browser"]))
     args = parse(argv)
+    load_before = load_average()
     measured = BENCHES[args.what](args)
     body, floor = measured.body, None
     if args.floor:
@@ -525,7 +527,7 @@ def main(argv: list[str] | None = None) -> int:
         if ratio is not None:
             body += (f"\n\nThe app's server path over the floor: **{ratio:.2f}x** (target: at "
                      f"most {FALLBACK_RATIO}x).")
-    body += f"\n\nMachine: {machine()}."
+    body += f"\n\nMachine: {machine()}; at the start {load_before}, at the end {load_average()}."
     print(body)
     if args.write:
         title, other = TITLES[args.what], (args.app and shown_path(args.app)) or args.url

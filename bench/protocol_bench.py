@@ -53,8 +53,8 @@ import time
 from dataclasses import dataclass, field
 
 from bench.browser_bench import BrowserLog, browser_pupil
-from bench.common import (DIGITS, N_DEFAULT_MODELS, Figure, Server, machine, percentile,
-                          record, rss_mb)
+from bench.common import (DIGITS, N_DEFAULT_MODELS, Figure, Server, load_average, machine,
+                          percentile, record, rss_mb)
 from bench.protocol_client import OPEN_TIMEOUT, ProtocolSession, StrokeResult, drawing_value
 
 PERIOD = 2.0  # seconds between one pupil's strokes
@@ -299,7 +299,7 @@ def pupils_of(args) -> Pupils:
 
 
 def bench_concurrency(args) -> tuple[str, list[Figure]]:
-    rows = []
+    rows, load_before = [], load_average()
     with Server(args.url) as server:
         asyncio.run(warm_up(server.url, kind=pupils_of(args)))
         for n in args.sessions:
@@ -320,7 +320,8 @@ def bench_concurrency(args) -> tuple[str, list[Figure]]:
             f"errors | client CPU (of one core) |{browser_head}\n"
             f"|---|---|---|---|---|---|---|{'---|' * 4 if args.browser else ''}\n"
             + "\n".join(map(table_row, rows)) + f"\n\n{errors_note(rows)}\n\nMachine: {machine()} "
-            f"(the client runs on the same cores as the server).")
+            f"(the client runs on the same cores as the server); at the start {load_before}, at "
+            f"the end {load_average()}.")
     if args.path == "live":
         if args.url or not args.images or args.echo_reruns:
             return body, []
@@ -332,6 +333,7 @@ def bench_concurrency(args) -> tuple[str, list[Figure]]:
 
 
 def bench_soak(args) -> tuple[str, list[Figure]]:
+    load_before = load_average()
     with Server() as server:  # its own server: the process whose memory is sampled
         asyncio.run(warm_up(server.url, kind=pupils_of(args)))
         r = asyncio.run(simulate_class(server.url, args.sessions[0], args.duration,
@@ -350,7 +352,8 @@ def bench_soak(args) -> tuple[str, list[Figure]]:
             f"(RSS, with any children) after the first minute {reference:.0f} MB, at the end "
             f"{end:.0f} MB (**{growth:+.1f}%**; target within 10%).\n\nMemory every "
             f"{SAMPLE_EVERY:.0f} s (MB): {samples}. Client CPU {r.client_cpu_s:.0f} s in "
-            f"{r.wall_s:.0f} s.\n\n{errors_note([r])}\n\nMachine: {machine()}.")
+            f"{r.wall_s:.0f} s.\n\n{errors_note([r])}\n\nMachine: {machine()}; at the start "
+            f"{load_before}, at the end {load_average()}.")
     errors = len(r.errors) + (len(r.browser.errors) if r.browser else 0)
     figure = Figure(SOAK, "within 10%", f"{growth:+.1f}% ({reference:.0f} → {end:.0f} MB), "
                                         f"{errors} errors")

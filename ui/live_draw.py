@@ -77,6 +77,7 @@ figure.tile[hidden] { display: none !important; }
 live_draw = st.components.v2.component("live_draw", html=HTML, css=CSS,
                                        js=loader_js("draw_reconstruct.js"))
 TILE_PX = 196  # 7 screen pixels per MNIST pixel, as the server's tiles
+MODELS_KEY = "live_draw_models"  # the models part: its state `ready` is the models' signature
 
 
 def live_inputs(layout: str, caption: str) -> None:
@@ -93,34 +94,49 @@ def live_models(keys: list[str], image: np.ndarray | None, settings: CorruptionS
     page then leaves the server's copies out). `server` maps a key to the server's (code,
     scores) for `image`, or None when the model failed. The corruption sliders are keyed
     `<controls>_sigma`... inside a container keyed `<controls>_panel`."""
-    models = [_model_data(key, server.get(key)) for key in keys]
+    models = [_model_data(key) for key in keys]
     signature = hashlib.sha256("|".join(f"{m['encoder']}>{m['decoder']}" for m in models)
                                .encode()).hexdigest()[:16]
+    if _reported_ready(signature):  # else the server's pictures show and these are not needed
+        for model in models:
+            _add_server_numbers(model, server.get(model["key"]))
     data = {"part": "models", "layout": layout, "models": models, "signature": signature,
             "image": None if image is None else np.ravel(image).astype(float).tolist(),
             "corruption": _corruption(settings), "controls": controls,
             "canvasKey": canvas_key, "center": center,
             "lut": np.ravel(INFERNO_LUT).astype(int).tolist(), **_corruption_fields(settings)}
-    _style("live_draw_models", TILE_PX)
-    result = live_draw(data=data, key="live_draw_models", on_ready_change=lambda: None)
+    _style(MODELS_KEY, TILE_PX)
+    result = live_draw(data=data, key=MODELS_KEY, on_ready_change=lambda: None)
     usable = all(m["encoder"] for m in models)
     return usable and result.ready == signature
 
 
-def _model_data(key: str, server_result) -> dict:
+def _reported_ready(signature: str) -> bool:
+    """The browser said (in this rerun's request or before) that it runs these models itself."""
+    reported = st.session_state.get(MODELS_KEY)
+    return reported is not None and reported.get("ready") == signature
+
+
+def _model_data(key: str) -> dict:
     spec = spec_of(key)
     urls = browser_urls(key)
-    entry = {"key": key, "title": spec.title, "codeLabel": spec.code_label,
-             "codeSize": spec.code_size, "encoder": urls.encoder, "decoder": urls.decoder,
-             "preload": preload_urls(urls), "problem": urls.problem, "ssim": None, "codePng": None,
-             "codeCaption": f"Its code: {spec.code_size} numbers (dark low, yellow high)"}
-    if server_result is not None:
-        code, scores = server_result
-        entry["ssim"] = float(scores["ssim"])
-        if spec.code_size > 3:
-            png = to_png_bytes(code_image(code, spec.code_shape, size=TILE_PX))
-            entry["codePng"] = "data:image/png;base64," + base64.b64encode(png).decode()
-    return entry
+    return {"key": key, "title": spec.title, "codeLabel": spec.code_label,
+            "codeSize": spec.code_size, "encoder": urls.encoder, "decoder": urls.decoder,
+            "preload": preload_urls(urls), "problem": urls.problem, "ssim": None, "codePng": None,
+            "codeCaption": f"Its code: {spec.code_size} numbers (dark low, yellow high)"}
+
+
+def _add_server_numbers(entry: dict, server_result) -> None:
+    """What the browser does not compute: SSIM and the code's heat map (4 PNGs a stroke, made
+    only for a browser that shows them: about 4 ms of the fallback's script run)."""
+    if server_result is None:
+        return
+    code, scores = server_result
+    entry["ssim"] = float(scores["ssim"])
+    spec = spec_of(entry["key"])
+    if spec.code_size > 3:
+        png = to_png_bytes(code_image(code, spec.code_shape, size=TILE_PX))
+        entry["codePng"] = "data:image/png;base64," + base64.b64encode(png).decode()
 
 
 def _corruption(settings: CorruptionSettings) -> dict:
