@@ -531,6 +531,8 @@ def main(argv: list[str] | None = None) -> int:
     print(body)
     if args.write:
         title, other = TITLES[args.what], (args.app and shown_path(args.app)) or args.url
+        if args.what == "stroke" and not args.fallback:  # "Stroke to result" is the server path
+            title = "Stroke to the server's answer (live path)"
         if other:
             record(f"{title}: {other}", body)
         else:
