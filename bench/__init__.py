@@ -13,6 +13,7 @@ with no sys.path edits), inside the activated venv:
     python -m bench.browser_models [--backends wasm cpu webgl] [--models vae_2d] [--write]
     python -m bench.live_bench [--pages latent draw] [--loads 5] [--drags 3] [--url URL] [--write]
     python -m bench.class_store_bench [--drawings 500] [--processes 1 2 4] [--pg-url URL] [--write]
+    python -m bench.class_wall_bench refresh|class [--pupils 60] [--write]
     streamlit run bench/bare_canvas_app.py     # the floor: same canvas, no models
 
 `--write` replaces the bench's section of bench/RESULTS.md and its rows of the table of

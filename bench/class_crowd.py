@@ -28,6 +28,7 @@ SENT = re.compile(r"drawing \\?#(\d+) is on the wall")
 PERIOD = 2.0
 LATENCY = "Class: a pupil's send to visible on the wall, 2 processes behind nginx, p95"
 LOST = "Class: 60 pupils sending every 2 s for 60 s through nginx, drawings lost"
+STROKES = "Class: 60 pupils' stroke p95 while sending, against the same pupils without class mode"
 LATENCY_S = float(__import__("os").environ.get("AE_CLASS_LATENCY_S", "30"))
 # In the teacher's page: first time (ms since the epoch) each drawing's label was on the wall.
 WATCH_WALL = """() => {
@@ -168,6 +169,31 @@ async def _phase(url: str, code: str, pupils: int, seconds: float) -> Crowd:
     return crowd
 
 
+async def _strokes_only(url: str, pupils: int, seconds: float) -> list[float]:
+    """The same pupils without class mode (a plain Draw page, no Send): their stroke times."""
+    sessions = [ProtocolSession(url, fetch_media=False) for _ in range(pupils)]
+    for batch in range(0, pupils, 10):
+        await asyncio.gather(*(s.open() for s in sessions[batch:batch + 10]))
+    times: list[float] = []
+
+    async def draw(session: ProtocolSession, index: int, until: float) -> None:
+        await asyncio.sleep(index * PERIOD / 10 % PERIOD)
+        n = 0
+        while time.perf_counter() < until:
+            started = time.perf_counter()
+            digit = DIGITS[(index + n) % len(DIGITS)]
+            result = await session.stroke(drawing_value(digit, seed=1000 * index + n))
+            n += 1
+            if result.ms is not None:
+                times.append(result.ms)
+            await asyncio.sleep(max(0.0, PERIOD - (time.perf_counter() - started)))
+
+    until = time.perf_counter() + seconds
+    await asyncio.gather(*(draw(s, i, until) for i, s in enumerate(sessions)))
+    await asyncio.gather(*(s.close() for s in sessions))
+    return times
+
+
 def _latencies(crowd: Crowd, seen: dict[str, float]) -> tuple[list[float], int]:
     """Send click -> label on the wall, ms, for every drawing sent; and how many never showed."""
     out, missing = [], 0
@@ -194,6 +220,8 @@ async def _class(url: str, code: str, key: str, pupils: int, seconds: float,
         await page.goto(f"{url}/class?class={code}&teacher={key}")
         await page.wait_for_selector(".ae-room-code", timeout=180_000)
         await page.evaluate(WATCH_WALL)
+        await _strokes_only(url, 10, 8)  # warm-up: models loaded in both processes, not counted
+        baseline = await _strokes_only(url, pupils, seconds)
         first = await _phase(url, code, latency_pupils, LATENCY_S)
         await asyncio.sleep(3)
         seen = await page.evaluate("() => window.aeSeen")
@@ -212,7 +240,8 @@ async def _class(url: str, code: str, key: str, pupils: int, seconds: float,
         await page.wait_for_function(f"() => ({MARKERS})() >= 0", timeout=60_000)
         markers = await page.evaluate(f"({MARKERS})()")
         await browser.close()
-    return {"first": first, "second": second, "seen": seen, "sent": sent, "stored": stored,
+    return {"baseline": baseline, "first": first, "second": second, "seen": seen, "sent": sent,
+            "stored": stored,
             "shown": shown, "markers": markers}
 
 
@@ -247,7 +276,9 @@ def _report(got: dict, pupils: int, seconds: float, latency_pupils: int
     refused = [s.refused for c in (got["first"], got["second"]) for s in c.sends if s.refused]
     errors = got["first"].errors + got["second"].errors
     lost = got["sent"] - min(got["stored"], got["shown"], got["markers"])
-    strokes = got["second"].stroke_ms
+    strokes, plain = got["second"].stroke_ms, got["baseline"]
+    ratio = percentile(strokes, 95) / percentile(plain, 95)
+    load_sends = len([s for s in got["second"].sends if s.drawing_id is not None])
     body = (f"`python -m bench.class_wall_bench class`. Machine: {machine()}.\n\n"
             f"`deploy/serve.py`: nginx and 2 app processes sharing one SQLite file; one Chromium "
             f"teacher on the wall (teacher link), pupils simulated at the WebSocket level "
@@ -265,13 +296,22 @@ def _report(got: dict, pupils: int, seconds: float, latency_pupils: int
             f"Sends refused or unanswered: {len(refused)}"
             + (f" (first: {refused[0]})" if refused else "") + f"; stroke errors: {len(errors)}"
             + (f" (first: {errors[0]})" if errors else "") + ".\n"
-            f"- The same pupils' strokes meanwhile: p50 {percentile(strokes, 50):.0f} ms, p95 "
-            f"{percentile(strokes, 95):.0f} ms (server, request to script_finished).\n")
+            f"The load phase's pupils sent {load_sends} drawings, "
+            f"{load_sends / pupils / seconds * PERIOD:.0%} of one every {PERIOD:.0f} s each "
+            f"(a pupil waits for each answer before the next stroke).\n"
+            f"- The same pupils' strokes meanwhile (server, request to script_finished): p50 "
+            f"{percentile(strokes, 50):.0f} ms, p95 {percentile(strokes, 95):.0f} ms; the same "
+            f"{pupils} pupils drawing for {seconds:.0f} s without class mode (plain Draw page, "
+            f"no Send), first in the run: p50 {percentile(plain, 50):.0f} ms, p95 "
+            f"{percentile(plain, 95):.0f} ms. Ratio of the p95s {ratio:.2f} (target <= 1.20: "
+            f"{'met' if ratio <= 1.2 else '**missed**'}).\n")
     figures = [Figure(LATENCY, "≤ 2 s", f"{p95:.2f} s (median "
                       f"{statistics_median(latencies) / 1000:.2f} s, {len(latencies)} sends)"),
                Figure(LOST.replace("60 pupils", f"{pupils} pupils").replace("60 s", f"{seconds:.0f} s"),
                       "0", f"{lost} (sent {got['sent']} = stored {got['stored']} = shown "
-                           f"{got['shown']})")]
+                           f"{got['shown']})"),
+               Figure(STROKES.replace("60", str(pupils)), "within 20%", f"{ratio:.2f}x (p95 {percentile(strokes, 95):.0f} "
+                      f"vs {percentile(plain, 95):.0f} ms)")]
     return body, figures, lost == 0 and p95 <= 2 and not missing
 
 

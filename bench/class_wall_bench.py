@@ -157,7 +157,7 @@ def main() -> int:
     body, figures, ok = run_class(args.pupils, args.duration, args.latency_pupils)
     print(body)
     if args.write:
-        record(f"{TITLE}: a class through nginx", body, figures)
+        record(f"{TITLE}: a class of {args.pupils} through nginx", body, figures)
     return 0 if ok else 1
 
 

@@ -26,6 +26,8 @@ MAP_KEY = "class_map"
 GRID = {"columns": (5, 6), "rows": (4, 3), "scale": (3, 3)}  # (normal, presenter)
 MAP_HEIGHT = (640, 470)
 HARDEST = (12, 6)
+CLOUD_POINTS = 2000  # test digits under the class's drawings (the latent pages show 4,000):
+# the figure dominates a refresh of the map (500 drawings: 71 -> 62 ms, bench/class_wall_bench.py)
 
 
 def wall(teaching: ct.Teaching) -> None:
@@ -106,8 +108,14 @@ def _results(model, drawings: list[Drawing]) -> list[cr.Result]:
 
 
 def _views(teaching: ct.Teaching, drawings: list[Drawing]) -> None:
-    choice = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="class_view",
-                                  label_visibility="collapsed") or VIEWS[0]
+    pick, order_col = st.columns([3, 1.3], vertical_alignment="center")
+    with pick:
+        choice = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="class_view",
+                                      label_visibility="collapsed") or VIEWS[0]
+    if choice == "Drawings":
+        with order_col:
+            order = st.segmented_control("Order", ORDERS, default=ORDERS[0], key="class_order",
+                                         label_visibility="collapsed") or ORDERS[0]
     if not drawings:
         st.info("No drawings yet. Pupils scan the code, draw a digit on the Draw page and press "
                 "**Send to the class**: their drawings appear here by themselves.",
@@ -128,14 +136,13 @@ def _views(teaching: ct.Teaching, drawings: list[Drawing]) -> None:
     elif choice == "Hardest to rebuild":
         _hardest(teaching, drawings, results)
     else:
-        _grid(teaching, drawings, results)
+        _grid(teaching, drawings, results, order)
 
 
 # --- the drawings, each beside its reconstruction ---------------------------------------------
 
-def _grid(teaching: ct.Teaching, drawings: list[Drawing], results: list[cr.Result]) -> None:
-    order = st.segmented_control("Order", ORDERS, default=ORDERS[0], key="class_order",
-                                 label_visibility="collapsed") or ORDERS[0]
+def _grid(teaching: ct.Teaching, drawings: list[Drawing], results: list[cr.Result],
+          order: str) -> None:
     columns, rows = widgets.by_mode(*GRID["columns"]), widgets.by_mode(*GRID["rows"])
     result_of = {d.id: r for d, r in zip(drawings, results)}
     if order == "By digit":
@@ -161,12 +168,13 @@ def _tiles(teaching: ct.Teaching, drawings: list[Drawing], result_of: dict, colu
         pictures = [drawing.image, result.rebuilt]
         if with_error:
             pictures.append(error_heatmap(drawing.image, result.rebuilt, scale=1))
-        with cell:
+        with cell, st.container(gap=None, key=f"class_tile_{drawing.id}"):
             st.image(tile_png(pictures, scale), output_format="PNG")
             label = cr.drawing_label(drawing) + (f" · error {result.error:.3f}" if with_error
                                                  else "")
             st.html(cs.plain_html(label, "ae-tile", "p")
-                    + "<style>.ae-tile{margin:0;font-size:.85rem;line-height:1.2}</style>")
+                    + "<style>.ae-tile{margin:0;font-size:.85rem;line-height:1.2}"
+                    "[class*='st-key-class_tile_'] button{min-height:0;padding:0}</style>")
             use, remove = st.columns(2, gap=None)
             with use:
                 st.button("Use", key=f"class_use_{drawing.id}",
@@ -188,7 +196,7 @@ def _hardest(teaching: ct.Teaching, drawings: list[Drawing], results: list[cr.Re
 # --- where the class's digits land --------------------------------------------------------------
 
 def _map_2d(key: str, drawings: list[Drawing], results: list[cr.Result]) -> None:
-    view = latent.latent_view(key, dims=2)
+    view = latent.latent_view(key, dims=2, max_points=CLOUD_POINTS)
     if view is None:
         return
     points = view.scale.to_display(view.to_plot(np.stack([r.code for r in results])))
@@ -225,7 +233,7 @@ def _use_clicked(drawings: list[Drawing], trace: int) -> None:
 def _space_3d(drawings: list[Drawing]) -> None:
     key = state.model_for("ae_3d") or "ae_3d"
     status = get_model(key)
-    view = latent.latent_view(key, dims=3) if status.model is not None else None
+    view = latent.latent_view(key, dims=3, max_points=CLOUD_POINTS) if status.model else None
     if view is None:
         st.warning(f"The 3-D model is unavailable. {status.error or ''}", icon=":material/error:")
         return
