@@ -1,4 +1,4 @@
-"""Class: start a class (a code to read aloud, a join link, a QR code) and watch the wall fill up."""
+"""Class: start a class (a code to read aloud, a join link, a QR code); watch the wall fill up."""
 
 import streamlit as st
 

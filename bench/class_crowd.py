@@ -216,7 +216,8 @@ async def _class(url: str, code: str, key: str, pupils: int, seconds: float,
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                            args=CHROMIUM_ARGS)
-        page = await (await browser.new_context(viewport={"width": 1400, "height": 1000})).new_page()
+        context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = await context.new_page()
         await page.goto(f"{url}/class?class={code}&teacher={key}")
         await page.wait_for_selector(".ae-room-code", timeout=180_000)
         await page.evaluate(WATCH_WALL)
@@ -307,10 +308,12 @@ def _report(got: dict, pupils: int, seconds: float, latency_pupils: int
             f"{'met' if ratio <= 1.2 else '**missed**'}).\n")
     figures = [Figure(LATENCY, "≤ 2 s", f"{p95:.2f} s (median "
                       f"{statistics_median(latencies) / 1000:.2f} s, {len(latencies)} sends)"),
-               Figure(LOST.replace("60 pupils", f"{pupils} pupils").replace("60 s", f"{seconds:.0f} s"),
+               Figure(LOST.replace("60 pupils", f"{pupils} pupils")
+                      .replace("60 s", f"{seconds:.0f} s"),
                       "0", f"{lost} (sent {got['sent']} = stored {got['stored']} = shown "
                            f"{got['shown']})"),
-               Figure(STROKES.replace("60", str(pupils)), "within 20%", f"{ratio:.2f}x (p95 {percentile(strokes, 95):.0f} "
+               Figure(STROKES.replace("60", str(pupils)), "within 20%",
+                      f"{ratio:.2f}x (p95 {percentile(strokes, 95):.0f} "
                       f"vs {percentile(plain, 95):.0f} ms)")]
     return body, figures, lost == 0 and p95 <= 2 and not missing
 

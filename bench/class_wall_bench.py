@@ -121,9 +121,11 @@ def refresh_report(result: dict[str, list[float]], extra: dict[str, float], draw
     worst = statistics.median(result[slowest])
     verdict = "met" if worst <= REFRESH_TARGET_MS else "**missed**"
     body = (f"`python -m bench.class_wall_bench refresh`. Machine: {machine()}.\n\n"
-            f"The Class page of a teacher with {drawings} drawings in the room (AppTest, SQLite in a "
+            f"The Class page of a teacher with {drawings} drawings in the room (AppTest, SQLite "
+            f"in a "
             f"temporary folder); each refresh follows one new drawing (and the oldest removed), "
-            f"{len(next(iter(result.values())))} refreshes per view; the clock is the script run.\n\n"
+            f"{len(next(iter(result.values())))} refreshes per view; the clock is the script "
+            "run.\n\n"
             "| view | median | p90 | max |\n|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
             + "\n".join(f"- {name}: {value:.1f} ms" for name, value in extra.items())
             + f"\n\nTarget <= {REFRESH_TARGET_MS} ms per refresh: {verdict} (slowest view: "

@@ -279,7 +279,7 @@ def test_the_wall_says_it_is_reconnecting_when_the_store_is_unavailable(store, m
     assert any("Reconnecting" in w.value for w in at.warning)
 
 
-# --- the pupil -------------------------------------------------------------------------------------
+# --- the pupil ------------------------------------------------------------------------------
 
 def test_a_pupil_joins_by_link_sends_and_takes_back(store) -> None:
     _, code = start_class()
@@ -364,7 +364,8 @@ def test_a_nickname_of_html_and_markdown_is_shown_as_plain_text(store) -> None:
     assert stored == HOSTILE
     for session in (kid, at.run()):
         assert stored not in visible_text(session)  # never through Markdown
-        assert "<b>Jo</b>" not in html_text(session) and "&lt;b&gt;Jo&lt;/b&gt;" in html_text(session)
+        shown = html_text(session)
+        assert "<b>Jo</b>" not in shown and "&lt;b&gt;Jo&lt;/b&gt;" in shown
     at.segmented_control(key="class_view").set_value("2-D map").run()
     marker = next(t for t in chart_spec(at)["data"] if t.get("name") == "Class drawings")
     assert "&lt;b&gt;Jo" in marker["text"][0] and "<b>" not in marker["text"][0]
@@ -387,7 +388,7 @@ def test_a_code_typed_on_the_class_page_opens_the_draw_page_in_that_class(store)
     assert at.session_state["class"] == room.code
 
 
-# --- after a reload, or a reconnection to another app process --------------------------------------
+# --- after a reload, or a reconnection to another app process -------------------------------
 
 def browser_cookies(monkeypatch, cookies: dict[str, list[str]]) -> None:
     """What the browser's cookies hold when the new session starts (AppTest has no browser)."""
@@ -424,3 +425,55 @@ def test_a_teachers_browser_reopens_the_wall_and_forgets_a_closed_class(store, m
     at = open_app(CLASS_PAGE)
     assert_no_problems(at)  # no refusal to read: this browser's old class is simply gone
     assert at.button(key="class_start") and "teacher" not in at.session_state
+
+
+# --- the pieces under the pages ------------------------------------------------------------------
+
+def test_links_start_from_the_address_the_teacher_sees() -> None:
+    from ui import class_links
+
+    base = class_links.app_base("http://10.0.0.5:8080/lab/class?presenter=true")
+    assert base == "http://10.0.0.5:8080/lab"  # a path prefix (a proxy's) is kept
+    assert class_links.join_url(base, "K7QX") == "http://10.0.0.5:8080/lab/draw?class=K7QX"
+    assert class_links.teacher_url(base, "K7QX", "a-b_c") == \
+        "http://10.0.0.5:8080/lab/class?class=K7QX&teacher=a-b_c"
+    local = class_links.app_base("http://localhost:8501/class")
+    assert class_links.reachable_base(local, "192.168.1.20") == "http://192.168.1.20:8501"
+    assert class_links.reachable_base(base, "192.168.1.20") == base  # not loopback: unchanged
+    assert class_links.reachable_base(local, None) == local and class_links.is_loopback(local)
+
+
+def test_the_model_runs_once_per_new_drawing_in_one_batch() -> None:
+    from classroom.store import Drawing
+    from ui import class_results
+
+    class CountingModel:
+        def __init__(self) -> None:
+            self.batches: list[int] = []
+
+        def encode(self, images):
+            self.batches.append(len(images))
+            return images.reshape(len(images), -1)[:, :2] + 1.0
+
+        def decode(self, codes):
+            return np.zeros((len(codes), 28, 28), np.float32)
+
+    def drawing(i: int) -> Drawing:
+        return Drawing(i, "p", None, None, np.full((28, 28), i / 10, np.float32), float(i))
+
+    cache, model = {}, CountingModel()
+    compute = class_results.reconstructions(model)
+    first = class_results.per_drawing(cache, "m", [drawing(1), drawing(2), drawing(3)], compute)
+    again = class_results.per_drawing(cache, "m", [drawing(4), drawing(1), drawing(3)], compute)
+    assert model.batches == [3, 1]  # one batch, then only the new drawing
+    assert again[1] is first[0] and set(cache) == {("m", 1), ("m", 3), ("m", 4)}  # 2 left
+    assert again[0].error == pytest.approx(0.16) and list(again[0].code) == [1.4, 1.4]
+
+
+def test_text_from_pupils_stays_text() -> None:
+    from ui.class_session import escape_markdown, plain_html, safe_label
+
+    assert plain_html("<img src=x onerror=alert(1)>") == \
+        "<span>&lt;img src=x onerror=alert(1)&gt;</span>"
+    assert escape_markdown("**a** :red[b] $c$") == r"\*\*a\*\* \:red\[b\] \$c\$"
+    assert safe_label("<b>Zoé</b> **x** :red[y]") == "bZoéb x redy"

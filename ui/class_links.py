@@ -49,7 +49,8 @@ def is_loopback(base: str) -> bool:
 
 
 def lan_address() -> str | None:
-    """This machine's address on its network, or None (a UDP connect sends nothing: offline is fine)."""
+    """This machine's address on its network, or None (a UDP connect sends nothing: works
+    offline)."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
         try:
             probe.connect(("10.254.254.254", 1))

@@ -110,7 +110,8 @@ def export_csv(drawings: Sequence[Drawing], results: Sequence[Result], model_key
     writer.writerow(["id", "file", "nickname", "digit", "sent_at_utc", "model", "mse",
                      *[f"z{i + 1}" for i in range(width)]])
     for d, r in zip(drawings, results):
-        sent = dt.datetime.fromtimestamp(d.created_at, dt.timezone.utc).isoformat(timespec="seconds")
+        sent = dt.datetime.fromtimestamp(d.created_at, dt.timezone.utc)
+        sent = sent.isoformat(timespec="seconds")
         writer.writerow([d.id, file_name(d), _cell(d.nickname), "" if d.digit is None else d.digit,
                          sent, model_key, f"{r.error:.6f}", *[f"{v:.6f}" for v in r.code]])
     return out.getvalue()

@@ -3,7 +3,8 @@ the autoencoder. It refreshes by itself, without anyone touching it.
 
 A small fragment asks the store for the room's version every `POLL_S` seconds (one indexed
 query) and reruns the page only when it changed; the model runs in one batch on new drawings
-only (`ui.class_results`), so a refresh of a 500-drawing wall stays cheap (bench/class_wall_bench.py).
+only (`ui.class_results`), so a refresh of a 500-drawing wall stays cheap
+(bench/class_wall_bench.py).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ CLOUD_POINTS = 2000  # test digits under the class's drawings (the latent pages 
 
 
 def wall(teaching: ct.Teaching) -> None:
-    """The whole wall: the join panel and controls on the left, the class's pictures on the right."""
+    """The whole wall: the join panel and controls on the left, the class's pictures on the
+    right."""
     code, shown_at = teaching.room.code, time.monotonic()
     version, problem = cs.call(cs.store().version, code)
     drawings, problem = (None, problem) if problem else cs.call(cs.store().drawings, code)

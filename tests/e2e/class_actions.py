@@ -23,7 +23,8 @@ def centre_canvas(page):
 def finger_digit(page, digit: int) -> None:
     """Draw a digit with one finger (CDP touch events: Playwright's mouse makes no touches)."""
     box = centre_canvas(page).bounding_box()
-    points = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in STROKES[digit]]
+    points = [(box["x"] + x * box["width"], box["y"] + y * box["height"])
+              for x, y in STROKES[digit]]
     touch = page.context.new_cdp_session(page)
 
     def at(x: float, y: float, kind: str) -> None:
