@@ -111,22 +111,33 @@ def _exported_before(source: str | None) -> tuple[str, str] | None:
     restarted server hands them out at once, without loading TensorFlow."""
     if source is None:
         return None
-    try:
-        folders = json.loads(INDEX.read_text()).get(source)
-    except (OSError, ValueError, AttributeError):
-        return None
+    folders = _index().get(source)
     if not folders or not all((STATIC / f / "model.json").is_file() for f in folders):
         return None
     return folders[0], folders[1]
 
 
+def _index() -> dict:
+    """The index as it is on disk, read again only when the file changes (every rerun asks)."""
+    try:
+        stamp = INDEX.stat()
+    except OSError:
+        return {}
+    return _read_index(str(INDEX), stamp.st_mtime_ns, stamp.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_index(path: str, mtime_ns: int, size: int) -> dict:
+    try:
+        index = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return {}
+    return index if isinstance(index, dict) else {}
+
+
 def _remember(source: str, folders: tuple[str, str]) -> None:
     """Add an export to the index (written beside, then renamed: readers never see half)."""
-    try:
-        index = json.loads(INDEX.read_text()) if INDEX.is_file() else {}
-    except (OSError, ValueError):
-        index = {}
-    index[source] = list(folders)
+    index = {**_index(), source: list(folders)}
     scratch = INDEX.with_name(f"{INDEX.name}.{os.getpid()}.tmp")
     try:
         scratch.write_text(json.dumps(index, indent=1))

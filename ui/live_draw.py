@@ -76,13 +76,13 @@ figure.tile[hidden] { display: none !important; }
 """
 live_draw = st.components.v2.component("live_draw", html=HTML, css=CSS,
                                        js=loader_js("draw_reconstruct.js"))
-TILE_PX = 196  # 7 screen pixels per MNIST pixel, as the server's tiles
+TILE_PX = 196  # 7 screen pixels per MNIST pixel, as the server's tiles (the CSS's --tile-size)
+LUT = np.ravel(INFERNO_LUT).astype(int).tolist()  # the error map's colours, as ui.images draws them
 MODELS_KEY = "live_draw_models"  # the models part: its state `ready` is the models' signature
 
 
 def live_inputs(layout: str, caption: str) -> None:
     """Mount the input and corrupted tiles (the models part paints them)."""
-    _style("live_draw_inputs", TILE_PX)
     live_draw(data={"part": "inputs", "layout": layout, "inputCaption": caption},
               key="live_draw_inputs")
 
@@ -104,8 +104,7 @@ def live_models(keys: list[str], image: np.ndarray | None, settings: CorruptionS
             "image": None if image is None else np.ravel(image).astype(float).tolist(),
             "corruption": _corruption(settings), "controls": controls,
             "canvasKey": canvas_key, "center": center,
-            "lut": np.ravel(INFERNO_LUT).astype(int).tolist(), **_corruption_fields(settings)}
-    _style(MODELS_KEY, TILE_PX)
+            "lut": LUT, **_corruption_fields(settings)}
     result = live_draw(data=data, key=MODELS_KEY, on_ready_change=lambda: None)
     usable = all(m["encoder"] for m in models)
     return usable and result.ready == signature
@@ -156,7 +155,3 @@ def _corruption_fields(settings: CorruptionSettings) -> dict:
                           intensity=1.0, random_position=True, seed=settings.seed)
         mask = np.ravel(lines).astype(float).tolist()
     return {"noise": noise, "mask": mask}
-
-
-def _style(component_key: str, tile_px: int) -> None:
-    st.html(f"<style>.st-key-{component_key} {{ --tile-size: {tile_px}px; }}</style>")

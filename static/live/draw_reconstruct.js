@@ -158,7 +158,6 @@ class DrawEngine {
     }
     if (event.type === 'pointerdown') {
       this.penDown = true;
-      this.strokeStarted = performance.now();
     } else if (event.type === 'pointerup' || event.type === 'pointercancel') {
       this.endStroke();
       return;
