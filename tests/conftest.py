@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 # Before anything imports TensorFlow: no C++ info/warning spam in test output.
@@ -14,6 +17,13 @@ SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 # Real MNIST when the developers'/CI's shared folder is there; an explicit AE_DATA_DIR wins.
 if not os.environ.get("AE_DATA_DIR") and SHARED_DATA.is_dir():
     os.environ["AE_DATA_DIR"] = str(SHARED_DATA)
+
+# Class mode's store: a throwaway folder for the whole test session, so no test writes
+# class-data/ into the repository (a caller's own AE_CLASS_DIR or AE_CLASS_DB_URL, such as the
+# PostgreSQL runs', wins). App servers that the browser tests start inherit it.
+if not os.environ.get("AE_CLASS_DIR") and not os.environ.get("AE_CLASS_DB_URL"):
+    os.environ["AE_CLASS_DIR"] = tempfile.mkdtemp(prefix="ae-class-tests-")
+    atexit.register(shutil.rmtree, os.environ["AE_CLASS_DIR"], ignore_errors=True)
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
