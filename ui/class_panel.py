@@ -49,7 +49,11 @@ def _panel(current: state.CurrentInput | None) -> None:
                        icon=":material/link_off:")
             _leave_button(cs)
             return
-        room, problem = cs.call(cs.store().room, code)
+        room, problem = cs.find_room(code)
+        if problem == cs.TOO_MANY_CODES:
+            st.warning(problem, icon=":material/timer:")
+            _leave_button(cs)
+            return
         if problem is not None:
             st.warning(cs.RECONNECTING + " Your drawing stays here; try again in a moment.",
                        icon=":material/sync_problem:")

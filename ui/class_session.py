@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,10 +19,13 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from classroom.store import ClassStore, Refused, StoreUnavailable
+from classroom.guesses import GuessLimiter
+from classroom.store import ClassStore, Refused, Room, StoreUnavailable
 
 BUSY = "Not sent: the class server is busy, try again."
 RECONNECTING = "Reconnecting to the class server..."
+TOO_MANY_CODES = ("Too many wrong class codes from here: wait a minute, then check the code with "
+                  "your teacher.")
 
 # Session keys. "class" and "teacher" are also URL keys (ui.url_keys): a join link sets the first
 # on the Draw page, a teacher link both on the Class page.
@@ -35,6 +39,11 @@ WALL_CACHE = "class_wall_cache"  # per-drawing model results (ui.class_results.p
 SHOWN_VERSION = "class_shown_version"  # the room's version the wall shows
 SHOWN_AT = "class_shown_at"  # when the wall was drawn (time.monotonic())
 POLL_S = 1.0  # how often a wall asks the store whether the room changed (0.1 ms a time)
+GUESSER_KEY = "class_guesser"  # this session's name for the limit on wrong codes
+
+# Wrong room codes a minute, per session and per network address (this process's counts). An
+# address gets more: pupils behind one school router share it, and a new session is one reload.
+CODE_GUESSES = GuessLimiter({"session": 10, "address": 30})
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,20 @@ def call(action: Callable[..., Any], *args: Any) -> tuple[Any, str | None]:
         return None, str(exc)
     except StoreUnavailable:
         return None, BUSY
+
+
+def find_room(code: str) -> tuple[Room | None, str | None]:
+    """`call(store().room, code)` for a code someone gave (typed, or in a link they opened),
+    refused with TOO_MANY_CODES once this client has tried too many unknown codes a minute."""
+    client = {"session": st.session_state.setdefault(GUESSER_KEY, secrets.token_hex(8))}
+    if (address := st.context.ip_address) is not None:  # None on localhost
+        client["address"] = address
+    if not CODE_GUESSES.take(code, client):
+        return None, TOO_MANY_CODES
+    room, problem = call(store().room, code)
+    if room is not None or problem is not None:  # only a code that names no class counts
+        CODE_GUESSES.right(code, client)
+    return room, problem
 
 
 @st.fragment(run_every=POLL_S)

@@ -45,7 +45,7 @@ def join_form() -> None:
     if code is None:
         st.warning("That is not a class code: codes are 4 letters and digits, such as K7QX.")
         return
-    room, problem = cs.call(cs.store().room, code)
+    room, problem = cs.find_room(code)
     if problem is not None:
         st.warning(cs.escape_markdown(problem))
     elif room is None:

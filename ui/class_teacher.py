@@ -35,10 +35,13 @@ def teacher_room() -> Teaching | None:
         st.error("This teacher link names no class: the code in it is not a class code.",
                  icon=":material/key_off:")
         return None
-    _, problem = cs.call(cs.store().check_teacher, code, key)
+    # The room first, through the limit on wrong codes: a link with any key tells whether a
+    # code is open ("no such class" or "wrong key"), so it must not try codes faster than pupils.
+    room, problem = cs.find_room(code)
+    if problem is None and room is None:
+        problem = f"There is no open class with the code {code}: it may have been closed."
     if problem is None:
-        room, problem = cs.call(cs.store().room, code)
-        problem = problem or (None if room is not None else f"Class {code} is closed.")
+        _, problem = cs.call(cs.store().check_teacher, code, key)
     if problem == cs.BUSY:
         st.warning(cs.RECONNECTING, icon=":material/sync_problem:")
         cs.retry_soon()
