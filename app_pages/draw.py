@@ -40,7 +40,7 @@ SCORES = {"mse": mse, "bce": bce, "psnr": psnr, "ssim": ssim}  # as ae_models.me
 
 # On a phone the columns stack: the canvas, then the pictures, then the settings (not the
 # settings between the canvas and the pictures), and a shorter heading, so that a pupil sees
-# the canvas and the first reconstructions on one screen.
+# the canvas and the first reconstructions on one screen. A class's join form comes first.
 PHONE_CSS = """<style>
 @media (max-width: 640px) {
   h1 { font-size: 1.9rem !important; }
@@ -51,6 +51,8 @@ PHONE_CSS = """<style>
   *:has(> .st-key-draw_input) { order: 1; flex: 0 0 100%; }
   *:has(> .st-key-draw_pictures) { order: 2; flex: 0 0 100%; }
   *:has(> .st-key-draw_settings) { order: 3; flex: 0 0 100%; }
+  /* a join link's name form before the canvas: the first thing a pupil must do */
+  .st-key-draw_input > :has(.st-key-class_panel [data-testid="stForm"]) { order: -1; }
   [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] .st-key-pen_width)
     { flex-wrap: nowrap; }
   [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] .st-key-pen_width)

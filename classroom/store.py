@@ -30,6 +30,7 @@ import functools
 import logging
 import math
 import operator
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -386,7 +387,12 @@ def _delete_rooms(conn: Connection, room_codes: list[str]) -> None:
     conn.execute(delete(rooms).where(rooms.c.code.in_(room_codes)))
 
 
-@functools.lru_cache(maxsize=1)
 def default_store() -> ClassStore:
-    """The process's one store, configured from the environment (AE_CLASS_DB_URL, AE_CLASS_DIR)."""
-    return ClassStore()
+    """The process's store for the database the environment names (AE_CLASS_DB_URL,
+    AE_CLASS_DIR): one connection pool each, shared by the pages and the HTTP endpoints."""
+    return _store_for(os.environ.get(engines.URL_VARIABLE), os.environ.get(engines.DIR_VARIABLE))
+
+
+@functools.lru_cache(maxsize=4)
+def _store_for(url: str | None, folder: str | None) -> ClassStore:
+    return ClassStore()  # reads the same environment variables

@@ -46,9 +46,10 @@ def wait_healthy(url: str, timeout: float = 180) -> None:
 
 def start_app(port: int, log: Path, extra_env: dict[str, str] | None = None,
               script: Path | None = None) -> subprocess.Popen:
-    """`streamlit run app.py` (or `script`) headless on a loopback port, in its own process group."""
+    """`streamlit run lab.py` (the app and class mode's endpoints; or `script`) headless on a
+    loopback port, in its own process group."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **(extra_env or {})}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script or REPO / "app.py"),
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script or REPO / "lab.py"),
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=open(log, "w"),

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 
 from class_databases import Clock, PostgresCluster, postgres_missing, run_senders
-from classroom import codes
+from classroom import codes, store as store_module
 from classroom.engine import database_url
 from classroom.store import (ClassStore, Refused, RoomSettings, StoreUnavailable, default_store,
                              normalise_code)
@@ -604,7 +604,7 @@ def test_unreachable_or_misconfigured_database():
 def test_default_store_uses_the_class_folder(tmp_path, monkeypatch):
     monkeypatch.delenv("AE_CLASS_DB_URL", raising=False)
     monkeypatch.setenv("AE_CLASS_DIR", str(tmp_path / "class-data"))
-    default_store.cache_clear()
+    store_module._store_for.cache_clear()
     try:
         store = default_store()
         assert default_store() is store and store.backend == "sqlite"
@@ -613,9 +613,11 @@ def test_default_store_uses_the_class_folder(tmp_path, monkeypatch):
         journal = sqlite3.connect(tmp_path / "class-data" / "class.sqlite3").execute(
             "PRAGMA journal_mode").fetchone()[0]
         assert journal == "wal" and ClassStore().room(room.code) == room
+        monkeypatch.setenv("AE_CLASS_DIR", str(tmp_path / "other"))
+        assert default_store() is not store  # another database, another pool
         store.dispose()
     finally:
-        default_store.cache_clear()
+        store_module._store_for.cache_clear()
 
 
 def test_postgres_urls_use_psycopg_3(monkeypatch):

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from classroom.http_api import decode_image
 from classroom.store import ClassStore, RoomSettings, StoreUnavailable
 
 from apptest_helpers import assert_no_problems, drawing_input, open_app
@@ -281,21 +282,42 @@ def test_the_wall_says_it_is_reconnecting_when_the_store_is_unavailable(store, m
 
 # --- the pupil ------------------------------------------------------------------------------
 
-def test_a_pupil_joins_by_link_sends_and_takes_back(store) -> None:
+def send_data(at) -> dict:
+    """What the page hands the pupil's Send component (`ui.class_send`): the browser posts it."""
+    [element] = [e for e in at.get("bidi_component") if e.proto.component_name == "class_send"]
+    return json.loads(element.proto.json)
+
+
+def post_send(store: ClassStore, data: dict):
+    """The browser's click: the component's data, posted to the endpoint as class_send.js does."""
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from classroom import http_api
+
+    client = TestClient(Starlette(routes=http_api.routes(lambda: store)))
+    return client.post("/api/class/send", json={key: data[key]
+                                                for key in ("code", "pupil", "image", "digit")})
+
+
+def test_a_pupil_joins_by_link_and_sends_the_servers_drawing(store) -> None:
     _, code = start_class()
     at = join(pupil(code))
     assert f"In class {code} as Ana" in html_text(at)
     assert store.pupil_count(code) == 1
+    data = send_data(at)
+    assert (data["code"], data["blocked"]) == (code, "Choose the digit you drew.")
     at.pills(key="class_digit").set_value(7).run()
-    at.button(key="class_send").click().run()
     assert_no_problems(at)
+    data = send_data(at)
+    assert (data["digit"], data["blocked"], data["sent"]) == (7, None, [])
+    np.testing.assert_array_equal(decode_image(data["image"]),
+                                  at.session_state["current_input"].image)
+    answer = post_send(store, data)
     [stored] = store.drawings(code)
+    assert answer.json() == {"id": stored.id}
     np.testing.assert_array_equal(stored.image, at.session_state["current_input"].image)
     assert (stored.digit, stored.nickname) == (7, "Ana")
-    assert any(f"drawing #{stored.id} is on the wall" in shown(s) for s in at.success)
-    at.button(key=f"class_withdraw_{stored.id}").click().run()
-    assert store.drawings(code) == []
-    assert not [b for b in at.button if b.key == f"class_withdraw_{stored.id}"]
 
 
 def test_nothing_is_sent_without_the_click(store) -> None:
@@ -303,31 +325,15 @@ def test_nothing_is_sent_without_the_click(store) -> None:
     at = join(pupil(code))
     at.run()
     assert store.drawings(code) == []
-    assert not at.button(key="class_send").disabled
+    assert send_data(at)["blocked"] is None
 
 
-def test_sending_too_fast_is_refused_with_the_reason(store) -> None:
-    _, code = start_class(ask_nickname=False, ask_digit=False)
-    at = pupil(code)
-    assert f"In class {code}" in html_text(at)
-    at.button(key="class_send").click().run()
-    at.button(key="class_send").click().run()
+def test_a_pupil_without_a_drawing_is_asked_for_one(store) -> None:
+    room, _ = store.create_room(RoomSettings(ask_nickname=False, ask_digit=False))
+    at = open_app(DRAW, query_params={"class": room.code})  # an empty canvas
     assert_no_problems(at)
-    assert len(store.drawings(code)) == 1
-    assert any("Wait" in w.value for w in at.warning), [w.value for w in at.warning]
-
-
-def test_a_busy_store_says_not_sent(store, monkeypatch) -> None:
-    _, code = start_class(ask_nickname=False, ask_digit=False)
-    at = pupil(code)
-
-    def busy(*args, **kwargs):
-        raise StoreUnavailable("database is locked")
-
-    monkeypatch.setattr(ClassStore, "send", busy)
-    at.button(key="class_send").click().run()
-    assert not at.exception
-    assert any("Not sent" in e.value and "busy" in e.value for e in at.error)
+    data = send_data(at)
+    assert (data["image"], data["blocked"]) == (None, "Draw a digit first.")
 
 
 def test_a_paused_class_tells_the_pupil(store) -> None:
@@ -335,8 +341,8 @@ def test_a_paused_class_tells_the_pupil(store) -> None:
     store.set_paused(room.code, key, True)
     at = pupil(room.code)
     assert any("paused" in i.value for i in at.info)
-    at.button(key="class_send").click().run()
-    assert store.drawings(room.code) == [] and at.warning
+    answer = post_send(store, send_data(at))
+    assert answer.status_code == 409 and store.drawings(room.code) == []
 
 
 def test_a_wrong_code_says_so_and_the_page_keeps_working(store) -> None:
@@ -359,7 +365,7 @@ def test_a_nickname_of_html_and_markdown_is_shown_as_plain_text(store) -> None:
     at, code = start_class()
     kid = join(pupil(code), HOSTILE)
     kid.pills(key="class_digit").set_value(1).run()
-    kid.button(key="class_send").click().run()
+    assert post_send(store, send_data(kid)).status_code == 200
     stored = store.drawings(code)[0].nickname
     assert stored == HOSTILE
     for session in (kid, at.run()):
@@ -408,8 +414,8 @@ def test_a_pupils_browser_finds_its_seat_and_drawings_again(store, monkeypatch) 
     at = pupil(code)
     assert_no_problems(at)
     assert f"In class {code} as Ana" in html_text(at) and not at.text_input
-    assert [b.key for b in at.button if (b.key or "").startswith("class_withdraw_")] == [
-        f"class_withdraw_{drawing_id}"]
+    assert [d["id"] for d in send_data(at)["sent"]] == [drawing_id]
+    assert send_data(at)["pupil"] == pupil_id
     assert store.pupil_count(code) == 2, "no second seat"
 
 

@@ -2,7 +2,8 @@
 
 A join link (`/draw?class=K7QX`) puts this session in a class. Nothing is sent until the pupil
 clicks *Send to the class*; each send is the current 28x28 input, as the models see it. The
-pupil's own drawings are listed under the button, each with a way to take it back.
+button and the pupil's own drawings, each with a way to take it back, are one component
+(`ui.class_send`) that talks to the class server without rerunning this script.
 """
 
 from __future__ import annotations
@@ -10,12 +11,10 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import class_cookies, state
-from ui.images import upscale
+from ui.class_send import send_panel
 
 CLASS_PARAM = "class"  # ui.url_keys; the same name as ui.class_session.CLASS_KEY
 CODE_HELP = "Codes are 4 letters and digits, such as K7QX: ask your teacher for yours."
-THUMB_SCALE = 2  # 56 px: a pupil's own drawings, small beside the canvas
-OWN_SHOWN = 4
 
 
 def pupil_panel(current: state.CurrentInput | None) -> None:
@@ -32,8 +31,8 @@ def pupil_panel(current: state.CurrentInput | None) -> None:
 
 @st.fragment
 def _panel(current: state.CurrentInput | None) -> None:
-    """The class's part of the page, a fragment of its own: pressing Send (or Take back) reruns
-    only this, not the page's reconstructions (a send cost as much as a stroke before)."""
+    """The class's part of the page, a fragment of its own: joining, the digit question and
+    leaving rerun only this, not the page's reconstructions."""
     from classroom.store import normalise_code
 
     from ui import class_session as cs
@@ -151,52 +150,13 @@ def _in_class(cs, room, seat, current) -> None:
     digit = None
     if room.settings.ask_digit:
         digit = st.pills("Which digit did you draw?", list(range(10)), key="class_digit")
-    ready = current is not None and (digit is not None or not room.settings.ask_digit)
-    st.button("Send to the class", icon=":material/send:", type="primary", key="class_send",
-              disabled=not ready, width="stretch", on_click=_send,
-              args=(cs, room.code, seat, current, digit))
-    if not ready:
-        st.caption("Draw a digit first." if current is None else "Choose the digit you drew.")
+    blocked = ("Draw a digit first." if current is None
+               else "Choose the digit you drew." if room.settings.ask_digit and digit is None
+               else None)
+    send_panel(room.code, seat.pupil_id, None if current is None else current.image, digit,
+               blocked, st.session_state.get(cs.SENT_KEY) or [])
     cs.show_flash()
-    _own_drawings(cs, seat)
     _leave_button(cs)
-
-
-def _send(cs, code: str, seat, current, digit) -> None:
-    drawing_id, problem = cs.call(cs.store().send, code, seat.pupil_id, current.image, digit)
-    if problem is not None:
-        cs.flash(problem, "error" if problem == cs.BUSY else "warning")
-        return
-    sent = st.session_state.setdefault(cs.SENT_KEY, [])
-    sent.insert(0, cs.Sent(drawing_id, current.image, digit))
-    cs.flash(f"Sent: drawing #{drawing_id} is on the wall.")
-
-
-def _own_drawings(cs, seat) -> None:
-    sent = st.session_state.get(cs.SENT_KEY) or []
-    if not sent:
-        return
-    st.markdown(f"**Your drawings on the wall** ({len(sent)})")
-    # The newest few only: the panel is redrawn with every stroke (each thumbnail ~0.7 ms).
-    for drawing, cell in zip(sent[:OWN_SHOWN], st.columns(OWN_SHOWN)):
-        with cell:
-            st.image(upscale(drawing.image, THUMB_SCALE), output_format="PNG")
-            st.button("Take back", key=f"class_withdraw_{drawing.id}", icon=":material/undo:",
-                      on_click=_withdraw, args=(cs, seat, drawing.id), width="stretch",
-                      help=f"Remove drawing #{drawing.id} from the wall.")
-    if len(sent) > OWN_SHOWN:
-        st.caption(f"and {len(sent) - OWN_SHOWN} earlier ones (your teacher can remove those).")
-
-
-def _withdraw(cs, seat, drawing_id: int) -> None:
-    _, problem = cs.call(cs.store().withdraw, seat.code, seat.pupil_id, drawing_id)
-    if problem == cs.BUSY:
-        cs.flash("Not taken back: the class server is busy, try again.", "error")
-        return
-    # Gone from the wall either way (a refusal means the teacher removed it already).
-    st.session_state[cs.SENT_KEY] = [d for d in st.session_state.get(cs.SENT_KEY) or []
-                                     if d.id != drawing_id]
-    cs.flash(f"Drawing #{drawing_id} is off the wall.")
 
 
 def _leave_button(cs) -> None:

@@ -9,7 +9,6 @@ shares. Pupils' nicknames are shown as plain text only: `plain_html` escapes the
 from __future__ import annotations
 
 import html
-import os
 import re
 import secrets
 from collections.abc import Callable
@@ -20,7 +19,7 @@ import numpy as np
 import streamlit as st
 
 from classroom.guesses import GuessLimiter
-from classroom.store import ClassStore, Refused, Room, StoreUnavailable
+from classroom.store import ClassStore, Refused, Room, StoreUnavailable, default_store
 
 BUSY = "Not sent: the class server is busy, try again."
 RECONNECTING = "Reconnecting to the class server..."
@@ -64,14 +63,10 @@ class Sent:
     digit: int | None
 
 
-@st.cache_resource(show_spinner=False)
-def _store(db_url: str | None, folder: str | None) -> ClassStore:
-    return ClassStore()  # reads the same environment variables
-
-
 def store() -> ClassStore:
-    """This process's store (a connection pool), one per database the environment names."""
-    return _store(os.environ.get("AE_CLASS_DB_URL"), os.environ.get("AE_CLASS_DIR"))
+    """This process's store (a connection pool), one per database the environment names; the
+    same one the HTTP endpoints use (`classroom.http_api`)."""
+    return default_store()
 
 
 def call(action: Callable[..., Any], *args: Any) -> tuple[Any, str | None]:

@@ -47,7 +47,8 @@ def join(page, url: str, code: str, name: str) -> None:
 
 
 def sent_ids(page) -> list[int]:
-    texts = page.locator('[data-testid="stAlertContentSuccess"]').all_inner_texts()
+    """The drawing the Send component last reported on the wall (ui/class_send.py)."""
+    texts = page.locator('.class-send .status[data-kind="sent"]').all_inner_texts()
     return [int(m.group(1)) for t in texts if (m := SENT.search(t))]
 
 

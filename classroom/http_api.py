@@ -1,0 +1,118 @@
+"""A pupil's *Send to the class* and *Take back* as two small HTTP endpoints, outside Streamlit.
+
+Why not a button: every Streamlit click is a script rerun of the pupil's session (about 10 ms
+of the server's CPU, measured), and with 60 pupils each sending every 2 s those reruns slowed
+every pupil's strokes. Here a send is one JSON request answered by the store (about 2 ms): the
+page's component (`ui/class_send.py`) posts the drawing the server last gave it and shows the
+answer itself.
+
+    POST <base>/api/class/send      {"code", "pupil", "image": base64 of 784 float32, "digit"}
+      200 {"id": 12}  |  4xx/503 {"error": "a sentence for the pupil"}
+    POST <base>/api/class/withdraw  {"code", "pupil", "id": 12}
+      200 {"id": 12}  |  4xx/503 {"error": ...}
+
+The pupil's token (from `ClassStore.join`, known only to that browser) is what proves who sends;
+the store checks it belongs to the room, and every other limit (pause, one send every so often,
+a full wall, the drawing's shape and values). Requests must say `application/json`, which a
+form on another site cannot send without the browser asking first, and this server never says
+yes to that question (no CORS headers): other sites cannot post in a pupil's name.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable
+
+import numpy as np
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from classroom.errors import Refused, StoreUnavailable
+from classroom.inputs import IMAGE_DTYPE, IMAGE_SHAPE
+from classroom.store import ClassStore
+
+SEND_PATH, WITHDRAW_PATH = "api/class/send", "api/class/withdraw"
+MAX_BODY = 16_384  # bytes: a drawing is 4.2 kB of base64
+BUSY = "Not sent: the class server is busy, try again."
+NOT_A_REQUEST = "This request is not a class send."
+NOT_A_PICTURE = "This drawing cannot be sent: it is not a 28x28 picture."
+
+
+class BadRequest(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def routes(store: Callable[[], ClassStore], base_path: str = "") -> list[Route]:
+    """The two routes, under the server's base path (Streamlit's `server.baseUrlPath`)."""
+    base = "/" + "/".join(part for part in base_path.split("/") if part)
+    prefix = "" if base == "/" else base
+
+    async def send(request: Request) -> JSONResponse:
+        return await _answer(request, lambda body: store().send(
+            body.get("code"), body.get("pupil"), decode_image(body.get("image")),
+            body.get("digit")))
+
+    async def withdraw(request: Request) -> JSONResponse:
+        def take_back(body: dict) -> int:
+            store().withdraw(body.get("code"), body.get("pupil"), body.get("id"))
+            return int(body["id"])  # the store has checked it is a drawing id
+        return await _answer(request, take_back)
+
+    return [Route(f"{prefix}/{SEND_PATH}", send, methods=["POST"]),
+            Route(f"{prefix}/{WITHDRAW_PATH}", withdraw, methods=["POST"])]
+
+
+async def _answer(request: Request, action: Callable[[dict], int]) -> JSONResponse:
+    """Read the JSON body, run the store call in a worker thread, and say how it went."""
+    try:
+        body = await _json_body(request)
+        drawing_id = await run_in_threadpool(action, body)
+    except BadRequest as exc:
+        return JSONResponse({"error": str(exc)}, status_code=exc.status)
+    except Refused as exc:
+        return JSONResponse({"error": str(exc)}, status_code=409)
+    except StoreUnavailable:
+        return JSONResponse({"error": BUSY}, status_code=503)
+    return JSONResponse({"id": drawing_id})
+
+
+async def _json_body(request: Request) -> dict:
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        raise BadRequest(415, NOT_A_REQUEST)
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+        raise BadRequest(413, NOT_A_REQUEST)
+    raw = b""
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > MAX_BODY:
+            raise BadRequest(413, NOT_A_REQUEST)
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest(400, NOT_A_REQUEST) from None
+    if not isinstance(body, dict):
+        raise BadRequest(400, NOT_A_REQUEST)
+    return body
+
+
+def encode_image(image: np.ndarray) -> str:
+    """A 28x28 drawing as the page holds it: base64 of its float32 pixels (exact, 4.2 kB)."""
+    return base64.b64encode(np.asarray(image, IMAGE_DTYPE).tobytes()).decode()
+
+
+def decode_image(text: object) -> np.ndarray:
+    """`encode_image` undone; the store then checks the values (finite, in [0, 1])."""
+    try:
+        raw = base64.b64decode(text, validate=True) if isinstance(text, str) else b""
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != IMAGE_DTYPE.itemsize * IMAGE_SHAPE[0] * IMAGE_SHAPE[1]:
+        raise Refused(NOT_A_PICTURE)
+    return np.frombuffer(raw, dtype=IMAGE_DTYPE).reshape(IMAGE_SHAPE)

@@ -1,0 +1,154 @@
+"""Class mode's HTTP endpoints (`classroom.http_api`): a pupil's send and take-back, through
+Starlette's test client on a real SQLite store, with what hostile requests get.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from classroom import http_api
+from classroom.store import ClassStore, RoomSettings, StoreUnavailable
+from classroom.http_api import decode_image, encode_image
+
+SEND, WITHDRAW = "/api/class/send", "/api/class/withdraw"
+
+
+@pytest.fixture
+def store(tmp_path) -> ClassStore:
+    made = ClassStore(f"sqlite:///{tmp_path / 'class.sqlite3'}")
+    yield made
+    made.dispose()
+
+
+@pytest.fixture
+def client(store) -> TestClient:
+    return TestClient(Starlette(routes=http_api.routes(lambda: store)))
+
+
+def drawing(seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).random((28, 28), dtype=np.float32)
+
+
+def room_with_pupil(store: ClassStore, **settings) -> tuple[str, str, str]:
+    """(code, teacher key, a pupil's token) of a new room."""
+    room, key = store.create_room(RoomSettings(min_send_interval_s=0, **settings))
+    return room.code, key, store.join(room.code, "Ana")
+
+
+def send(client: TestClient, code: str, pupil: str, image=None, digit=None, **extra):
+    body = {"code": code, "pupil": pupil, "digit": digit,
+            "image": encode_image(drawing() if image is None else image), **extra}
+    return client.post(SEND, json=body)
+
+
+def test_a_send_stores_exactly_the_drawing_and_says_its_id(client, store) -> None:
+    code, _, pupil = room_with_pupil(store, ask_digit=True)
+    image = drawing(3)
+    answer = send(client, code, pupil, image, digit=7)
+    assert answer.status_code == 200
+    [stored] = store.drawings(code)
+    assert answer.json() == {"id": stored.id}
+    np.testing.assert_array_equal(stored.image, image)
+    assert (stored.digit, stored.nickname) == (7, "Ana")
+
+
+def test_a_pupil_takes_back_their_own_drawing_only(client, store) -> None:
+    code, _, ana = room_with_pupil(store)
+    ben = store.join(code, "Ben")
+    mine = send(client, code, ana).json()["id"]
+    theirs = send(client, code, ben).json()["id"]
+    refused = client.post(WITHDRAW, json={"code": code, "pupil": ana, "id": theirs})
+    assert refused.status_code == 409 and "not yours" in refused.json()["error"]
+    taken = client.post(WITHDRAW, json={"code": code, "pupil": ana, "id": mine})
+    assert taken.status_code == 200 and taken.json() == {"id": mine}
+    assert [d.id for d in store.drawings(code)] == [theirs]
+
+
+@pytest.mark.parametrize("who", ["forged", "other room"])
+def test_only_a_pupil_of_the_room_can_send(client, store, who) -> None:
+    code, _, _ = room_with_pupil(store)
+    other_code, _, other_pupil = room_with_pupil(store)
+    pupil = "A" * 22 if who == "forged" else other_pupil
+    answer = send(client, code, pupil)
+    assert answer.status_code == 409
+    assert "not in this class" in answer.json()["error"]
+    assert store.drawings(code) == [] and store.drawings(other_code) == []
+
+
+@pytest.mark.parametrize("image", [
+    "not base64!", 42, None, base64.b64encode(b"\0" * 100).decode(),
+    encode_image(np.full((28, 28), np.nan, np.float32)),
+    encode_image(np.full((28, 28), 2.0, np.float32)),
+])
+def test_a_malformed_drawing_is_refused_with_a_sentence(client, store, image) -> None:
+    code, _, pupil = room_with_pupil(store)
+    answer = client.post(SEND, json={"code": code, "pupil": pupil, "image": image})
+    assert answer.status_code == 409
+    assert answer.json()["error"].startswith("This drawing cannot be sent")
+    assert store.drawings(code) == []
+
+
+@pytest.mark.parametrize("headers, body, status", [
+    ({"Content-Type": "text/plain"}, "{}", 415),  # what a form on another site could send
+    ({"Content-Type": "application/x-www-form-urlencoded"}, "code=K7QX", 415),
+    ({"Content-Type": "application/json"}, "{not json", 400),
+    ({"Content-Type": "application/json"}, "[1, 2]", 400),
+    ({"Content-Type": "application/json"}, json.dumps({"pad": "x" * 20_000}), 413),
+])
+def test_requests_that_are_not_a_send_are_refused(client, store, headers, body, status) -> None:
+    answer = client.post(SEND, content=body, headers=headers)
+    assert answer.status_code == status and answer.json()["error"]
+    assert client.get(SEND).status_code == 405
+
+
+def test_no_other_site_is_allowed_to_post(client) -> None:
+    """A cross-site JSON post needs the server's yes to the browser's preflight: never given."""
+    preflight = client.options(SEND, headers={"Origin": "https://evil.example",
+                                              "Access-Control-Request-Method": "POST"})
+    assert "access-control-allow-origin" not in preflight.headers
+
+
+def test_the_rooms_limits_hold(client, store) -> None:
+    room, key = store.create_room(RoomSettings(min_send_interval_s=60))
+    pupil = store.join(room.code, None)
+    assert send(client, room.code, pupil).status_code == 200
+    too_fast = send(client, room.code, pupil)
+    assert too_fast.status_code == 409 and too_fast.json()["error"].startswith("Wait")
+    store.set_paused(room.code, key, True)
+    paused = send(client, room.code, store.join(room.code, None))
+    assert paused.status_code == 409 and "paused" in paused.json()["error"]
+    store.close(room.code, key)
+    closed = send(client, room.code, pupil)
+    assert closed.status_code == 409 and len(closed.json()["error"]) < 200
+
+
+def test_a_busy_database_says_not_sent(client, store, monkeypatch) -> None:
+    code, _, pupil = room_with_pupil(store)
+
+    def busy(*args, **kwargs):
+        raise StoreUnavailable("database is locked")
+
+    monkeypatch.setattr(ClassStore, "send", busy)
+    answer = send(client, code, pupil)
+    assert answer.status_code == 503 and answer.json() == {"error": http_api.BUSY}
+
+
+def test_the_routes_follow_the_servers_base_path(store) -> None:
+    client = TestClient(Starlette(routes=http_api.routes(lambda: store, "/lab/")))
+    code, _, pupil = room_with_pupil(store)
+    assert send(client, code, pupil).status_code == 404
+    answer = client.post("/lab" + SEND, json={"code": code, "pupil": pupil,
+                                              "image": encode_image(drawing())})
+    assert answer.status_code == 200
+
+
+def test_an_image_survives_the_round_trip_bit_for_bit() -> None:
+    image = drawing(5)
+    np.testing.assert_array_equal(decode_image(encode_image(image)), image)
+    assert len(encode_image(image)) == 4184  # 3136 bytes as base64
