@@ -1,13 +1,15 @@
-"""Real-browser fixtures: a Streamlit server on a free port and Debian's Chromium driven by Playwright.
+"""Real-browser fixtures: a Streamlit server on a free port and Debian's Chromium driven by Playwright,
+and `cluster`: deploy/serve.py's nginx in front of two app processes.
 
-Without /usr/bin/chromium the browser tests are skipped with a reason, unless AE_REQUIRE_BROWSER=1
-(set by .ci/run), which turns a missing browser into a failure.
+Without /usr/bin/chromium (or nginx, for `cluster`) the browser tests are skipped with a reason,
+unless AE_REQUIRE_BROWSER=1 (set by .ci/run), which turns a missing program into a failure.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,9 @@ import pytest
 from server import CHROMIUM, CHROMIUM_ARGS, REPO, free_port, start_server, stop_server, wait_healthy
 
 SHOTS = REPO / "test-output" / "screenshots"
+
+sys.path.insert(0, str(REPO / "deploy"))
+import serve  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +49,28 @@ def app_url(chromium_path) -> str:
         yield url
     finally:
         stop_server(proc)
+
+
+@pytest.fixture(scope="module")
+def cluster(chromium_path, tmp_path_factory):
+    """deploy/serve.py for one test module: nginx on a free port in front of two app processes,
+    whose ports are `cluster.app_ports`, sharing a class database of their own (a SQLite file in
+    a fresh folder; `ClassStore()` in the test finds it while the fixture lives)."""
+    if not Path(serve.NGINX).exists():
+        if os.environ.get("AE_REQUIRE_BROWSER") == "1":
+            pytest.fail("AE_REQUIRE_BROWSER=1 but nginx is missing (apt-get install nginx-light)")
+        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    ports = [free_port(), free_port()]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AE_CLASS_DIR", str(tmp_path_factory.mktemp("class")))
+        patch.delenv("AE_CLASS_DB_URL", raising=False)
+        running = serve.start(port=free_port(), app_ports=ports,
+                              prefix=tmp_path_factory.mktemp("nginx"))
+        running.app_ports = ports
+        try:
+            yield running
+        finally:
+            running.stop()
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,6 @@ import io
 import os
 import re
 import signal
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -23,34 +22,12 @@ from PIL import Image
 
 from browser_actions import assert_clean, open_page, wait_idle
 from class_actions import draw_and_send, join
-from server import REPO, free_port
-
-sys.path.insert(0, str(REPO / "deploy"))
-import serve  # noqa: E402
+from server import REPO
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 DESKTOP = {"viewport": {"width": 1200, "height": 900}}
 SHOTS = REPO / "test-output" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def cluster(chromium_path, tmp_path_factory):
-    if not Path(serve.NGINX).exists():
-        if os.environ.get("AE_REQUIRE_BROWSER") == "1":
-            pytest.fail("AE_REQUIRE_BROWSER=1 but nginx is missing (apt-get install nginx-light)")
-        pytest.skip("nginx is not installed (apt-get install nginx-light)")
-    ports = [free_port(), free_port()]
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AE_CLASS_DIR", str(tmp_path_factory.mktemp("class")))
-        patch.delenv("AE_CLASS_DB_URL", raising=False)
-        running = serve.start(port=free_port(), app_ports=ports,
-                              prefix=tmp_path_factory.mktemp("nginx"))
-        running.app_ports = ports
-        try:
-            yield running
-        finally:
-            running.stop()
 
 
 @pytest.fixture

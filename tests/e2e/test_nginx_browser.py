@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,25 +10,13 @@ from PIL import Image
 
 from browser_actions import (assert_clean, draw_digit, image_sources, open_page, server_path_only,
                              wait_for_change, wait_idle)
-from server import REPO, free_port
+from server import REPO
 
 sys.path.insert(0, str(REPO / "deploy"))
 import serve  # noqa: E402
 
 pytestmark = pytest.mark.browser
 N_DEFAULT_MODELS = 4
-
-
-@pytest.fixture(scope="module")
-def cluster(chromium_path, tmp_path_factory):
-    if not Path(serve.NGINX).exists():
-        if os.environ.get("AE_REQUIRE_BROWSER") == "1":
-            pytest.fail("AE_REQUIRE_BROWSER=1 but nginx is missing (apt-get install nginx-light)")
-        pytest.skip("nginx is not installed (apt-get install nginx-light)")
-    running = serve.start(port=free_port(), app_ports=[free_port(), free_port()],
-                          prefix=tmp_path_factory.mktemp("nginx"))
-    yield running
-    running.stop()
 
 
 def test_rendered_config_upgrades_websockets_and_sticks_by_cookie(tmp_path) -> None:
