@@ -15,13 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO), str(REPO / "tests" / "e2e")]  # run as a script, beside the tests
+from screenshot_tools import SCREENSHOTS, app_and_browser, new_tab
 
-from browser_actions import CANVAS, open_page, wait_idle  # noqa: E402
-from class_actions import draw_and_send, join  # noqa: E402
-from server import (CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server,  # noqa: E402
-                    wait_healthy)
+from browser_actions import CANVAS, open_page, wait_idle
+from class_actions import draw_and_send, join
 
 NAMES = ["Ana", "Ben", "Chloé", "Dev", "Eli", "Fatou", "Gus", "Hana", "Ivo", "Jo", "Kim", "Lou"]
 
@@ -45,58 +42,55 @@ def seed_drawings(code: str, n: int = 40) -> None:
 
 
 def main() -> None:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else REPO / "docs" / "screenshots")
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else SCREENSHOTS
     out.mkdir(parents=True, exist_ok=True)
+    # The app's processes and this one (seed_drawings) share a class store of their own.
     os.environ["AE_CLASS_DIR"] = tempfile.mkdtemp(prefix="aelab-class-shots-")
-    from playwright.sync_api import sync_playwright
-
-    port = free_port()
-    # No data set: the pictures show our own digits, never the data set's images.
-    server = start_server(port, {"AE_DATA_DIR": ""})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                         args=CHROMIUM_ARGS)
-            teacher = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-            teacher.set_default_timeout(120_000)
-            open_page(teacher, url, "class")
-            teacher.get_by_role("button", name="Start a class").click()
-            teacher.locator(".ae-room-code").wait_for()
-            code = teacher.locator(".ae-room-code").inner_text().strip()
-            seed_drawings(code)
-            teacher.locator(".ae-tile").nth(19).wait_for()  # the wall refreshed by itself
-            wait_idle(teacher)
-            teacher.screenshot(path=str(out / "class-wall.png"))
-            teacher.get_by_text("2-D map", exact=True).click()
-            wait_idle(teacher)
-            teacher.screenshot(path=str(out / "class-map.png"))
-
-            teacher.get_by_text("Teacher link (keep it private)").click()
-            link = next(text for text in teacher.locator('[data-testid="stCode"]').all_inner_texts()
-                        if "teacher=" in text).strip()
-            projector = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
-            projector.set_default_timeout(120_000)
-            open_page(projector, url, "class?" + link.split("?", 1)[1] + "&presenter=true")
-            projector.locator(".ae-tile").first.wait_for()
-            wait_idle(projector)
-            projector.screenshot(path=str(out / "class-wall-presenter.png"))
-
-            phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
-                                        is_mobile=True).new_page()
-            phone.set_default_timeout(120_000)
-            join(phone, url, code, "Zoé")
-            draw_and_send(phone, 3, finger=True)
-            phone.locator(CANVAS).first.evaluate(  # the canvas, then the class's panel
-                "el => { el.scrollIntoView({block: 'start'}); "
-                "document.querySelector('[data-testid=\"stMain\"]').scrollBy(0, -70); }")
-            phone.wait_for_timeout(500)
-            phone.screenshot(path=str(out / "class-phone.png"))
-            browser.close()
-    finally:
-        stop_server(server)
+    with app_and_browser() as (url, browser):
+        teacher = new_tab(browser, 1400, 1000)
+        code = wall(teacher, url, out)
+        link = teacher_link(teacher)
+        projector = new_tab(browser, 1280, 720)
+        open_page(projector, url, "class?" + link.split("?", 1)[1] + "&presenter=true")
+        projector.locator(".ae-tile").first.wait_for()
+        wait_idle(projector)
+        projector.screenshot(path=str(out / "class-wall-presenter.png"))
+        phone = new_tab(browser, 390, 844, has_touch=True, is_mobile=True)
+        pupil_phone(phone, url, code, out)
     print(f"class screenshots in {out}")
+
+
+def wall(teacher, url: str, out: Path) -> str:
+    """Start a class, fill its wall, save the grid and the 2-D map; returns the room code."""
+    open_page(teacher, url, "class")
+    teacher.get_by_role("button", name="Start a class").click()
+    teacher.locator(".ae-room-code").wait_for()
+    code = teacher.locator(".ae-room-code").inner_text().strip()
+    seed_drawings(code)
+    teacher.locator(".ae-tile").nth(19).wait_for()  # the wall refreshed by itself
+    wait_idle(teacher)
+    teacher.screenshot(path=str(out / "class-wall.png"))
+    teacher.get_by_text("2-D map", exact=True).click()
+    wait_idle(teacher)
+    teacher.screenshot(path=str(out / "class-map.png"))
+    return code
+
+
+def teacher_link(teacher) -> str:
+    teacher.get_by_text("Teacher link (keep it private)").click()
+    return next(text for text in teacher.locator('[data-testid="stCode"]').all_inner_texts()
+                if "teacher=" in text).strip()
+
+
+def pupil_phone(phone, url: str, code: str, out: Path) -> None:
+    """Join by the link, draw a 3 with a finger, send it; save the canvas and the class panel."""
+    join(phone, url, code, "Zoé")
+    draw_and_send(phone, 3, finger=True)
+    phone.locator(CANVAS).first.evaluate(  # the canvas, then the class's panel
+        "el => { el.scrollIntoView({block: 'start'}); "
+        "document.querySelector('[data-testid=\"stMain\"]').scrollBy(0, -70); }")
+    phone.wait_for_timeout(500)
+    phone.screenshot(path=str(out / "class-phone.png"))
 
 
 if __name__ == "__main__":

@@ -9,15 +9,10 @@ answers on the way; then opens the talking point and saves the screen.
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))  # run as a script
+from screenshot_tools import SCREENSHOTS, app_and_browser, new_tab
 
-from tests.e2e.browser_actions import draw_digit, open_page, wait_idle  # noqa: E402
-from tests.e2e.server import (CHROMIUM, CHROMIUM_ARGS, free_port, start_server,  # noqa: E402
-                              stop_server, wait_healthy)
+from browser_actions import draw_digit, open_page, wait_idle
 
 LESSON = "autoencoders-in-15-minutes"
 
@@ -45,30 +40,17 @@ def walk_to(page, step: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("step", nargs="?", type=int, default=6)
-    parser.add_argument("out", nargs="?", default=str(REPO / "docs" / "screenshots"
-                                                      / "lesson-presenter.png"))
+    parser.add_argument("out", nargs="?", default=str(SCREENSHOTS / "lesson-presenter.png"))
     args = parser.parse_args()
 
-    from playwright.sync_api import sync_playwright
-
-    port = free_port()
-    server = start_server(port, {"AE_DATA_DIR": ""})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 720})
-            page.set_default_timeout(120_000)
-            open_page(page, url, f"?lesson={LESSON}&step=1&presenter=true")
-            walk_to(page, args.step)
-            page.get_by_role("button", name="Talking point").click()
-            page.wait_for_timeout(1500)  # plotly and the popover finish painting
-            page.screenshot(path=args.out)
-            print("wrote", args.out)
-            browser.close()
-    finally:
-        stop_server(server)
+    with app_and_browser() as (url, browser):
+        page = new_tab(browser, 1280, 720)
+        open_page(page, url, f"?lesson={LESSON}&step=1&presenter=true")
+        walk_to(page, args.step)
+        page.get_by_role("button", name="Talking point").click()
+        page.wait_for_timeout(1500)  # plotly and the popover finish painting
+        page.screenshot(path=args.out)
+    print("wrote", args.out)
 
 
 if __name__ == "__main__":
