@@ -11,9 +11,11 @@ answer itself.
     POST <base>/api/class/withdraw  {"code", "pupil", "id": 12}
       200 {"id": 12}  |  4xx/503 {"error": ...}
 
-The pupil's token (from `ClassStore.join`, known only to that browser) is what proves who sends;
-the store checks it belongs to the room, and every other limit (pause, one send every so often,
-a full wall, the drawing's shape and values). Requests must say `application/json`, which a
+The pupil's token (from `ClassStore.join`, known only to that browser) is what proves who sends.
+It is checked first (`ClassStore.seated`), and a caller without a seat gets one answer whatever
+the code: the endpoints tell nobody which codes are open (the pages limit how fast codes can be
+tried; these need no limit of their own). The store then checks every other limit (pause, one
+send every so often, a full wall, the drawing's shape and values). Requests must say `application/json`, which a
 form on another site cannot send without the browser asking first, and this server never says
 yes to that question (no CORS headers): other sites cannot post in a pupil's name.
 """
@@ -40,6 +42,9 @@ MAX_BODY = 16_384  # bytes: a drawing is 4.2 kB of base64
 BUSY = "Not sent: the class server is busy, try again."
 NOT_A_REQUEST = "This request is not a class send."
 NOT_A_PICTURE = "This drawing cannot be sent: it is not a 28x28 picture."
+# The one answer to a caller without a seat, whether the code is open, closed or never was.
+NOT_SEATED = ("You are not in this class (any more): it may have been closed. "
+              "Join it again with its code.")
 
 
 class BadRequest(Exception):
@@ -53,14 +58,20 @@ def routes(store: Callable[[], ClassStore], base_path: str = "") -> list[Route]:
     base = "/" + "/".join(part for part in base_path.split("/") if part)
     prefix = "" if base == "/" else base
 
+    def seated(body: dict) -> ClassStore:
+        """The store, once the caller is known to sit in the room: a code alone opens nothing."""
+        if not store().seated(body.get("code"), body.get("pupil")):
+            raise Refused(NOT_SEATED)
+        return store()
+
     async def send(request: Request) -> JSONResponse:
-        return await _answer(request, lambda body: store().send(
+        return await _answer(request, lambda body: seated(body).send(
             body.get("code"), body.get("pupil"), decode_image(body.get("image")),
             body.get("digit")))
 
     async def withdraw(request: Request) -> JSONResponse:
         def take_back(body: dict) -> int:
-            store().withdraw(body.get("code"), body.get("pupil"), body.get("id"))
+            seated(body).withdraw(body.get("code"), body.get("pupil"), body.get("id"))
             return int(body["id"])  # the store has checked it is a drawing id
         return await _answer(request, take_back)
 

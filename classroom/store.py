@@ -195,6 +195,19 @@ class ClassStore:
 
     # --- what the wall reads ---------------------------------------------------------------
 
+    def seated(self, code: object, pupil_id: object) -> bool:
+        """Whether this pupil token has a seat in the open room `code`. The HTTP endpoints ask
+        this first, so that to anyone without a seat every code gets the same answer (else a
+        pupil's refusals would tell a guesser which codes are open)."""
+        clean = normalise_code(code) if isinstance(code, str) else None
+        if clean is None or not codes.looks_like_token(pupil_id):
+            return False
+        query = (select(pupils.c.id).join(rooms, rooms.c.code == pupils.c.room_code)
+                 .where(pupils.c.id == pupil_id, rooms.c.code == clean,
+                        rooms.c.expires_at > self._clock()))
+        with self._read() as conn:
+            return conn.execute(query).first() is not None
+
     def drawings(self, code: str) -> list[Drawing]:
         """The room's drawings, newest first."""
         query = (select(drawings.c.id, drawings.c.pupil_id, pupils.c.nickname, drawings.c.digit,

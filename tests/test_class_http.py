@@ -81,6 +81,24 @@ def test_only_a_pupil_of_the_room_can_send(client, store, who) -> None:
     assert store.drawings(code) == [] and store.drawings(other_code) == []
 
 
+def test_without_a_seat_every_code_gets_the_same_answer(client, store) -> None:
+    """The endpoints are no oracle: a guesser cannot tell open codes from closed or unknown."""
+    open_code, key, pupil = room_with_pupil(store)
+    closed_code, closed_key, closed_pupil = room_with_pupil(store)
+    drawing_id = send(client, open_code, pupil).json()["id"]
+    store.close(closed_code, closed_key)
+    forged = "A" * 22
+    answers = set()
+    for code in (open_code, closed_code, "ZZZZ", "not a code", 42):
+        for who in (forged, closed_pupil, None):
+            for path, extra in ((SEND, {"image": encode_image(drawing())}),
+                                (WITHDRAW, {"id": drawing_id})):
+                answer = client.post(path, json={"code": code, "pupil": who, **extra})
+                answers.add((answer.status_code, answer.json()["error"]))
+    assert answers == {(409, http_api.NOT_SEATED)}
+    assert [d.id for d in store.drawings(open_code)] == [drawing_id]
+
+
 @pytest.mark.parametrize("image", [
     "not base64!", 42, None, base64.b64encode(b"\0" * 100).decode(),
     encode_image(np.full((28, 28), np.nan, np.float32)),
