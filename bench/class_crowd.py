@@ -2,29 +2,33 @@
 
 A pupil is a `protocol_client.ProtocolSession` of the Draw page opened with the join link (the
 browser sends the link's query string with every rerun; `ClassPupil` adds it), which presses
-*Send to the class* after each stroke: the button's trigger, scoped to its fragment, carrying
-every widget's value, as Chromium sends it. The teacher is Chromium on the wall (the Class page,
+*Send to the class* after each stroke: as `static/live/class_send.js` does, it posts the drawing
+the page last handed its Send component to the class server's endpoint (`classroom.http_api`). The teacher is Chromium on the wall (the Class page,
 opened with the teacher link); a script in that page notes when each drawing's label first shows.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from bench.common import DIGITS, Figure, REPO, machine, percentile
-from bench.protocol_client import ProtocolSession, context_info, drawing_value
+from bench.protocol_client import ProtocolSession, drawing_value
 
-SEND_LABEL = "Send to the class"  # ui.class_panel
-SENT = re.compile(r"drawing \\?#(\d+) is on the wall")
+SEND_COMPONENT = "class_send"  # ui.class_send
+SEND_PATH = "api/class/send"  # classroom.http_api
+POSTERS = ThreadPoolExecutor(max_workers=64)  # a send blocks a thread for its round trip only
 PERIOD = 2.0
 LATENCY = "Class: a pupil's send to visible on the wall, 2 processes behind nginx, p95"
 LOST = "Class: 60 pupils sending every 2 s for 60 s through nginx, drawings lost"
@@ -77,8 +81,7 @@ class ClassPupil(ProtocolSession):
 
     def __init__(self, base_url: str, code: str, **kwargs) -> None:
         self.query = f"class={code}"
-        self.send_button: tuple[str, str] | None = None  # (widget id, fragment id)
-        self.alerts: list[str] = []
+        self.send_data: dict | None = None  # what the page last handed its Send component
         super().__init__(base_url, **kwargs)
 
     @property
@@ -91,39 +94,41 @@ class ClassPupil(ProtocolSession):
 
     def _on_delta(self, delta, log) -> None:
         element = delta.new_element if delta.WhichOneof("type") == "new_element" else None
-        if element is not None and element.WhichOneof("type") == "button" \
-                and element.button.label == SEND_LABEL:
-            self.send_button = (element.button.id, delta.fragment_id)
-        elif element is not None and element.WhichOneof("type") == "alert":
-            self.alerts.append(element.alert.body)
+        if element is not None and element.WhichOneof("type") == "bidi_component" \
+                and element.bidi_component.component_name == SEND_COMPONENT:
+            self.send_data = json.loads(element.bidi_component.json)
         super()._on_delta(delta, log)
 
     async def send(self, timeout: float = 20.0) -> SendResult:
-        """Click *Send to the class*; the drawing's id from the page's answer, or its refusal."""
-        widget_id, fragment_id = self.send_button
-        msg = BackMsg()
-        rerun = msg.rerun_script
-        rerun.widget_states.CopyFrom(self.mirror.proto())
-        rerun.widget_states.widgets.append(WidgetState(id=widget_id, trigger_value=True))
-        rerun.page_script_hash, rerun.fragment_id = self.page_script_hash, fragment_id
-        rerun.context_info.CopyFrom(context_info(self.page_url))
-        self.alerts.clear()
+        """Press *Send to the class*: what `static/live/class_send.js` posts, the page's current
+        drawing to the class server's endpoint; the drawing's id, or the refusal."""
+        data = self.send_data or {}
+        body = json.dumps({key: data.get(key) for key in ("code", "pupil", "image", "digit")})
         result = SendResult(time.time())
         t0 = time.perf_counter()
-        await self.ws.send(msg.SerializeToString())
         try:
-            await self._await_run(t0 + timeout)
-        except TimeoutError:
-            self._stale = True
-            result.refused = f"no answer in {timeout:.0f} s"
+            status, answer = await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(
+                POSTERS, _post, f"{self.base_url}/{SEND_PATH}", body.encode()), timeout)
+        except (TimeoutError, OSError, ValueError) as exc:
+            result.refused = f"no answer: {exc}"[:200]
             return result
         result.ms = (time.perf_counter() - t0) * 1000
-        found = [m for a in self.alerts if (m := SENT.search(a))]
-        if found:
-            result.drawing_id = int(found[0].group(1))
+        if status == 200:
+            result.drawing_id = int(answer["id"])
         else:
-            result.refused = " / ".join(self.alerts)[:200] or "no answer on the page"
+            result.refused = str(answer.get("error"))[:200]
         return result
+
+
+def _post(url: str, body: bytes) -> tuple[int, dict]:
+    """One JSON POST, on a connection of its own (as a phone's browser would open)."""
+    request = urllib.request.Request(url, data=body, method="POST",
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
 
 
 @dataclass
@@ -153,8 +158,9 @@ async def _pupil(pupil: ClassPupil, index: int, until: float, crowd: Crowd) -> N
         await asyncio.sleep(max(0.0, PERIOD - (time.perf_counter() - started)))
 
 
-async def _crowd(url: str, code: str, pupils: int, seconds: float) -> tuple[Crowd, list]:
-    sessions = [ClassPupil(url, code, fetch_media=False) for _ in range(pupils)]
+async def _crowd(url: str, code: str, pupils: int, seconds: float, live: bool
+                 ) -> tuple[Crowd, list]:
+    sessions = [ClassPupil(url, code, fetch_media=False, live=live) for _ in range(pupils)]
     for batch in range(0, pupils, 10):  # page loads ten at a time
         await asyncio.gather(*(s.open() for s in sessions[batch:batch + 10]))
     crowd = Crowd()
@@ -163,15 +169,15 @@ async def _crowd(url: str, code: str, pupils: int, seconds: float) -> tuple[Crow
     return crowd, sessions
 
 
-async def _phase(url: str, code: str, pupils: int, seconds: float) -> Crowd:
-    crowd, sessions = await _crowd(url, code, pupils, seconds)
+async def _phase(url: str, code: str, pupils: int, seconds: float, live: bool) -> Crowd:
+    crowd, sessions = await _crowd(url, code, pupils, seconds, live)
     await asyncio.gather(*(s.close() for s in sessions))
     return crowd
 
 
-async def _strokes_only(url: str, pupils: int, seconds: float) -> list[float]:
+async def _strokes_only(url: str, pupils: int, seconds: float, live: bool) -> list[float]:
     """The same pupils without class mode (a plain Draw page, no Send): their stroke times."""
-    sessions = [ProtocolSession(url, fetch_media=False) for _ in range(pupils)]
+    sessions = [ProtocolSession(url, fetch_media=False, live=live) for _ in range(pupils)]
     for batch in range(0, pupils, 10):
         await asyncio.gather(*(s.open() for s in sessions[batch:batch + 10]))
     times: list[float] = []
@@ -208,7 +214,7 @@ def _latencies(crowd: Crowd, seen: dict[str, float]) -> tuple[list[float], int]:
 
 
 async def _class(url: str, code: str, key: str, pupils: int, seconds: float,
-                 latency_pupils: int, store) -> dict:
+                 latency_pupils: int, store, live: bool) -> dict:
     from playwright.async_api import async_playwright
 
     from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS
@@ -221,12 +227,12 @@ async def _class(url: str, code: str, key: str, pupils: int, seconds: float,
         await page.goto(f"{url}/class?class={code}&teacher={key}")
         await page.wait_for_selector(".ae-room-code", timeout=180_000)
         await page.evaluate(WATCH_WALL)
-        await _strokes_only(url, 10, 8)  # warm-up: models loaded in both processes, not counted
-        baseline = await _strokes_only(url, pupils, seconds)
-        first = await _phase(url, code, latency_pupils, LATENCY_S)
+        await _strokes_only(url, 10, 8, live)  # warm-up: models loaded in both processes, not counted
+        baseline = await _strokes_only(url, pupils, seconds, live)
+        first = await _phase(url, code, latency_pupils, LATENCY_S, live)
         await asyncio.sleep(3)
         seen = await page.evaluate("() => window.aeSeen")
-        second = await _phase(url, code, pupils, seconds)
+        second = await _phase(url, code, pupils, seconds, live)
         sent = len([s for s in first.sends + second.sends if s.drawing_id is not None])
         stored = len(store.drawings(code))
         deadline = time.time() + 30
@@ -246,7 +252,8 @@ async def _class(url: str, code: str, key: str, pupils: int, seconds: float,
             "shown": shown, "markers": markers}
 
 
-def run_class(pupils: int, seconds: float, latency_pupils: int) -> tuple[str, list[Figure], bool]:
+def run_class(pupils: int, seconds: float, latency_pupils: int, live: bool = False
+              ) -> tuple[str, list[Figure], bool]:
     """Start deploy/serve.py on one SQLite file, run both phases, report."""
     import os
 
@@ -263,14 +270,14 @@ def run_class(pupils: int, seconds: float, latency_pupils: int) -> tuple[str, li
                           prefix=Path(tempfile.mkdtemp(prefix="aelab-nginx-")))
     try:
         got = asyncio.run(_class(cluster.url, room.code, key, pupils, seconds, latency_pupils,
-                                 store))
+                                 store, live))
     finally:
         cluster.stop()
         store.dispose()
-    return _report(got, pupils, seconds, latency_pupils)
+    return _report(got, pupils, seconds, latency_pupils, live)
 
 
-def _report(got: dict, pupils: int, seconds: float, latency_pupils: int
+def _report(got: dict, pupils: int, seconds: float, latency_pupils: int, live: bool
             ) -> tuple[str, list[Figure], bool]:
     latencies, missing = _latencies(got["first"], got["seen"])
     p95 = percentile(latencies, 95) / 1000
@@ -280,11 +287,16 @@ def _report(got: dict, pupils: int, seconds: float, latency_pupils: int
     strokes, plain = got["second"].stroke_ms, got["baseline"]
     ratio = percentile(strokes, 95) / percentile(plain, 95)
     load_sends = len([s for s in got["second"].sends if s.drawing_id is not None])
-    body = (f"`python -m bench.class_wall_bench class`. Machine: {machine()}.\n\n"
+    body = (f"`python -m bench.class_wall_bench class{' --live' if live else ''}`. "
+            f"Machine: {machine()}.\n\n"
             f"`deploy/serve.py`: nginx and 2 app processes sharing one SQLite file; one Chromium "
             f"teacher on the wall (teacher link), pupils simulated at the WebSocket level "
             f"(`bench/class_crowd.py`); the bench's room asks for no name and no digit and "
-            f"allows a send a second.\n\n"
+            f"allows a send a second. Pupils' strokes: "
+            + ("the live path (each pupil's browser runs the models, as a phone with "
+               "TensorFlow.js: the server sends SSIM and code maps only)" if live else
+               "the server path (the server sends every reconstruction: no TensorFlow.js)")
+            + ". A send: the drawing posted to `api/class/send`, as the page's Send button.\n\n"
             f"- Latency, {latency_pupils} pupils sending every {PERIOD:.0f} s for "
             f"{LATENCY_S:.0f} s: {len(latencies)} drawings, send click to label on the wall "
             f"median {statistics_median(latencies) / 1000:.2f} s, p95 {p95:.2f} s, max "
@@ -312,7 +324,8 @@ def _report(got: dict, pupils: int, seconds: float, latency_pupils: int
                       .replace("60 s", f"{seconds:.0f} s"),
                       "0", f"{lost} (sent {got['sent']} = stored {got['stored']} = shown "
                            f"{got['shown']})"),
-               Figure(STROKES.replace("60", str(pupils)), "within 20%",
+               Figure(STROKES.replace("60", str(pupils)) + (", live path" if live else ""),
+                      "within 20%",
                       f"{ratio:.2f}x (p95 {percentile(strokes, 95):.0f} "
                       f"vs {percentile(plain, 95):.0f} ms)")]
     return body, figures, lost == 0 and p95 <= 2 and not missing

@@ -2,6 +2,7 @@
 
     python -m bench.class_wall_bench refresh [--drawings 500] [--repeats 20]
     python -m bench.class_wall_bench class [--pupils 60] [--duration 60] [--latency-pupils 20]
+                                           [--live]
     --write   record the figures in bench/RESULTS.md
 
 `refresh`: the Class page of a teacher (AppTest, a real SQLite store in a temporary folder) with
@@ -13,8 +14,9 @@ every second while nothing changes (`ClassStore.version`), and the first refresh
 
 `class`: `deploy/serve.py` (nginx and 2 app processes, one SQLite file) with one real Chromium
 teacher on the wall and pupils simulated at the WebSocket level (bench/protocol_client.py: a
-session of the Draw page opened with the join link; each send is a stroke, then a click of
-*Send to the class*, as the browser sends them). Phase 1, latency: `--latency-pupils` send every
+session of the Draw page opened with the join link; each send is a stroke, then *Send to the
+class*: the page's drawing posted to the class endpoint, as the button does; `--live`: the
+pupils' browsers run the models, as phones with TensorFlow.js). Phase 1, latency: `--latency-pupils` send every
 2 s for 30 s; the teacher's page notes when each drawing's label first shows on the wall (a
 script in the page checks the DOM every 50 ms); send -> visible is the pupil's click to that
 moment (one machine, one clock). Target p95 <= 2 s. Phase 2, `--pupils` send every 2 s for
@@ -144,6 +146,8 @@ def main() -> int:
     two.add_argument("--pupils", type=int, default=60)
     two.add_argument("--duration", type=float, default=60.0)
     two.add_argument("--latency-pupils", type=int, default=20)
+    two.add_argument("--live", action="store_true",
+                     help="pupils on the live path (their browsers run the models)")
     for p in (one, two):
         p.add_argument("--write", action="store_true")
     args = parser.parse_args()
@@ -156,10 +160,11 @@ def main() -> int:
         return 0
     from bench.class_crowd import run_class
 
-    body, figures, ok = run_class(args.pupils, args.duration, args.latency_pupils)
+    body, figures, ok = run_class(args.pupils, args.duration, args.latency_pupils, args.live)
     print(body)
     if args.write:
-        record(f"{TITLE}: a class of {args.pupils} through nginx", body, figures)
+        record(f"{TITLE}: a class of {args.pupils} through nginx"
+               + (", live path" if args.live else ""), body, figures)
     return 0 if ok else 1
 
 

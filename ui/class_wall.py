@@ -9,6 +9,7 @@ only (`ui.class_results`), so a refresh of a 500-drawing wall stays cheap
 
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
@@ -27,6 +28,9 @@ MAP_KEY = "class_map"
 GRID = {"columns": (5, 6), "rows": (4, 3), "scale": (3, 3)}  # (normal, presenter)
 MAP_HEIGHT = (640, 470)
 HARDEST = (12, 6)
+TILES_KEPT = 2048  # tile PNGs (about 1 kB each) shared by every wall of this process
+_TILES: dict[tuple, bytes] = {}
+_TILES_LOCK = threading.Lock()
 CLOUD_POINTS = 2000  # test digits under the class's drawings (the latent pages show 4,000):
 # the figure dominates a refresh of the map (500 drawings: 71 -> 62 ms, bench/class_wall_bench.py)
 
@@ -167,11 +171,9 @@ def _tiles(teaching: ct.Teaching, drawings: list[Drawing], result_of: dict, colu
     scale = widgets.by_mode(*GRID["scale"])
     for drawing, cell in zip(drawings, widgets.grid_cells(columns)):
         result = result_of[drawing.id]
-        pictures = [drawing.image, result.rebuilt]
-        if with_error:
-            pictures.append(error_heatmap(drawing.image, result.rebuilt, scale=1))
         with cell, st.container(gap=None, key=f"class_tile_{drawing.id}"):
-            st.image(tile_png(pictures, scale), output_format="PNG")
+            st.image(_tile(drawing, result, teaching.room.settings.model_key, scale, with_error),
+                     output_format="PNG")
             label = cr.drawing_label(drawing) + (f" · error {result.error:.3f}" if with_error
                                                  else "")
             st.html(cs.plain_html(label, "ae-tile", "p")
@@ -185,6 +187,25 @@ def _tiles(teaching: ct.Teaching, drawings: list[Drawing], result_of: dict, colu
                                "latent pages.")
             with remove:
                 ct.remove_button(teaching, drawing.id)
+
+
+def _tile(drawing: Drawing, result: cr.Result, model_key: str, scale: int,
+          with_error: bool) -> bytes:
+    """The drawing beside its reconstruction (and error map) as a PNG, made once per drawing:
+    a busy wall redraws its 20 tiles every second (about 1 ms of PNG encoding each)."""
+    key = (drawing.id, model_key, scale, with_error)
+    with _TILES_LOCK:
+        png = _TILES.get(key)
+    if png is None:
+        pictures = [drawing.image, result.rebuilt]
+        if with_error:
+            pictures.append(error_heatmap(drawing.image, result.rebuilt, scale=1))
+        png = tile_png(pictures, scale)
+        with _TILES_LOCK:
+            _TILES[key] = png
+            while len(_TILES) > TILES_KEPT:
+                del _TILES[next(iter(_TILES))]  # the oldest
+    return png
 
 
 def _hardest(teaching: ct.Teaching, drawings: list[Drawing], results: list[cr.Result]) -> None:
