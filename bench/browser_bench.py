@@ -395,7 +395,7 @@ def exports_on_disk() -> str:
 def shown_path(script) -> str:
     """The script as RESULTS.md names it: relative to the repository, never this machine's path."""
     if script is None:
-        return "app.py"
+        return "lab.py"
     path = Path(script).resolve()
     return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else path.name
 

@@ -308,7 +308,7 @@ def bench_concurrency(args) -> tuple[str, list[Figure]]:
             print(summary(rows[-1]), flush=True)
     browser_head = (" browser p50 (ms) | browser p95 (ms) | browser strokes | browser errors |"
                     if args.browser else "")
-    where = args.url or "one `streamlit run app.py` process"
+    where = args.url or "one `streamlit run lab.py` process"
     browser = (" One real Chromium session drew alongside each class (browser_bench's measure: "
                + ("mouse-up to the server's SSIM and code shown beside its live tiles)."
                   if args.path == "live" else "mouse-up to the last reconstruction painted).")
