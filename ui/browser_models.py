@@ -174,10 +174,12 @@ def _write_once(browser_model, folder: Path) -> None:
 
 def show_live(component, key: str, component_key: str, data: dict, **callbacks) -> bool:
     """Mount a live component for model `key` (its decoder's URL added to `data`, or why there
-    is none); True once the browser shows the pictures itself, so the page leaves out its own."""
+    is none); True once the browser shows the pictures itself, so the page leaves out its own.
+    These components only decode: the decoder's files are preloaded, not the encoder's."""
     urls = browser_urls(key)
+    decoder = BrowserUrls(decoder=urls.decoder)
     result = component(data={**data, "decoder": urls.decoder, "problem": urls.problem,
-                             "preload": preload_urls(urls)},
+                             "preload": preload_urls(decoder)},
                        key=component_key, on_ready_change=lambda: None, **callbacks)
     return urls.decoder is not None and result.ready == urls.decoder
 
@@ -190,12 +192,16 @@ def loader_js(module: str) -> str:
     When the component's data names model files (`preload`, for the page or per model), they
     and TensorFlow.js are requested at once, beside the module (Draw page, fresh browser: the
     chain module -> imports -> TensorFlow.js -> model.json -> weights, encoder then decoder,
-    took 2.7 s of the page load; see bench/RESULTS.md). A state value equal to the one this
+    took 2.7 s of the page load; see bench/RESULTS.md). TensorFlow.js's two scripts go in as
+    script tags right then, with its WASM binary preloaded: on the 2-D latent page an import
+    waits for the main thread, which Plotly holds for 0.7 s, and the binary used to be asked
+    for only once both scripts had run. A state value equal to the one this
     component last sent is not sent again: each `setStateValue` is a rerun of the script, and
     the live modules report `ready` on every update (that doubled the server's runs per stroke).
     """
     return f"""
 const LIVE = new URL('{STATIC_URL}/live/', document.baseURI).href;
+const TFJS = new URL('{STATIC_URL}/vendor/tfjs/', document.baseURI).href;
 const PRELOAD_SLOTS = 3;  // of the browser's 6 connections to the app: the rest for its scripts
 const preloads = (globalThis.aeLivePreloads ??= {{seen: new Set(), waiting: [], inFlight: 0}});
 const sentStates = (globalThis.aeLiveSentStates ??= new WeakMap());
@@ -210,8 +216,33 @@ function pump() {{
   }}
 }}
 
+function startTensorFlow() {{
+  // The script tags load_tfjs.js would add once imported (it reuses these), and the WASM
+  // backend's binary: asked for now, at mount, since an import waits for the page's main
+  // thread, which the 2-D page's Plotly map holds for 0.7 s of its load (bench/RESULTS.md).
+  // async = false: the scripts run in this order.
+  const wasm = TFJS + 'tfjs-backend-wasm-simd.wasm';  // the binary load_tfjs.js's backend picks
+  if (!preloads.seen.has(wasm)) {{
+    preloads.seen.add(wasm);
+    document.head.appendChild(Object.assign(document.createElement('link'), {{
+      rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href: wasm}}));
+  }}
+  for (const name of ['tf.min.js', 'tf-backend-wasm.min.js']) {{
+    const src = TFJS + name;
+    if (!document.querySelector(`script[src="${{src}}"]`)) {{
+      const tag = Object.assign(document.createElement('script'), {{src, async: false}});
+      tag.addEventListener('load', () => {{ tag.dataset.state = 'loaded'; }});
+      tag.addEventListener('error', () => {{ tag.dataset.state = 'failed'; }});
+      document.head.appendChild(tag);
+    }}
+  }}
+}}
+
 function preload(data) {{
   const urls = [...(data?.preload ?? []), ...(data?.models ?? []).flatMap((m) => m.preload ?? [])];
+  if (urls.length) {{
+    startTensorFlow();  // first: TensorFlow.js is needed before any model
+  }}
   for (const url of urls) {{
     const href = new URL(url, document.baseURI).href;
     if (!preloads.seen.has(href)) {{

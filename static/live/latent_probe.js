@@ -16,8 +16,8 @@
 import {loadTensorFlow} from './load_tfjs.js';
 import {cachedModel, mountLive, paintStrip, sliderValue, watchSliders} from './page_tools.js';
 
-const MAX_LATENCIES = 2000;
-const STILL_MS = 1500;  // after this long without a move the panel goes back in its place  // the test hook keeps the newest decode times only
+const MAX_LATENCIES = 2000;  // the test hook keeps the newest decode times only
+const STILL_MS = 1500;  // after this long without a move the panel goes back in its place
 const hook = (globalThis.aeLive ??= {}).latent ??= {
   ready: false, backend: null, decodes: 0, lastPoint: null, lastPixels: null, latencies: [],
 };

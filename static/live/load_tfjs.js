@@ -3,32 +3,49 @@
  *
  * The bundles are classic scripts that define the global `tf`; they are served by the app
  * itself (static/vendor/tfjs/), so this works offline. `run_model.js` reads that global when it
- * is evaluated, so it is imported only after the scripts have run.
+ * is evaluated, so it is imported only after the scripts have run. The live components' loader
+ * (ui/browser_models.py) adds the same script tags as soon as a component mounts, before this
+ * module is even imported; a tag already there is waited for, not added again.
  */
 
 const VENDOR = new URL('../vendor/tfjs/', import.meta.url).href;
 const SCRIPTS = ['tf.min.js', 'tf-backend-wasm.min.js'];
 // WASM first: exact float32 everywhere and fast on a CPU; WebGL next; the CPU backend always runs.
 const BACKENDS = ['wasm', 'webgl', 'cpu'];
+// The binary the WASM backend picks where WebAssembly SIMD runs (every current browser; the
+// threaded one needs cross-origin isolation, which the app does not have).
+const WASM_BINARY = 'tfjs-backend-wasm-simd.wasm';
 
 function addScript(src) {
-  return new Promise((resolve, reject) => {
-    const tag = document.createElement('script');
-    tag.src = src;
-    tag.onload = resolve;
-    tag.onerror = () => reject(new Error(`could not load ${src}`));
+  /* Runs once `src` has run; a tag the loader added (`data-state` says how it went) is reused. */
+  let tag = document.querySelector(`script[src="${src}"]`);
+  if (!tag) {
+    tag = Object.assign(document.createElement('script'), {src, async: false});
+    tag.addEventListener('load', () => { tag.dataset.state = 'loaded'; });
+    tag.addEventListener('error', () => { tag.dataset.state = 'failed'; });
     document.head.appendChild(tag);
+  }
+  return new Promise((resolve, reject) => {
+    const failed = () => reject(new Error(`could not load ${src}`));
+    if (tag.dataset.state) {
+      return tag.dataset.state === 'loaded' ? resolve() : failed();
+    }
+    tag.addEventListener('load', resolve);
+    tag.addEventListener('error', failed);
   });
 }
 
 /**
  * Ask for the files that follow tf.min.js now, so they download while it does: the WASM
- * backend's script (it needs the global `tf`, so it runs after) and `run_model.js` with its
- * import (they read `tf` when evaluated, so they are imported after).
+ * backend's script (it needs the global `tf`, so it runs after) and binary (the backend asks for
+ * it only once both scripts have run: 0.6 s later on the 2-D page, whose main thread is busy
+ * drawing the Plotly map), and `run_model.js` with its import (they read `tf` when evaluated, so
+ * they are imported after).
  */
 function requestTheRest() {
   const links = [
     ...SCRIPTS.slice(1).map((name) => ({rel: 'preload', as: 'script', href: VENDOR + name})),
+    {rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href: VENDOR + WASM_BINARY},
     ...['run_model.js', 'half_pixel_resizing.js'].map((name) => (
       {rel: 'modulepreload', href: new URL(name, import.meta.url).href})),
   ];

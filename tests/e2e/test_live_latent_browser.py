@@ -113,13 +113,17 @@ def test_a_click_on_empty_space_pins_the_point_in_the_url(page, app_url):
 
 
 def test_live_decoding_works_offline(page, app_url):
-    """Nothing but the app's own address answers: TensorFlow.js and the model come from it."""
+    """Nothing but the app's own address answers: TensorFlow.js and the model come from it.
+    TensorFlow.js's scripts, which the components' loader adds at mount and load_tfjs.js waits
+    for, are in the page once each."""
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(app_url)
                else route.abort())
     box = open_live_map(page, app_url)
     count = hook(page)["decodes"]
     page.mouse.move(*at(box, 0.6, 0.4))
     page.wait_for_function(f"(n) => {HOOK}.decodes > n", arg=count)
+    for name in ("tf.min.js", "tf-backend-wasm.min.js"):
+        assert page.locator(f'script[src$="/vendor/tfjs/{name}"]').count() == 1, name
     assert_clean(page)
 
 
