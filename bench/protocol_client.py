@@ -218,20 +218,25 @@ class LiveComponent:
 
 # --- HTTP: cookies first, then the run's images --------------------------------------------
 
-def page_cookies(base_url: str, page: str) -> dict[str, str]:
+def page_cookies(base_url: str, page: str, route: str | None = None) -> dict[str, str]:
     """GET the page, /_stcore/health and /_stcore/host-config as the browser does; their cookies.
 
     Behind deploy/nginx.conf.template the first answer sets `aelab_route`, which pins this
     session (WebSocket and /media requests) to one app process; /_stcore/health sets Streamlit's
     `_streamlit_xsrf`, which the browser repeats as the WebSocket's second subprotocol.
+    `route`: this value instead of nginx's random one (a bench that compares two runs gives pupil
+    i the same process in both).
     """
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
                                          urllib.request.HTTPCookieProcessor(jar))
+    if route is not None:
+        opener.addheaders = [("Cookie", f"aelab_route={route}")]
     for path in (page, "_stcore/health", "_stcore/host-config"):
         with opener.open(f"{base_url}/{path}", timeout=30) as response:
             response.read()
-    return {cookie.name: cookie.value for cookie in jar}
+    cookies = {cookie.name: cookie.value for cookie in jar}
+    return cookies if route is None else {**cookies, "aelab_route": route}
 
 
 class MediaFetcher:
@@ -292,11 +297,11 @@ class ProtocolSession:
 
     def __init__(self, base_url: str, page: str = "draw", expected_models: int = 4,
                  timeout: float = STROKE_TIMEOUT, fetch_media: bool = True, live: bool = False,
-                 echo_reruns: int = 0) -> None:
+                 echo_reruns: int = 0, route: str | None = None) -> None:
         self.base_url, self.page = base_url.rstrip("/"), page
         self.page_url = f"{self.base_url}/{page}"
         self.expected_models, self.timeout, self.fetch_media = expected_models, timeout, fetch_media
-        self.live, self.echo_reruns = live, echo_reruns
+        self.live, self.echo_reruns, self.route = live, echo_reruns, route
         self.mirror = WidgetMirror()
         self.canvas: Canvas | None = None
         self.live_component: LiveComponent | None = None
@@ -317,7 +322,7 @@ class ProtocolSession:
 
     async def open(self, timeout: float = OPEN_TIMEOUT) -> RunLog:
         """Load the page: cookies, WebSocket, the first run; finds the canvas and its fragment."""
-        cookies = await asyncio.to_thread(page_cookies, self.base_url, self.page)
+        cookies = await asyncio.to_thread(page_cookies, self.base_url, self.page, self.route)
         cookie_header = "; ".join(f"{k}={v}" for k, v in cookies.items())
         ws_url = "ws" + self.base_url[4:] + "/_stcore/stream"
         protocols = ["streamlit"] + ([cookies["_streamlit_xsrf"]] if "_streamlit_xsrf" in cookies else [])
