@@ -32,7 +32,8 @@ CSS = """
 .class-send button { font: inherit; cursor: pointer; border-radius: 0.5rem; }
 .send { width: 100%; min-height: 2.75rem; border: 1px solid var(--st-primary-color);
   background: var(--st-primary-color); color: #fff; font-weight: 600; }
-.send::before { content: "\\27A4\\00A0\\00A0"; }  /* an arrow, as the other buttons' icons */
+.send::before { content: "\\27A4\\00A0\\00A0" / ""; }  /* an arrow (not read aloud), as the other
+  buttons' icons */
 .send:disabled { opacity: 0.45; cursor: not-allowed; }
 .hint:empty, .status:empty { display: none; }
 .hint { font-size: 0.875rem; opacity: 0.8; }

@@ -102,3 +102,18 @@ def test_an_unreachable_class_server_says_not_sent(class_server, page) -> None:
     page.get_by_role("button", name="Send to the class").click()
     status(page, "sent", r"drawing #\d+ is on the wall")
     assert len(store.drawings(room.code)) == 1
+
+
+def test_the_send_panel_passes_the_accessibility_audit(class_server, page) -> None:
+    """The button, its answer and the pupil's thumbnails with their Take back buttons (axe)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from test_accessibility import blocking_violations
+
+    url, store = class_server
+    pupil_with_a_drawing(page, url, store)
+    page.get_by_role("button", name="Send to the class").click()
+    status(page, "sent", r"drawing #\d+ is on the wall")
+    assert blocking_violations(page, Axe()) == []
+    box = page.get_by_role("button", name="Send to the class").bounding_box()
+    assert box["height"] >= 44, "a finger-sized button"
