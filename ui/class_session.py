@@ -56,7 +56,8 @@ class Seat:
 
 @dataclass(frozen=True)
 class Sent:
-    """One of this pupil's drawings on the wall (kept here: the store is asked only to withdraw)."""
+    """One of this pupil's drawings on the wall, found again after a reload (the Send component
+    lists it with the ones sent from the page since)."""
 
     id: int
     image: np.ndarray
