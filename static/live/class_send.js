@@ -91,7 +91,7 @@ class SendPanel {
     const {ok, answer} = await post(SEND_URL, {
       code: data.code, pupil: data.pupil, image: data.image, digit: data.digit});
     seat.busy = false;
-    if (ok) {
+    if (ok && Number.isInteger(answer.id)) {
       seat.mine.unshift({id: answer.id, pixels: floats(data.image)});
       seat.message = {kind: 'sent', text: `Sent: drawing #${answer.id} is on the wall.`};
     } else {
