@@ -3,7 +3,7 @@ drags, pen strokes on the Draw page.
 
     python -m bench.live_bench [--pages latent draw] [--loads 5] [--drags 3] [--url URL] [--write]
 
-A fresh `streamlit run app.py` (bench.common.Server; or `--url`, a server already running), one
+A fresh `streamlit run lab.py` (bench.common.Server; or `--url`, a server already running), one
 headless Chromium at 1400x1000, the page's own clock (`performance.now`) throughout:
 
 * load: `goto` of Latent space 2-D to live-ready (the hook's `ready`: TensorFlow.js and the model
@@ -545,7 +545,7 @@ def drag_rows(what: str, drags: list[Drag], note: str = "", target: str = "≤ 1
 
 
 METHOD = (
-    "In the real app (`streamlit run app.py`), the page's own clock. Load: navigation start to the "
+    "In the real app (`streamlit run lab.py`), the page's own clock. Load: navigation start to the "
     "first animation frame after live-ready (models loaded and run once in the browser). Drags: "
     "{drags} of each, {hz:.0f} Hz pointer moves for {seconds:.0f} s; counts per drag, latencies "
     "pooled. \"Painted\": the animation frame after the decoded pixels are written to the canvas "
