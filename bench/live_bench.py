@@ -328,18 +328,26 @@ def sweep_2d(page, frames: FramesSent) -> Drag:
 def slide_3d(page, frames: FramesSent, release: float = 0.4) -> Drag:
     """The z1 probe slider pressed mid-track, dragged for DRAG_S at HZ, then released at
     `release` of the track (a new value each drag: the release sends its rerun)."""
-    track = page.locator(Z1_TRACK).nth(1).bounding_box()
-    y, n = track["y"] + track["height"] / 2, int(DRAG_S * HZ) + 1
-    xs = [track["x"] + (0.5 + 0.35 * math.sin(2 * math.pi * i / (n - 1))) * track["width"]
+    return drag_slider(page, frames, page.locator(Z1_TRACK).nth(1), release, LATENT)
+
+
+def drag_slider(page, frames: FramesSent, track, release: float, kind: LivePage) -> Drag:
+    """Press `track` mid-way, sway the thumb for DRAG_S at HZ, release it at `release` of the
+    track; the decodes (or passes) of `kind`'s hook during the drag, the frames sent before and
+    at the release."""
+    track.scroll_into_view_if_needed()
+    box = track.bounding_box()
+    y, n = box["y"] + box["height"] / 2, int(DRAG_S * HZ) + 1
+    xs = [box["x"] + (0.5 + 0.35 * math.sin(2 * math.pi * i / (n - 1))) * box["width"]
           for i in range(n)]
     page.mouse.move(xs[0], y)
     sent_before = frames.after(300)
-    before, since = page.evaluate("window.aeLive.latent.decodes"), page_now(page)
+    before, since = page.evaluate(f"window.aeLive.{kind.hook}.{kind.count}"), page_now(page)
     page.mouse.down()
-    move_at_rate(page, [(x, y) for x in xs[1:-1]] + [(track["x"] + release * track["width"], y)])
+    move_at_rate(page, [(x, y) for x in xs[1:-1]] + [(box["x"] + release * box["width"], y)])
     until = page_now(page)
     sent = frames.after(100) - sent_before  # the last decode lands; the button is still down
-    drag = collect(page, since, until, before, sent)
+    drag = collect(page, since, until, before, sent, kind)
     page.mouse.up()
     drag.sent_at_release = frames.after(SETTLE_S * 1000) - sent - sent_before
     wait_idle(page)
@@ -388,24 +396,7 @@ def stroke_draw(page, frames: FramesSent, digit: int) -> Drag:
 def slide_sigma(page, frames: FramesSent, release: float) -> Drag:
     """The Draw page's sigma slider pressed mid-track, dragged for DRAG_S at HZ, released at
     `release` of the track (a new value each time: the release sends its rerun)."""
-    track = page.locator(SIGMA_TRACK).nth(1)
-    track.scroll_into_view_if_needed()
-    box = track.bounding_box()
-    y, n = box["y"] + box["height"] / 2, int(DRAG_S * HZ) + 1
-    xs = [box["x"] + (0.5 + 0.35 * math.sin(2 * math.pi * i / (n - 1))) * box["width"]
-          for i in range(n)]
-    page.mouse.move(xs[0], y)
-    sent_before = frames.after(300)
-    before, since = page.evaluate("window.aeLive.draw.passes"), page_now(page)
-    page.mouse.down()
-    move_at_rate(page, [(x, y) for x in xs[1:-1]] + [(box["x"] + release * box["width"], y)])
-    until = page_now(page)
-    sent = frames.after(100) - sent_before
-    drag = collect(page, since, until, before, sent, DRAW)
-    page.mouse.up()
-    drag.sent_at_release = frames.after(SETTLE_S * 1000) - sent - sent_before
-    wait_idle(page)
-    return drag
+    return drag_slider(page, frames, page.locator(SIGMA_TRACK).nth(1), release, DRAW)
 
 
 def open_ready(context, url: str, path: str,

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 
+# What a pupil is told when a send meets `StoreUnavailable` (the pages and the endpoints alike).
+BUSY = "Not sent: the class server is busy, try again."
+
+
 class Refused(Exception):
     """The request was understood and refused: room paused or closed, too fast, full, wrong key,
     malformed drawing... `str(exc)` is a sentence for the pupil or teacher."""

@@ -15,9 +15,10 @@ The pupil's token (from `ClassStore.join`, known only to that browser) is what p
 It is checked first (`ClassStore.seated`), and a caller without a seat gets one answer whatever
 the code: the endpoints tell nobody which codes are open (the pages limit how fast codes can be
 tried; these need no limit of their own). The store then checks every other limit (pause, one
-send every so often, a full wall, the drawing's shape and values). Requests must say `application/json`, which a
-form on another site cannot send without the browser asking first, and this server never says
-yes to that question (no CORS headers): other sites cannot post in a pupil's name.
+send every so often, a full wall, the drawing's shape and values). Requests must say
+`application/json`, which a form on another site cannot send without the browser asking first,
+and this server never says yes to that question (no CORS headers): other sites cannot post in a
+pupil's name.
 """
 
 from __future__ import annotations
@@ -33,13 +34,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from classroom.errors import Refused, StoreUnavailable
-from classroom.inputs import IMAGE_DTYPE, IMAGE_SHAPE
+from classroom.errors import BUSY, Refused, StoreUnavailable
+from classroom.inputs import IMAGE_DTYPE, IMAGE_SHAPE, image_from_bytes
 from classroom.store import ClassStore
 
 SEND_PATH, WITHDRAW_PATH = "api/class/send", "api/class/withdraw"
 MAX_BODY = 16_384  # bytes: a drawing is 4.2 kB of base64
-BUSY = "Not sent: the class server is busy, try again."
 NOT_A_REQUEST = "This request is not a class send."
 NOT_A_PICTURE = "This drawing cannot be sent: it is not a 28x28 picture."
 # The one answer to a caller without a seat, whether the code is open, closed or never was.
@@ -126,4 +126,4 @@ def decode_image(text: object) -> np.ndarray:
         raw = b""
     if len(raw) != IMAGE_DTYPE.itemsize * IMAGE_SHAPE[0] * IMAGE_SHAPE[1]:
         raise Refused(NOT_A_PICTURE)
-    return np.frombuffer(raw, dtype=IMAGE_DTYPE).reshape(IMAGE_SHAPE)
+    return image_from_bytes(raw)

@@ -16,6 +16,7 @@ import streamlit as st
 
 from classroom.http_api import encode_image
 from ui.browser_models import loader_js
+from ui.images import to_uint8
 
 HTML = """
 <div class="class-send" data-live="loading">
@@ -66,5 +67,4 @@ def send_panel(code: str, pupil_id: str, image: np.ndarray | None, digit: int | 
 
 def _thumbnail(image: np.ndarray) -> str:
     """A stored drawing as 784 bytes (base64): all a 56-px thumbnail needs."""
-    pixels = np.clip(np.rint(np.asarray(image, np.float32) * 255), 0, 255).astype(np.uint8)
-    return base64.b64encode(pixels.tobytes()).decode()
+    return base64.b64encode(to_uint8(image).tobytes()).decode()

@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+from classroom.errors import BUSY
 from classroom.guesses import GuessLimiter
 from classroom.store import ClassStore, Refused, Room, StoreUnavailable, default_store
 
-BUSY = "Not sent: the class server is busy, try again."
 RECONNECTING = "Reconnecting to the class server..."
 TOO_MANY_CODES = ("Too many wrong class codes from here: wait a minute, then check the code with "
                   "your teacher.")
