@@ -13,5 +13,5 @@ from streamlit import config
 from classroom import http_api
 from classroom.store import default_store
 
-app = st.App("app.py", routes=http_api.routes(default_store,
-                                              config.get_option("server.baseUrlPath") or ""))
+app = st.App("app.py", routes=http_api.serve(default_store,
+                                             config.get_option("server.baseUrlPath") or ""))

@@ -20,6 +20,7 @@ widgets.explain("How does a class work?", """
    closing deletes its drawings. A class also ends on its own after 12 hours.
 """)
 
+class_start.sending_check()
 teaching = class_teacher.teacher_room()
 class_cookies.flush()  # the teacher's key after a start, or its removal after a close
 if teaching is None:

@@ -47,10 +47,25 @@ NOT_SEATED = ("You are not in this class (any more): it may have been closed. "
               "Join it again with its code.")
 
 
+_serving = False  # set by `serve`: this process answers the two routes
+
+
 class BadRequest(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
+
+
+def serve(store: Callable[[], ClassStore], base_path: str = "") -> list[Route]:
+    """`routes`, for the server to mount (`lab.py`); the Class page then knows that pupils' sends
+    have somewhere to go (`serving`), and warns a teacher whose server has not mounted them."""
+    global _serving
+    _serving = True
+    return routes(store, base_path)
+
+
+def serving() -> bool:
+    return _serving
 
 
 def routes(store: Callable[[], ClassStore], base_path: str = "") -> list[Route]:

@@ -48,3 +48,13 @@ def scratch_weights(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("AE_WEIGHTS_DIR", str(folder))
     return folder
 
+
+
+@pytest.fixture(autouse=True)
+def served_as_lab(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AppTests run app.py, but the app is served by lab.py, which mounts class mode's endpoints
+    (`classroom.http_api.serve`): pages see that, as they do in a class. A test of the other
+    case sets it back."""
+    from classroom import http_api
+
+    monkeypatch.setattr(http_api, "_serving", True)

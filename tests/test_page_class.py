@@ -280,6 +280,16 @@ def test_the_wall_says_it_is_reconnecting_when_the_store_is_unavailable(store, m
     assert any("Reconnecting" in w.value for w in at.warning)
 
 
+def test_the_class_page_warns_when_pupils_sends_have_nowhere_to_go(store, monkeypatch) -> None:
+    from classroom import http_api
+
+    monkeypatch.setattr(http_api, "_serving", False)  # `streamlit run app.py`
+    at = open_app(CLASS_PAGE)
+    assert any("streamlit run lab.py" in w.value for w in at.warning)
+    monkeypatch.setattr(http_api, "_serving", True)  # `streamlit run lab.py`
+    assert not open_app(CLASS_PAGE).warning
+
+
 # --- the pupil ------------------------------------------------------------------------------
 
 def send_data(at) -> dict:

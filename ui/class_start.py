@@ -5,9 +5,19 @@ from __future__ import annotations
 import streamlit as st
 
 from ae_models.registry import LIVE_KEY
+from classroom import http_api
 from classroom.store import RoomSettings, normalise_code
 from ui import class_session as cs, class_teacher as ct, latent
 from ui.model_cache import title_of
+
+
+def sending_check() -> None:
+    """Warn the teacher when this server cannot take pupils' drawings (started with
+    `streamlit run app.py`, not `lab.py`): better now than when thirty sends fail."""
+    if not http_api.serving():
+        st.warning("This server cannot take the pupils' drawings: it was started without class "
+                   "mode's endpoints. Start the app with `streamlit run lab.py` (or "
+                   "`python deploy/serve.py`) before the class.", icon=":material/cloud_off:")
 
 
 def start_form() -> None:

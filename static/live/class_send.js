@@ -12,6 +12,8 @@ const SHOWN = 4;
 const SEND_URL = 'api/class/send';
 const WITHDRAW_URL = 'api/class/withdraw';
 const OFFLINE = 'Not sent: the class server cannot be reached. Try again in a moment.';
+const NO_SENDING = 'Not sent: this app was started without class sending. Tell your teacher '
+  + '(it is started with streamlit run lab.py).';
 
 // One record per seat, kept across the component's updates (each script run mounts it again).
 const seats = new Map();
@@ -30,6 +32,10 @@ async function post(url, body) {
     const response = await fetch(new URL(url, document.baseURI), {
       method: 'POST', headers: {'Content-Type': 'application/json'},
       body: JSON.stringify(body), credentials: 'same-origin'});
+    if (response.status === 404 || response.status === 405) {
+      // No such route: `streamlit run app.py` (its page routes answer GET only).
+      return {ok: false, answer: {error: NO_SENDING}};
+    }
     const answer = await response.json().catch(() => ({error: OFFLINE}));
     return {ok: response.ok, answer};
   } catch {

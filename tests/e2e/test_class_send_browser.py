@@ -54,8 +54,11 @@ def pupil_with_a_drawing(page, url: str, store, **settings):
 
 
 def status(page, kind: str, pattern: str) -> re.Match:
+    """The panel's answer once it says `pattern` (an earlier answer may still be showing)."""
+    from playwright.sync_api import expect
+
     locator = page.locator(f'{STATUS}[data-kind="{kind}"]')
-    locator.wait_for()
+    expect(locator).to_contain_text(re.compile(pattern), timeout=30_000)
     found = re.search(pattern, locator.inner_text())
     assert found, locator.inner_text()
     return found
@@ -102,6 +105,18 @@ def test_an_unreachable_class_server_says_not_sent(class_server, page) -> None:
     page.get_by_role("button", name="Send to the class").click()
     status(page, "sent", r"drawing #\d+ is on the wall")
     assert len(store.drawings(room.code)) == 1
+
+
+def test_a_server_without_the_endpoints_says_so(class_server, page) -> None:
+    """`streamlit run app.py` answers a POST to a page route with 405: the pupil is told to ask
+    the teacher, not to try again."""
+    url, store = class_server
+    room, _, _ = pupil_with_a_drawing(page, url, store)
+    page.route("**/api/class/send",
+               lambda route: route.fulfill(status=405, body="Method Not Allowed"))
+    page.get_by_role("button", name="Send to the class").click()
+    status(page, "refused", r"started without class sending\. Tell your teacher")
+    assert store.drawings(room.code) == []
 
 
 def test_the_send_panel_passes_the_accessibility_audit(class_server, page) -> None:
