@@ -60,6 +60,23 @@ def html_text(at) -> str:
     return "\n".join(h.proto.body for h in at.html)
 
 
+def tiles_data(at) -> dict:
+    """What the wall hands its tiles component (`ui.class_tiles`): the browser draws it."""
+    [element] = [e for e in at.get("bidi_component") if e.proto.component_name == "class_tiles"]
+    return json.loads(element.proto.json)
+
+
+def tile_labels(at) -> list[str]:
+    return [t["label"] for section in tiles_data(at)["sections"] for t in section["tiles"]]
+
+
+def click_tile(at, action: str, drawing_id: int):
+    """A tile's *Use* or *Remove*, as class_tiles.js reports it (the component's state)."""
+    at.session_state["class_tiles"] = {"action": {"do": action, "id": drawing_id,
+                                                  "n": f"{action}-{drawing_id}"}}
+    return at.run()
+
+
 def visible_text(at) -> str:
     """Everything Markdown-like the page shows (where a nickname must never be)."""
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
@@ -132,9 +149,17 @@ def test_the_wall_shows_a_sent_drawing_with_its_reconstruction_and_code(store) -
     drawing_id = send_as(store, code, "Ana", 7, seed=1)
     at.run()
     assert_no_problems(at)
-    assert "1 pupils · 1 drawings" in html_text(at)
-    assert f"#{drawing_id} · Ana · a 7" in html_text(at)
-    assert at.button(key=f"class_use_{drawing_id}")
+    tiles = tiles_data(at)
+    assert "1 pupils · 1 drawings" in tiles["summary"]
+    [tile] = tiles["sections"][0]["tiles"]
+    assert tile["id"] == drawing_id and tile["label"] == f"#{drawing_id} · Ana · a 7"
+    # The tile's picture: the stored drawing beside the wall model's reconstruction.
+    picture = np.asarray(Image.open(io.BytesIO(base64.b64decode(tile["png"]))), np.float32)
+    rebuilt = load("ae_2d").reconstruct(store.drawings(code)[0].image)
+    np.testing.assert_allclose(picture[::3, :84:3, 0] / 255, store.drawings(code)[0].image,
+                               atol=0.5 / 255)
+    np.testing.assert_allclose(picture[::3, 86::3, 0] / 255, rebuilt.reshape(28, 28),
+                               atol=1 / 255)
     at.segmented_control(key="class_view").set_value("2-D map").run()
     assert_no_problems(at)
     spec = chart_spec(at)
@@ -156,14 +181,15 @@ def test_every_view_draws(store) -> None:
         assert_no_problems(at)
     at.segmented_control(key="class_order").set_value("By digit").run()
     assert_no_problems(at)
-    assert "digit not said" in html_text(at)
+    titles = [section["title"] for section in tiles_data(at)["sections"]]
+    assert titles == ["1 · 1", "7 · 1", "digit not said · 1"]
 
 
 def test_pause_stops_pupils_and_resume_lets_them_send(store) -> None:
     at, code = start_class()
     pupil_id = store.join(code, "Ana")
     at.button(key="class_pause").click().run()
-    assert store.room(code).paused and "sending paused" in html_text(at)
+    assert store.room(code).paused and "sending paused" in tiles_data(at)["summary"]
     with pytest.raises(Exception, match="(?i)pause"):
         store.send(code, pupil_id, digit_image(0), 3)
     at.button(key="class_resume").click().run()
@@ -175,8 +201,9 @@ def test_remove_clear_and_close(store) -> None:
     at, code = start_class()
     first, second = (send_as(store, code, name, 3, seed=i) for i, name in enumerate("AB"))
     at.run()
-    at.button(key=f"class_remove_{first}").click().run()
+    click_tile(at, "remove", first)
     assert [d.id for d in store.drawings(code)] == [second]
+    assert [t["id"] for t in tiles_data(at)["sections"][0]["tiles"]] == [second]
     at.button(key="class_clear").click().run()
     assert store.drawings(code) == [] and store.pupil_count(code) == 2
     assert_no_problems(at)
@@ -190,7 +217,7 @@ def test_use_makes_a_wall_drawing_the_input_of_the_other_pages(store) -> None:
     at, code = start_class()
     drawing_id = send_as(store, code, "Ana <i>", 4, seed=2)
     at.run()
-    at.button(key=f"class_use_{drawing_id}").click().run()
+    click_tile(at, "use", drawing_id)
     current = at.session_state["current_input"]
     np.testing.assert_array_equal(current.image, store.drawings(code)[0].image)
     assert current.source == f"class drawing #{drawing_id} by Ana i"  # no markup in captions
@@ -255,7 +282,8 @@ def test_a_forged_teacher_key_gets_a_plain_refusal(store) -> None:
     at = open_app(CLASS_PAGE, query_params={"class": room.code, "teacher": "forged-key-123"})
     assert not at.exception
     assert at.error and "key" in at.error[0].value.lower()
-    assert not [b for b in at.button if b.key and b.key.startswith(("class_pause", "class_use"))]
+    assert not [b for b in at.button if b.key and b.key.startswith("class_pause")]
+    assert not [e for e in at.get("bidi_component") if e.proto.component_name == "class_tiles"]
     assert at.button(key="class_start"), "the page still works: a new class can be started"
     assert store.drawings(room.code), "nothing was touched"
 
@@ -274,10 +302,21 @@ def test_the_wall_says_it_is_reconnecting_when_the_store_is_unavailable(store, m
     def unavailable(*args, **kwargs):
         raise StoreUnavailable("database is locked")
 
+    answering = {name: getattr(ClassStore, name) for name in ("drawings", "version")}
+    # A new drawing: the wall reads the room again, and the database is locked meanwhile.
+    send_as(store, code, "Ana", 1, seed=0)
     monkeypatch.setattr(ClassStore, "drawings", unavailable)
     at.run()
     assert not at.exception
     assert any("Reconnecting" in w.value for w in at.warning)
+    monkeypatch.setattr(ClassStore, "version", unavailable)  # the whole database
+    at.run()
+    assert not at.exception
+    assert any("Reconnecting" in w.value for w in at.warning)
+    for name, method in answering.items():
+        monkeypatch.setattr(ClassStore, name, method)
+    at.run()
+    assert not at.warning and len(tile_labels(at)) == 1, "back once the store answers"
 
 
 def test_the_class_page_warns_when_pupils_sends_have_nowhere_to_go(store, monkeypatch) -> None:
@@ -381,7 +420,11 @@ def test_a_nickname_of_html_and_markdown_is_shown_as_plain_text(store) -> None:
     for session in (kid, at.run()):
         assert stored not in visible_text(session)  # never through Markdown
         shown = html_text(session)
-        assert "<b>Jo</b>" not in shown and "&lt;b&gt;Jo&lt;/b&gt;" in shown
+        assert "<b>Jo</b>" not in shown
+    assert "&lt;b&gt;Jo&lt;/b&gt;" in html_text(kid)
+    # The wall's tiles get it as a label, which class_tiles.js shows as text (browser test).
+    assert tile_labels(at) == [f"#{store.drawings(code)[0].id} · {HOSTILE} · a 1"]
+    assert "Jo" not in tiles_data(at)["summary"]
     at.segmented_control(key="class_view").set_value("2-D map").run()
     marker = next(t for t in chart_spec(at)["data"] if t.get("name") == "Class drawings")
     assert "&lt;b&gt;Jo" in marker["text"][0] and "<b>" not in marker["text"][0]

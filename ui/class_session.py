@@ -37,6 +37,8 @@ FLASH_KEY = "class_flash"  # a message for the next run (set by a button's callb
 WALL_CACHE = "class_wall_cache"  # per-drawing model results (ui.class_results.per_drawing)
 SHOWN_VERSION = "class_shown_version"  # the room's version the wall shows
 SHOWN_AT = "class_shown_at"  # when the wall was drawn (time.monotonic())
+SHOWN_TILES = "class_shown_tiles"  # the wall's tiles, and the room's state they were made from
+DONE_ACTION = "class_done_action"  # the last *Use* or *Remove* of a tile handled (each once)
 POLL_S = 1.0  # how often a wall asks the store whether the room changed (0.1 ms a time)
 GUESSER_KEY = "class_guesser"  # this session's name for the limit on wrong codes
 

@@ -90,7 +90,8 @@ def start_class(settings: RoomSettings) -> str | None:
 
 def forget_teacher() -> None:
     """After closing the class: no key in this session, nor in this browser's cookie."""
-    for name in (cs.TEACHER_KEY, cs.TEACHING_KEY, cs.WALL_CACHE, cs.SHOWN_VERSION):
+    for name in (cs.TEACHER_KEY, cs.TEACHING_KEY, cs.WALL_CACHE, cs.SHOWN_VERSION,
+                 cs.SHOWN_TILES):
         st.session_state.pop(name, None)
     st.query_params.pop(class_links.CLASS_PARAM, None)
     class_cookies.forget(class_cookies.TEACHER)
@@ -109,7 +110,8 @@ def join_panel(teaching: Teaching) -> None:
             ".ae-room-code{font-family:'Source Code Pro',monospace;font-weight:700;"
             "font-size:3.6rem;letter-spacing:.25em;line-height:1.05;margin:0}</style>")
     st.image(class_links.qr_png(link, widgets.by_mode(*QR_SCALE)),
-             caption="Scan to join (the corner button enlarges it)", output_format="PNG")
+             caption="Scan to join (the corner button enlarges it)", output_format="PNG",
+             alt=f"QR code of the link that joins class {code}")
     st.code(link, language=None, wrap_lines=True)
     if class_links.is_loopback(base):
         st.warning("This app is open as localhost, which pupils' phones cannot reach: serve it "
@@ -148,12 +150,10 @@ def pause_button(teaching: Teaching) -> None:
                   kwargs={"done": "Sending is paused: the wall stays as it is."})
 
 
-def remove_button(teaching: Teaching, drawing_id: int) -> None:
-    st.button("Remove", key=f"class_remove_{drawing_id}",
-              type="tertiary", on_click=_act,
-              args=(cs.store().remove, teaching.room.code, teaching.key, drawing_id),
-              kwargs={"done": f"Drawing #{drawing_id} is off the wall."},
-              help="Take this drawing off the wall (the pupil's other drawings stay).")
+def remove_drawing(teaching: Teaching, drawing_id: object) -> None:
+    """A tile's *Remove* (`ui.class_wall`): the store checks the key and the drawing's room."""
+    _act(cs.store().remove, teaching.room.code, teaching.key, drawing_id,
+         done=f"Drawing #{drawing_id} is off the wall.")
 
 
 def _close(teaching: Teaching) -> None:

@@ -1,73 +1,146 @@
 """The teacher's wall: the class's drawings, where they land in the latent space, which ones fool
 the autoencoder. It refreshes by itself, without anyone touching it.
 
-A small fragment asks the store for the room's version every `POLL_S` seconds (one indexed
-query) and reruns the page only when it changed; the model runs in one batch on new drawings
-only (`ui.class_results`), so a refresh of a 500-drawing wall stays cheap
+Every `POLL_S` seconds a fragment asks the store for the room's version (one indexed query).
+The tiles (drawings and their reconstructions, the hardest ones) are a fragment of their own,
+drawn by the teacher's browser (`ui.class_tiles`): when the room changed, only that fragment
+runs, and the browser adds the new tiles. The maps are Plotly figures, redrawn whole by a page
+rerun when the room changed. The model runs in one batch on new drawings only
+(`ui.class_results`), so a refresh of a 500-drawing wall stays cheap
 (bench/class_wall_bench.py).
 """
 
 from __future__ import annotations
 
-import threading
 import time
 
 import numpy as np
 import streamlit as st
 
 from classroom.store import Drawing
-from ui import class_results as cr, class_session as cs, class_teacher as ct, latent, state, widgets
-from ui.class_figures import add_drawings_2d, add_drawings_3d, tile_png
+from ui import (class_results as cr, class_session as cs, class_teacher as ct, class_tiles,
+                latent, state, widgets)
+from ui.class_figures import add_drawings_2d, add_drawings_3d
 from ui.figures import DIGIT_COLORS, latent_scatter_2d, latent_scatter_3d
-from ui.images import error_heatmap
 from ui.model_cache import class_names, get_model, title_of
 
 VIEWS = ("Drawings", "2-D map", "3-D space", "Hardest to rebuild")
+TILE_VIEWS = ("Drawings", "Hardest to rebuild")  # drawn by the browser (ui.class_tiles)
 ORDERS = ("Newest first", "By digit")
 MAP_KEY = "class_map"
 GRID = {"columns": (5, 6), "rows": (4, 3), "scale": (3, 3)}  # (normal, presenter)
 MAP_HEIGHT = (640, 470)
 HARDEST = (12, 6)
-# The wall's styles, once per page: a <style> inside each tile or count line was parsed again at
-# every refresh, restyling the whole page (the teacher's browser: 0.46 of a core while 30 sends
-# a second came in, measured with 20 tiles).
+# The wall's styles, once per page: a <style> inside each count line was parsed again at every
+# refresh, restyling the whole page.
 WALL_CSS = """<style>
 .ae-summary { font-size: 1.15rem; margin: 0; } .ae-chips { margin-left: 1rem; }
 .ae-chip { display: inline-block; min-width: 1.5em; text-align: center; border-radius: .3em;
   margin: 0 .15em 0 .45em; color: #000; font-weight: 700; }
-.ae-group { margin: 0; font-size: 1.1rem; }
+.ae-group { margin: 0; font-size: 1.1rem; font-weight: 700; }
 .ae-tile { margin: 0; font-size: .85rem; line-height: 1.2; }
-[class*='st-key-class_tile_'] button { min-height: 0; padding: 0; }
 </style>"""
-TILES_KEPT = 2048  # tile PNGs (about 1 kB each) shared by every wall of this process
-_TILES: dict[tuple, bytes] = {}
-_TILES_LOCK = threading.Lock()
 CLOUD_POINTS = 2000  # test digits under the class's drawings (the latent pages show 4,000):
 # the figure dominates a refresh of the map (500 drawings: 71 -> 62 ms, bench/class_wall_bench.py)
+EMPTY = ("No drawings yet. Pupils scan the code, draw a digit on the Draw page and press "
+         "Send to the class: their drawings appear here by themselves.")
 
 
 def wall(teaching: ct.Teaching) -> None:
     """The whole wall: the join panel and controls on the left, the class's pictures on the
-    right."""
+    right. The tiles refresh themselves (a fragment); the maps rerun the page when the room
+    changed (Plotly draws a new figure either way)."""
     st.html(WALL_CSS)
-    code, shown_at = teaching.room.code, time.monotonic()
-    version, problem = cs.call(cs.store().version, code)
-    drawings, problem = (None, problem) if problem else cs.call(cs.store().drawings, code)
-    pupils, _ = cs.call(cs.store().pupil_count, code)
-    st.session_state[cs.SHOWN_VERSION], st.session_state[cs.SHOWN_AT] = version, shown_at
     side, main = st.columns(widgets.by_mode([1, 3], [1, 3.4]), gap="medium")
     with side:
         ct.join_panel(teaching)
+        _controls(teaching)
     with main:
         cs.show_flash()
-        if problem is not None:
-            st.warning(cs.RECONNECTING if problem == cs.BUSY else cs.escape_markdown(problem),
-                       icon=":material/sync_problem:")
+        choice, order = _pickers()
+        if choice in TILE_VIEWS:
+            live_tiles(teaching, choice, order)
         else:
-            _summary(drawings, pupils, teaching)
-            _views(teaching, drawings)
-    with side:
-        _controls(teaching, drawings or [])
+            _figure_view(teaching, choice)
+
+
+def _pickers() -> tuple[str, str]:
+    pick, order_col = st.columns([3, 1.3], vertical_alignment="center")
+    with pick:
+        choice = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="class_view",
+                                      label_visibility="collapsed") or VIEWS[0]
+    order = ORDERS[0]
+    if choice == "Drawings":
+        with order_col:
+            order = st.segmented_control("Order", ORDERS, default=ORDERS[0], key="class_order",
+                                         label_visibility="collapsed") or ORDERS[0]
+    return choice, order
+
+
+def _room_now(code: str) -> tuple[list[Drawing] | None, int | None, str | None]:
+    """The room's drawings and pupil count, or the problem that stopped the store."""
+    drawings, problem = cs.call(cs.store().drawings, code)
+    pupils, _ = cs.call(cs.store().pupil_count, code) if problem is None else (None, None)
+    return drawings, pupils, problem
+
+
+def _show_problem(problem: str) -> None:
+    st.warning(cs.RECONNECTING if problem == cs.BUSY else cs.escape_markdown(problem),
+               icon=":material/sync_problem:")
+
+
+@st.fragment(run_every=cs.POLL_S)
+def live_tiles(teaching: ct.Teaching, choice: str, order: str) -> None:
+    """The drawings as tiles, refreshed every POLL_S seconds without rerunning the page: one
+    indexed query when nothing changed, the room read and new tiles made when it did."""
+    code = teaching.room.code
+    _take_action(teaching)
+    version, problem = cs.call(cs.store().version, code)
+    if problem is not None:
+        _show_problem(problem)
+        return
+    made_from = (code, version, choice, order, teaching.room.paused, state.presenter_mode())
+    shown = st.session_state.get(cs.SHOWN_TILES)
+    if shown is None or shown[0] != made_from:
+        drawings, pupils, problem = _room_now(code)
+        if problem is not None:
+            _show_problem(problem)
+            return
+        shown = (made_from, _tiles(teaching, drawings, pupils, choice, order))
+        st.session_state[cs.SHOWN_TILES] = shown
+    class_tiles.show(**shown[1])
+
+
+def _take_action(teaching: ct.Teaching) -> None:
+    """A *Use* or *Remove* clicked on a tile (each click once)."""
+    action = class_tiles.action()
+    if action is None or action.get("n") == st.session_state.get(cs.DONE_ACTION):
+        return
+    st.session_state[cs.DONE_ACTION] = action.get("n")
+    drawing_id = action.get("id")
+    if action.get("do") == "remove":
+        ct.remove_drawing(teaching, drawing_id)
+    elif action.get("do") == "use":
+        drawings, problem = cs.call(cs.store().drawings, teaching.room.code)
+        chosen = [d for d in drawings or [] if d.id == drawing_id]
+        if chosen:
+            ct.use_drawing(chosen[0])
+        else:
+            cs.flash(problem or "That drawing is no longer on the wall.", "error")
+    cs.show_flash()
+
+
+def _figure_view(teaching: ct.Teaching, choice: str) -> None:
+    """The 2-D map or the 3-D space: redrawn by a page rerun whenever the room changed."""
+    code, shown_at = teaching.room.code, time.monotonic()
+    version, problem = cs.call(cs.store().version, code)
+    drawings, pupils, problem = (None, None, problem) if problem else _room_now(code)
+    st.session_state[cs.SHOWN_VERSION], st.session_state[cs.SHOWN_AT] = version, shown_at
+    if problem is not None:
+        _show_problem(problem)
+    else:
+        st.html(_summary(drawings, pupils, teaching))
+        _figure(teaching, choice, drawings)
     watch(code)
 
 
@@ -87,31 +160,33 @@ def watch(code: str) -> None:
         st.rerun()
 
 
-def _summary(drawings: list[Drawing], pupils: int | None, teaching: ct.Teaching) -> None:
+def _summary(drawings: list[Drawing], pupils: int | None, teaching: ct.Teaching) -> str:
     """Pupils, drawings, and how many of each digit: one line the back row can read."""
     counts = cr.digit_counts(drawings)
     chips = "".join(
         f'<span class="ae-chip" style="background:{DIGIT_COLORS[d] if d is not None else "#ddd"}">'
         f'{"?" if d is None else d}</span><b>{n}</b>' for d, n in counts.items())
     paused = ' · <b style="color:#b00">sending paused</b>' if teaching.room.paused else ""
-    st.html(f'<div class="ae-summary">{pupils or 0} pupils · {len(drawings)} drawings{paused}'
+    return (f'<div class="ae-summary">{pupils or 0} pupils · {len(drawings)} drawings{paused}'
             f'<span class="ae-chips">{chips}</span></div>')
 
 
-def _controls(teaching: ct.Teaching, drawings: list[Drawing]) -> None:
+def _controls(teaching: ct.Teaching) -> None:
     ct.pause_button(teaching)
-    widgets.download("Export: PNGs and CSV (ZIP)", lambda: _export(teaching, drawings),
+    widgets.download("Export: PNGs and CSV (ZIP)", lambda: _export(teaching),
                      f"class-{teaching.room.code}.zip", "application/zip", key="class_export")
     ct.danger_zone(teaching)
 
 
-def _export(teaching: ct.Teaching, drawings: list[Drawing]) -> bytes:
-    key = teaching.room.settings.model_key
+def _export(teaching: ct.Teaching) -> bytes:
+    key, code = teaching.room.settings.model_key, teaching.room.code
+    drawings, _ = cs.call(cs.store().drawings, code)
+    drawings = drawings or []
     status = get_model(key)
     if status.model is None:
         empty = [cr.Result(np.zeros(0, np.float32), d.image, float("nan")) for d in drawings]
-        return cr.export_zip(drawings, empty, key, teaching.room.code)
-    return cr.export_zip(drawings, _results(status.model, drawings), key, teaching.room.code)
+        return cr.export_zip(drawings, empty, key, code)
+    return cr.export_zip(drawings, _results(status.model, drawings), key, code)
 
 
 def _cache() -> dict:
@@ -122,105 +197,65 @@ def _results(model, drawings: list[Drawing]) -> list[cr.Result]:
     return cr.per_drawing(_cache(), f"rebuilt:{model.key}", drawings, cr.reconstructions(model))
 
 
-def _views(teaching: ct.Teaching, drawings: list[Drawing]) -> None:
-    pick, order_col = st.columns([3, 1.3], vertical_alignment="center")
-    with pick:
-        choice = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="class_view",
-                                      label_visibility="collapsed") or VIEWS[0]
-    if choice == "Drawings":
-        with order_col:
-            order = st.segmented_control("Order", ORDERS, default=ORDERS[0], key="class_order",
-                                         label_visibility="collapsed") or ORDERS[0]
-    if not drawings:
-        st.info("No drawings yet. Pupils scan the code, draw a digit on the Draw page and press "
-                "**Send to the class**: their drawings appear here by themselves.",
-                icon=":material/hourglass_empty:")
-        return
+def _wall_model(teaching: ct.Teaching):
+    """The wall's model, or None after saying it is unavailable."""
     key = teaching.room.settings.model_key
     status = get_model(key)
     if status.model is None:
         st.error(f"The wall's model ({key}) is unavailable. {status.error}",
                  icon=":material/error:")
-        return
-    if choice == "3-D space":
+    return status.model
+
+
+def _figure(teaching: ct.Teaching, choice: str, drawings: list[Drawing]) -> None:
+    if not drawings:
+        st.info(EMPTY, icon=":material/hourglass_empty:")
+    elif choice == "3-D space":
         _space_3d(drawings)
-        return
-    results = _results(status.model, drawings)
-    if choice == "2-D map":
-        _map_2d(key, drawings, results)
-    elif choice == "Hardest to rebuild":
-        _hardest(teaching, drawings, results)
-    else:
-        _grid(teaching, drawings, results, order)
+    elif (model := _wall_model(teaching)) is not None:
+        _map_2d(teaching.room.settings.model_key, drawings, _results(model, drawings))
 
 
 # --- the drawings, each beside its reconstruction ---------------------------------------------
 
-def _grid(teaching: ct.Teaching, drawings: list[Drawing], results: list[cr.Result],
-          order: str) -> None:
+def _tiles(teaching: ct.Teaching, drawings: list[Drawing], pupils: int | None, choice: str,
+           order: str) -> dict:
+    """The arguments of `class_tiles.show` for this view of the room."""
+    summary = _summary(drawings, pupils, teaching)
+    common = {"model_key": teaching.room.settings.model_key,
+              "scale": widgets.by_mode(*GRID["scale"])}
+    if not drawings:
+        return {"summary_html": summary, "sections": [], "columns": 1, "empty": EMPTY, **common}
+    model = _wall_model(teaching)
+    if model is None:
+        return {"summary_html": summary, "sections": [], "columns": 1, **common}
+    results = _results(model, drawings)
+    if choice == "Hardest to rebuild":
+        ranked = cr.hardest(drawings, results, widgets.by_mode(*HARDEST))
+        tiles = [class_tiles.Tile(d, r, f"{cr.drawing_label(d)} · error {r.error:.3f}")
+                 for d, r in ranked]
+        return {"summary_html": summary, "sections": [class_tiles.Section(None, tiles)],
+                "columns": widgets.by_mode(4, 3), "with_error": True, **common}
     columns, rows = widgets.by_mode(*GRID["columns"]), widgets.by_mode(*GRID["rows"])
     result_of = {d.id: r for d, r in zip(drawings, results)}
+
+    def tiles(group: list[Drawing]) -> list[class_tiles.Tile]:
+        return [class_tiles.Tile(d, result_of[d.id], cr.drawing_label(d)) for d in group]
+
     if order == "By digit":
         groups = cr.by_digit(drawings)
         per_group = max(columns, columns * rows // max(len(groups), 1))
-        for digit, group in groups.items():
-            st.html(f'<p class="ae-group"><b>{"digit not said" if digit is None else digit}</b>'
-                    f" · {len(group)}</p>")
-            _tiles(teaching, group[:per_group], result_of, columns)
-        return
+        sections = [class_tiles.Section(
+            f"{'digit not said' if digit is None else digit} · {len(group)}",
+            tiles(group[:per_group])) for digit, group in groups.items()]
+        return {"summary_html": summary, "sections": sections, "columns": columns, **common}
     shown = drawings[:columns * rows]
-    _tiles(teaching, shown, result_of, columns)
+    more = None
     if len(drawings) > len(shown):
-        st.caption(f"The newest {len(shown)} of {len(drawings)}: every drawing is on the map, "
-                   "in the ranking and in the export.")
-
-
-def _tiles(teaching: ct.Teaching, drawings: list[Drawing], result_of: dict, columns: int,
-           with_error: bool = False) -> None:
-    scale = widgets.by_mode(*GRID["scale"])
-    for drawing, cell in zip(drawings, widgets.grid_cells(columns)):
-        result = result_of[drawing.id]
-        with cell, st.container(gap=None, key=f"class_tile_{drawing.id}"):
-            st.image(_tile(drawing, result, teaching.room.settings.model_key, scale, with_error),
-                     output_format="PNG")
-            label = cr.drawing_label(drawing) + (f" · error {result.error:.3f}" if with_error
-                                                 else "")
-            st.html(cs.plain_html(label, "ae-tile", "p"))
-            use, remove = st.columns(2, gap=None)
-            with use:
-                st.button("Use", key=f"class_use_{drawing.id}",
-                          type="tertiary", on_click=ct.use_drawing, args=(drawing,),
-                          help="Make this drawing the input of the Draw, Denoising and "
-                               "latent pages.")
-            with remove:
-                ct.remove_button(teaching, drawing.id)
-
-
-def _tile(drawing: Drawing, result: cr.Result, model_key: str, scale: int,
-          with_error: bool) -> bytes:
-    """The drawing beside its reconstruction (and error map) as a PNG, made once per drawing:
-    a busy wall redraws its 20 tiles every second (about 1 ms of PNG encoding each)."""
-    key = (drawing.id, model_key, scale, with_error)
-    with _TILES_LOCK:
-        png = _TILES.get(key)
-    if png is None:
-        pictures = [drawing.image, result.rebuilt]
-        if with_error:
-            pictures.append(error_heatmap(drawing.image, result.rebuilt, scale=1))
-        png = tile_png(pictures, scale)
-        with _TILES_LOCK:
-            _TILES[key] = png
-            while len(_TILES) > TILES_KEPT:
-                del _TILES[next(iter(_TILES))]  # the oldest
-    return png
-
-
-def _hardest(teaching: ct.Teaching, drawings: list[Drawing], results: list[cr.Result]) -> None:
-    widgets.note("The drawings the model rebuilds worst (drawing, reconstruction, error map): "
-                 "the ones that fool the autoencoder. Is the digit unusual, or is the model?")
-    ranked = cr.hardest(drawings, results, widgets.by_mode(*HARDEST))
-    result_of = {d.id: r for d, r in ranked}
-    _tiles(teaching, [d for d, _ in ranked], result_of, widgets.by_mode(4, 3), with_error=True)
+        more = (f"The newest {len(shown)} of {len(drawings)}: every drawing is on the map, in "
+                "the ranking and in the export.")
+    return {"summary_html": summary, "sections": [class_tiles.Section(None, tiles(shown))],
+            "columns": columns, "more": more, **common}
 
 
 # --- where the class's digits land --------------------------------------------------------------

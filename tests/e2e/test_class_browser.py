@@ -2,7 +2,8 @@
 
 A teacher starts a class; three pupils (one on a phone, drawing with a finger) join by the link,
 draw, and press *Send to the class*; their drawings appear on the teacher's wall with no one
-touching it. Then an app process is killed mid-class: the pupils' browsers reconnect to the other
+touching it, and the teacher removes one and uses another with the tiles' buttons (axe checks
+the wall). Then an app process is killed mid-class: the pupils' browsers reconnect to the other
 process, keep their seats and send again, and no drawing is lost.
 """
 
@@ -18,11 +19,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 
 from browser_actions import assert_clean, open_page, wait_idle
 from class_actions import draw_and_send, join
 from server import REPO
+from test_accessibility import blocking_violations
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
@@ -99,6 +102,18 @@ def test_pupils_drawings_reach_the_wall_by_themselves(cluster, browser, store) -
             png = archive.read(f"drawings/drawing-{drawing.id:05d}.png")
             pixels = np.asarray(Image.open(io.BytesIO(png)), np.float32) / 255
             np.testing.assert_allclose(pixels, drawing.image, atol=0.5 / 255)
+        # The tiles' own buttons (class_tiles.js, handled by the wall's fragment).
+        kept, removed = min(ids), max(ids)
+        teacher.get_by_role("button", name=f"Remove drawing #{removed}").click()
+        teacher.get_by_text(f"Drawing #{removed} is off the wall.").wait_for()
+        assert removed not in {d.id for d in store.drawings(code)}
+        deadline = time.time() + 30
+        while removed in wall_ids(teacher) and time.time() < deadline:
+            time.sleep(0.2)
+        assert wall_ids(teacher) == ids - {removed}
+        teacher.get_by_role("button", name=f"Use drawing #{kept}").click()
+        teacher.get_by_text(f"Drawing #{kept} is now the input").wait_for()
+        assert blocking_violations(teacher, Axe()) == []
         for page in (teacher, *pupils):
             assert_clean(page)
         teacher.screenshot(path=str(SHOTS / "class-wall.png"))
