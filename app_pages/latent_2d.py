@@ -3,7 +3,6 @@
 import streamlit as st
 
 from ui import latent, widgets
-from ui.figures import latent_scatter_2d
 from ui.model_cache import class_names, spec_of
 
 PREFIX = "l2d"
@@ -87,11 +86,7 @@ def explorer(key: str, show_grid: bool, grid_n: int, current) -> None:
         # The title is page text: Plotly's one-line title was cut off on a 390-px phone.
         title = f"{spec.title}: {view.shown} test digits"
         st.markdown(f"**{title}**")
-        fig = latent_scatter_2d(
-            view.points, view.labels, class_names(key), user_point=user.point,
-            probe_point=point, background=background,
-            background_extent=view.extent if background is not None else None,
-            axis_titles=view.axis_names, scale=view.scale, revision=key)
+        fig = latent.map_2d(view, class_names(key), user.point, point, background)
         # legend under the map: beside it, it took a third of the plot's width
         fig.update_layout(height=widgets.by_mode(MAP_HEIGHT, PRESENTER_MAP_HEIGHT),
                           legend={"orientation": "h", "yanchor": "top", "y": -0.17, "x": 0,

@@ -182,3 +182,50 @@ def test_kl_per_dimension_greys_out_unused_dimensions() -> None:
     assert list(bar.x) == ["z1", "z2", "z3", "z4"]
     colours = list(bar.marker.color)
     assert colours[0] == colours[2] != colours[1] == colours[3]
+
+
+def _spec(fig: go.Figure) -> dict:
+    import json
+
+    import plotly.io as pio
+
+    return json.loads(pio.to_json(fig, validate=False))
+
+
+@pytest.mark.parametrize("with_background", [False, True])
+def test_scatter_2d_from_a_shared_base_equals_the_one_shot_figure(latent_2d,
+                                                                  with_background) -> None:
+    """A page marks a copy of a cached `latent_map_2d` (as a dict, copied unvalidated): the
+    figure sent is the one `latent_scatter_2d` builds in one go, and the base stays unmarked."""
+    from ae_models.map_scale import MapScale
+
+    codes, labels = latent_2d
+    codes = codes * np.array([30.0, 1.0], np.float32)  # a heavy first axis: compressed
+    scale, extent = MapScale((2.0, None)), (-90.0, 95.0, -4.0, 5.0)
+    grid = np.random.default_rng(4).random((28, 28)) if with_background else None
+    kwargs = {"scale": scale, "axis_titles": ("z1", "z2"), "revision": "m"}
+    base = figures.latent_map_2d(codes, labels, extent=extent if with_background else None,
+                                 **kwargs).to_dict()
+    before = _spec(go.Figure(base, _validate=False))
+    marked = figures.mark_latent_map_2d(
+        go.Figure(base, _validate=False), user_point=(150.0, 0.5), probe_point=(-2.0, 1.0),
+        background=grid, background_extent=extent if with_background else None,
+        axis_titles=kwargs["axis_titles"], scale=scale)
+    one_shot = figures.latent_scatter_2d(
+        codes, labels, user_point=(150.0, 0.5), probe_point=(-2.0, 1.0), background=grid,
+        background_extent=extent if with_background else None, **kwargs)
+    assert _spec(marked) == _spec(one_shot)
+    assert _spec(go.Figure(base, _validate=False)) == before  # the shared base is untouched
+    names = [t.name for t in marked.data]
+    assert names[-2:] == [figures.PROBE_POINT_NAME, figures.USER_POINT_NAME]
+    if with_background:  # the star lies outside the grid's corners: the axes widen to it
+        assert marked.layout.xaxis.range[1] > scale.to_display(np.array([150.0, 0.5]))[0]
+        assert len(marked.layout.images) == 1
+
+
+def test_scatter_2d_background_needs_a_base_built_with_its_extent(latent_2d) -> None:
+    codes, labels = latent_2d
+    base = figures.latent_map_2d(codes, labels)
+    with pytest.raises(ValueError):
+        figures.mark_latent_map_2d(base, background=np.zeros((28, 28)),
+                                   background_extent=(-1, 1, -1, 1))

@@ -145,3 +145,26 @@ def test_a_probe_at_the_edge_of_the_map_decodes() -> None:
     assert_no_problems(at)
     assert f"Decoded at z1 = {slider.max:.2f}" in _markdown(at)
     assert not at.warning
+
+
+def test_2d_rerun_marks_the_cached_map_without_building_its_clouds(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A probe move reruns the explorer: the model's clouds come from the cache (building them
+    cost ~150 ms a rerun), and the probe is drawn where it moved."""
+    import ui.latent
+
+    at = open_with_drawing(LATENT_2D)
+    assert_no_problems(at)
+    built = []
+    real = ui.latent.latent_map_2d
+    monkeypatch.setattr(ui.latent, "latent_map_2d",
+                        lambda *args, **kwargs: built.append(1) or real(*args, **kwargs))
+    y = at.slider(key="l2d_y_ae_2d").value
+    at.slider(key="l2d_x_ae_2d").set_value(3.0).run()
+    assert_no_problems(at)
+    assert built == []
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    names = [t.get("name") for t in spec["data"]]
+    assert names.count("Probe") == 1 and names[-1] == "Your drawing"
+    probe = spec["data"][names.index("Probe")]
+    assert trace_numbers(probe["x"]) + trace_numbers(probe["y"]) == pytest.approx(drawn(3.0, y))

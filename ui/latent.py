@@ -7,16 +7,18 @@ caches, lays out and wires it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from ae_models import latent_maps
 from ae_models.map_scale import MapScale, map_scale
 from ae_models.registry import LIVE_KEY, model_keys, resolve
 from ui import live_latent, state, widgets
+from ui.figures import latent_map_2d, mark_latent_map_2d
 from ui.images import image_grid
 from ui.model_cache import card, metrics, spec_of, title_of, weights_id
 from ui.model_cache import latents as stored_latents
@@ -263,6 +265,28 @@ def _background_grid(weights: str, extent: tuple[float, float, float, float], n:
                      _view: LatentView, _model) -> np.ndarray:
     images = latent_maps.decoded_grid(_model.decode, _view.latents, extent, n, _view.scale)
     return image_grid(images, pad=0)
+
+
+def map_2d(view: LatentView, class_names: Sequence[str], user_point: np.ndarray | None,
+           probe_point: np.ndarray | None, background: np.ndarray | None = None) -> go.Figure:
+    """The 2-D page's map: this run's probe, star and background on a copy of the model's
+    cached clouds (building those took ~150 ms of every rerun; the copy takes ~10 ms)."""
+    extent = view.extent if background is not None else None
+    base = _base_map_2d(weights_id(view.key), view.shown, tuple(class_names), view.axis_names,
+                        extent, view)
+    # Validated once when built: copied without Plotly's per-value checks (a 4,000-point
+    # checked copy cost more than half a new build).
+    return mark_latent_map_2d(go.Figure(base, _validate=False), user_point, probe_point,
+                              background, extent, axis_titles=view.axis_names, scale=view.scale)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _base_map_2d(weights: str, shown: str, class_names: tuple[str, ...],
+                 axis_titles: tuple[str, ...], extent: tuple[float, ...] | None,
+                 _view: LatentView) -> dict:
+    """One model's clouds as a plain dict, shared by every session: only ever copied."""
+    return latent_map_2d(_view.points, _view.labels, class_names, axis_titles=axis_titles,
+                         scale=_view.scale, revision=_view.key, extent=extent).to_dict()
 
 
 def probe_and_digit_panel(prefix: str, view: LatentView, model, image: np.ndarray,
