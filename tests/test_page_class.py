@@ -430,6 +430,28 @@ def test_a_nickname_of_html_and_markdown_is_shown_as_plain_text(store) -> None:
     assert "&lt;b&gt;Jo" in marker["text"][0] and "<b>" not in marker["text"][0]
 
 
+def test_a_pupils_strokes_read_the_room_once_in_a_while(store, monkeypatch) -> None:
+    """The panel runs with every stroke: the room is read again only after ROOM_FRESH_S."""
+    from ui import class_session
+
+    monkeypatch.setattr(class_session, "ROOM_FRESH_S", 60.0)  # a slow machine stays within it
+    teacher, code = start_class()
+    kid = join(pupil(code))
+    reads = []
+    original = ClassStore.room
+    monkeypatch.setattr(ClassStore, "room", lambda self, c: reads.append(c) or original(self, c))
+    for seed in range(5):
+        kid.session_state["current_input"] = drawing_input(seed)
+        kid.run()
+    assert reads == [], "read when the pupil joined, not since"
+    store.set_paused(code, teacher.session_state["teacher"], True)
+    kid.run()
+    assert not kid.info, "the page shows the room as it was read"
+    monkeypatch.setattr(class_session, "ROOM_FRESH_S", 0.0)  # as if the time had passed
+    kid.run()
+    assert any("paused" in i.value for i in kid.info)
+
+
 def test_a_room_without_names_seats_the_pupil_at_once(store) -> None:
     _, code = start_class(ask_nickname=False)
     at = pupil(code)

@@ -48,7 +48,7 @@ def _panel(current: state.CurrentInput | None) -> None:
                        icon=":material/link_off:")
             _leave_button(cs)
             return
-        room, problem = cs.find_room(code)
+        room, problem = cs.pupil_room(code)
         if problem == cs.TOO_MANY_CODES:
             st.warning(problem, icon=":material/timer:")
             _leave_button(cs)
@@ -165,7 +165,7 @@ def _leave_button(cs) -> None:
 
 
 def _leave(cs) -> None:
-    for key in (CLASS_PARAM, cs.SEAT_KEY, cs.SENT_KEY):
+    for key in (CLASS_PARAM, cs.SEAT_KEY, cs.SENT_KEY, cs.PUPIL_ROOM):
         st.session_state.pop(key, None)
     st.query_params.pop(CLASS_PARAM, None)
     class_cookies.forget(class_cookies.PUPIL)
