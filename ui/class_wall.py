@@ -15,14 +15,15 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from classroom.store import Drawing
 from ui import (class_results as cr, class_session as cs, class_teacher as ct, class_tiles,
                 latent, state, widgets)
 from ui.class_figures import add_drawings_2d, add_drawings_3d
-from ui.figures import DIGIT_COLORS, latent_scatter_2d, latent_scatter_3d
-from ui.model_cache import class_names, get_model, title_of
+from ui.figures import DIGIT_COLORS, latent_scatter_3d
+from ui.model_cache import class_names, get_model, title_of, weights_id
 
 VIEWS = ("Drawings", "2-D map", "3-D space", "Hardest to rebuild")
 TILE_VIEWS = ("Drawings", "Hardest to rebuild")  # drawn by the browser (ui.class_tiles)
@@ -265,18 +266,22 @@ def _map_2d(key: str, drawings: list[Drawing], results: list[cr.Result]) -> None
     if view is None:
         return
     points = view.scale.to_display(view.to_plot(np.stack([r.code for r in results])))
-    fig = latent_scatter_2d(view.points, view.labels, class_names(key),
-                            title=f"{title_of(key)}: the class's {len(drawings)} drawings",
-                            axis_titles=view.axis_names, scale=view.scale)
+    st.markdown(f"**{title_of(key)}: the class's {len(drawings)} drawings**")
+    fig = latent.map_2d(view, class_names(key), None, None)  # the clouds built once per model
     trace = add_drawings_2d(fig, points, [d.digit for d in drawings],
                             [cr.drawing_label(d) for d in drawings])
-    fig.update_layout(height=widgets.by_mode(*MAP_HEIGHT),
+    fig.update_layout(height=widgets.by_mode(*MAP_HEIGHT), datarevision=_revision(drawings),
                       legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0})
     _use_clicked(drawings, trace)
     st.plotly_chart(fig, key=MAP_KEY, on_select="rerun", selection_mode="points", theme=None,
                     config={"displayModeBar": False, "scrollZoom": True})
     widgets.note("Diamonds: the class's drawings, in the colour of the digit the pupil named, "
                  "over the test digits' codes. Click one to make it your input.")
+
+
+def _revision(drawings: list[Drawing]) -> str:
+    """Plotly redraws the data when this changes: when the class's drawings did."""
+    return f"class:{hash(tuple(d.id for d in drawings))}"
 
 
 def _use_clicked(drawings: list[Drawing], trace: int) -> None:
@@ -303,10 +308,19 @@ def _space_3d(drawings: list[Drawing]) -> None:
         st.warning(f"The 3-D model is unavailable. {status.error or ''}", icon=":material/error:")
         return
     codes = cr.per_drawing(_cache(), f"code:{key}", drawings, cr.codes_of(status.model))
-    fig = latent_scatter_3d(view.points, view.labels, class_names(key),
-                            title=f"{title_of(key)}: the class's {len(drawings)} drawings")
+    st.markdown(f"**{title_of(key)}: the class's {len(drawings)} drawings**")
+    base = _space_3d_clouds(weights_id(key), view.shown, tuple(class_names(key)), view)
+    fig = go.Figure(base, _validate=False)  # validated once, when it was built
     add_drawings_3d(fig, view.to_plot(np.stack(codes)), [d.digit for d in drawings],
                     [cr.drawing_label(d) for d in drawings])
-    fig.update_layout(height=widgets.by_mode(*MAP_HEIGHT))
+    fig.update_layout(height=widgets.by_mode(*MAP_HEIGHT), datarevision=_revision(drawings))
     st.plotly_chart(fig, key="class_space", theme=None, config={"displayModeBar": False})
     widgets.note("Drag to rotate. Diamonds: the class's drawings, coded by the 3-D model.")
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _space_3d_clouds(weights: str, shown: str, names: tuple[str, ...], _view) -> dict:
+    """The 3-D model's test-digit clouds, built once per model (most of a refresh of this view)
+    and shared by every wall: each refresh adds the class's diamonds to a copy. The teacher's
+    rotation survives the refreshes (the revision is the model, not the count)."""
+    return latent_scatter_3d(_view.points, _view.labels, names, revision=_view.key).to_dict()
