@@ -7,7 +7,7 @@ import streamlit as st
 
 from ae_models.corruption import CorruptionSettings, apply_corruption
 from ae_models.metrics import bce, mse, psnr, ssim
-from ui import class_panel, guess_first, live_draw, state, widgets
+from ui import class_panel, guess_first, live_draw, model_cache, state, widgets
 from ui.images import code_image, error_heatmap, labelled_grid_png, to_png_bytes
 from ui.model_cache import spec_of
 
@@ -105,7 +105,7 @@ def full_view() -> None:
                     widgets.show_image(apply_corruption(current.image, settings), "Corrupted input")
         for key in chosen:
             result_row(key, current.image, results[key])
-        exports(current.image, settings, results)
+        exports(current.image, settings, chosen)
 
 
 def presenter_view() -> None:
@@ -140,7 +140,7 @@ def presenter_view() -> None:
         for key, cell in zip(chosen, widgets.grid_cells(PRESENTER_COLUMNS)):
             with cell:
                 model_tile(key, results[key])
-        exports(current.image, settings, results)
+        exports(current.image, settings, chosen)
 
 
 def results_revealed(current, chosen: list[str]) -> bool:
@@ -153,20 +153,21 @@ def results_revealed(current, chosen: list[str]) -> bool:
 def results_to_draw(layout: str, chosen: list[str], current, settings: CorruptionSettings,
                     inputs_box) -> dict | None:
     """The server's results when the page must draw them itself; None when the browser shows
-    them live (the exports are added here) or nothing is drawn yet (said here)."""
-    results = server_results(chosen, current, settings)
-    if live_pictures(layout, chosen, current, settings, results, inputs_box):
+    them live (the exports are added here) or nothing is drawn yet (said here). While the
+    browser runs the models, the server runs none: they were half of a stroke's cost."""
+    live = live_draw.browser_runs(chosen)
+    results = None if live else server_results(chosen, current, settings)
+    if live_pictures(layout, chosen, current, settings, inputs_box):
         if current is not None:
-            exports(current.image, settings, results)
+            exports(current.image, settings, chosen)
         return None
     if current is None:
         st.info(NOTHING_YET, icon=":material/draw:")
         return None
-    return results
+    return results if results is not None else server_results(chosen, current, settings)
 
 
-def live_pictures(layout: str, chosen: list[str], current, settings, results: dict,
-                  inputs_box) -> bool:
+def live_pictures(layout: str, chosen: list[str], current, settings, inputs_box) -> bool:
     """Mount the browser's live pictures (inputs in `inputs_box`, models here); True once they
     show, so the page leaves out its own copies."""
     with inputs_box:
@@ -174,13 +175,11 @@ def live_pictures(layout: str, chosen: list[str], current, settings, results: di
             "What the models see (28x28, drawing)" if current is None
             else f"What the models see (28x28, {current.source})")
         live_draw.live_inputs(layout, caption)
-    server = {key: None if result is None else (result[0], result[2])
-              for key, result in results.items()}
     # With Guess first on, a stroke must not show the next drawing's results before Reveal.
     guessing = st.session_state.get(f"{CONTROLS}_guess_first")
     canvas = None if guessing else f"canvas_{st.session_state.get('canvas_version', 0)}"
     return live_draw.live_models(chosen, None if current is None else current.image, settings,
-                                 server, layout, CONTROLS, canvas, state.dataset() == "mnist")
+                                 layout, CONTROLS, canvas, state.dataset() == "mnist")
 
 
 def server_results(chosen: list[str], current, settings: CorruptionSettings) -> dict:
@@ -216,19 +215,22 @@ def model_tile(key: str, result) -> None:
                        scale=PRESENTER_SCALE)
 
 
-def exports(clean, settings: CorruptionSettings, results: dict) -> None:
+def exports(clean, settings: CorruptionSettings, chosen: list[str]) -> None:
     """The 28x28 input and the whole result grid as PNG files, for slides and handouts."""
-    rebuilt = {key: result[1] for key, result in results.items() if result is not None}
     st.divider()
     c1, c2 = st.columns(2)
     with c1:
         widgets.download("Download the 28x28 input (PNG)", lambda: to_png_bytes(clean),
                          "input-28x28.png", "image/png", key="export_input")
-    if not rebuilt:
+    if not chosen:
         return
 
-    def grid() -> bytes:  # made only when the button is clicked
+    def grid() -> bytes:  # made only when the button is clicked (the models the server has)
         corrupted = apply_corruption(clean, settings)
+        models = {key: model_cache.get_model(key).model for key in chosen}
+        rebuilt = {key: model.reconstruct(corrupted) for key, model in models.items() if model}
+        if not rebuilt:
+            return to_png_bytes(corrupted)
         rows = [[corrupted, image, error_heatmap(clean, image, scale=1)] for image in rebuilt.values()]
         return labelled_grid_png(rows, [spec_of(k).title for k in rebuilt],
                                  ["Input", "Reconstruction", "Error"], scale=6)

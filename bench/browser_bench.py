@@ -13,9 +13,9 @@ With `--app` or `--url` the section is named after that script or URL and no cur
 recorded (they are the app's figures, on a server this bench started).
 
 The Draw page is live in the browser (issue #17): while the pen moves, TensorFlow.js rebuilds the
-drawing in the page, and after mouse-up the server adds only SSIM and the code heat maps. So
-`stroke` on the app measures mouse-up to those numbers on screen (the hook
-`window.aeLive.draw` says its input is the server's), and `stroke --fallback` blocks the page's
+drawing in the page (pictures, scores, code heat maps), and after mouse-up the server sends
+its own 28x28 input and runs no model. So `stroke` on the app measures mouse-up to the page
+adopting that input (the hook `window.aeLive.draw` says its input is the server's), and `stroke --fallback` blocks the page's
 TensorFlow.js (`tf.min.js` aborted), so the page falls back to the server's pictures: mouse-up
 to the 4 reconstruction images, as before the live path, beside the bare canvas app with
 `--floor` (issue #17's target: at most 1.3x the floor). `cold-start` draws as soon as the canvas
@@ -66,7 +66,7 @@ NEW_RESULT_MS = f"""([before, n, limit]) => new Promise((resolve, reject) => {{
 
 STROKE = ("Stroke to result, server path (TensorFlow.js blocked), median (mouse-up to the 4 "
           "reconstructions painted)")
-STROKE_LIVE = "Stroke to the server's SSIM and code, live path, median (mouse-up to them shown)"
+STROKE_LIVE = "Stroke to the server's input, live path, median (mouse-up to it adopted)"
 COLD_CANVAS = "Cold start to the Draw page's canvas, median"
 COLD_USABLE = "Cold start to the first drawing's 4 reconstructions, median"
 MEMORY = "Server RSS after one browser visits every page"
@@ -79,7 +79,7 @@ FLOORED = {STROKE, COLD_CANVAS}  # figures the bare canvas app has too
 RUNTIME = "**/vendor/tfjs/tf.min.js"  # blocked by --fallback: the live path cannot start
 LIVE_HOOK = "window.aeLive?.draw"
 # Milliseconds from window.__t0 (mouse-up) to the frame after the live page adopts the server's
-# answer for this drawing (its source turns from 'canvas' to 'server', SSIM and code shown).
+# answer for this drawing (its source turns from 'canvas' to 'server').
 SERVER_ANSWER_MS = f"""(limit) => new Promise((resolve, reject) => {{
     const t0 = window.__t0, hook = {LIVE_HOOK};
     const tick = () => {{
@@ -128,7 +128,7 @@ def block_runtime(page) -> None:
 
 def stroke_to_result_ms(page, digit: int, limit_s: float = 30) -> float:
     """Mouse-up to the frame in which every reconstruction shows the new result, timed in the page;
-    on the live path, to the frame in which the page shows the server's answer (SSIM, code)."""
+    on the live path, to the frame in which the page has adopted the server's 28x28 input."""
     live = is_live(page)
     before = page.evaluate(RECONSTRUCTION_SOURCES)
     box = page.locator(CANVAS).first.bounding_box()
@@ -178,8 +178,8 @@ def browser_pupil(url: str, duration: float, period: float = 2.0,
 
     Blocking (sync Playwright): protocol_bench runs it in a thread beside its simulated pupils.
     A stroke with no result within 20 s, or an exception element, counts as an error. With
-    `live` the page runs the models itself (and the stroke waits for the server's SSIM and
-    code); without, its TensorFlow.js is blocked and it takes the server path.
+    `live` the page runs the models itself (and the stroke waits for the server's input);
+    without, its TensorFlow.js is blocked and it takes the server path.
     """
     from playwright.sync_api import sync_playwright
 
@@ -275,8 +275,8 @@ def bench_stroke(args) -> Measured:
     if live:
         return Measured(
             f"Stroke to the server's answer on the live path (mouse-up to the frame in which the "
-            f"page shows the server's input, SSIM and code beside the tiles it drew live, default "
-            f"models), {len(times)} strokes: median **{median:.0f} ms**, p95 {p95:.0f} ms, min "
+            f"page has adopted the server's input, beside the tiles, scores and codes it drew "
+            f"live, default models), {len(times)} strokes: median **{median:.0f} ms**, p95 {p95:.0f} ms, min "
             f"{min(times):.0f} ms.{where_it_goes(splits)}",
             {STROKE_LIVE: f"{median:.0f} ms (p95 {p95:.0f})"})
     blocked = (" TensorFlow.js blocked (`tf.min.js` aborted): the server path."

@@ -302,7 +302,8 @@ def _report(got: dict, pupils: int, seconds: float, latency_pupils: int, live: b
             f"(`bench/class_crowd.py`); the bench's room asks for no name and no digit and "
             f"allows a send a second. Pupils' strokes: "
             + ("the live path (each pupil's browser runs the models, as a phone with "
-               "TensorFlow.js: the server sends SSIM and code maps only)" if live else
+               "TensorFlow.js: the server runs no model, it sends its 28x28 input only)"
+               if live else
                "the server path (the server sends every reconstruction: no TensorFlow.js)")
             + ". A send: the drawing posted to `api/class/send`, as the page's Send button. "
             "Pupil i has the route cookie `pupil-i` in every phase, so nginx gives each pupil the "

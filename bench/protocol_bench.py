@@ -4,8 +4,8 @@
     python -m bench.protocol_bench soak [--sessions 10] [--duration 300]
 
     --path live  every pupil's browser runs the models itself (the Draw page's live path, issue
-                 #17: its component reports `ready`, the server sends SSIM and code heat maps, no
-                 reconstruction images); --path server (default): as a browser without the
+                 #17: its component reports `ready`, the server runs no model and sends its
+                 28x28 input only, no reconstruction images); --path server (default): as a browser without the
                  runtime, which gets the server's pictures
     --echo-reruns 1  with --path live: each stroke's rerun sent twice, as the browser did before
                  ui/browser_models.py's loader stopped re-sending an unchanged state value
@@ -280,8 +280,9 @@ MEASURED = ("Stroke to result of a simulated session = rerun request sent to the
 
 LIVE = ("Every simulated pupil is on the live path: after its page load it sends the live "
         "component's `ready` (the models' signature), as a browser does once TensorFlow.js has "
-        "loaded the models, so each stroke's run sends no reconstruction image, only the SSIM "
-        "and code heat maps inside the component's data (checked per stroke).")
+        "loaded the models, so each stroke's run runs no model and sends no reconstruction "
+        "image, only the server's 28x28 input inside the component's data (checked per "
+        "stroke).")
 
 
 def measured(args) -> str:
@@ -310,7 +311,7 @@ def bench_concurrency(args) -> tuple[str, list[Figure]]:
                     if args.browser else "")
     where = args.url or "one `streamlit run lab.py` process"
     browser = (" One real Chromium session drew alongside each class (browser_bench's measure: "
-               + ("mouse-up to the server's SSIM and code shown beside its live tiles)."
+               + ("mouse-up to the server's input adopted beside its live tiles)."
                   if args.path == "live" else "mouse-up to the last reconstruction painted).")
                if args.browser else "")
     body = (f"{', '.join(map(str, args.sessions))} {WHAT}, for {args.duration:.0f} s against "

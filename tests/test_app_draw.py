@@ -105,3 +105,36 @@ def test_guess_first_hides_the_results_until_reveal_and_asks_again_for_a_new_dra
     assert len(images_with_caption(at, "Reconstruction")) == len(DEFAULT_MODELS)
     draw(at, 7)  # a new drawing is a new question
     assert not images_with_caption(at, "Reconstruction") and not mse_values(at)
+
+
+def models_data(at) -> dict:
+    """What the page hands the browser's live models (ui.live_draw)."""
+    import json
+
+    datas = [json.loads(e.proto.json) for e in at.get("bidi_component")]
+    return next(d for d in datas if isinstance(d, dict) and d.get("part") == "models")
+
+
+def test_while_the_browser_runs_the_models_the_server_runs_none(at, monkeypatch):
+    """The live path (issue #17): after the browser says it runs the chosen models, a stroke
+    costs the server its 28x28 input only; the pictures, scores and code maps are the browser's,
+    and the exports still work."""
+    from ae_models.loading import Autoencoder
+
+    draw(at, 3)
+    signature = models_data(at)["signature"]
+    at.session_state["live_draw_models"] = {"ready": signature}  # as draw_reconstruct.js says
+    calls = []
+    for name in ("encode", "decode"):
+        original = getattr(Autoencoder, name)
+        monkeypatch.setattr(Autoencoder, name,
+                            lambda self, x, _o=original, _n=name: calls.append(_n) or _o(self, x))
+    draw(at, 7)
+    assert not at.exception and not at.error
+    assert calls == [], "the server ran a model on the live path"
+    assert not images_with_caption(at, "Reconstruction"), "the browser shows them"
+    data = models_data(at)
+    assert data["image"] is not None and len(data["image"]) == 784  # this stroke's input
+    assert all(m["codeShape"] for m in data["models"])
+    downloads = [b.proto.label for b in at.get("download_button")]
+    assert downloads == ["Download the 28x28 input (PNG)", "Download the result grid (PNG)"]

@@ -3,9 +3,10 @@
 Two parts of one component (`static/live/draw_reconstruct.js`): `inputs` (the input the models
 see and its corrupted copy) and `models` (each chosen model's reconstruction, error map, MSE and
 PSNR). The browser makes the drawing MNIST-style, corrupts it and runs every model with
-TensorFlow.js at each frame of a stroke, sending nothing. After the stroke the canvas sends its
-drawing as before; the server computes what the browser does not (SSIM, the code heat map) and
-its own 28x28 input, which the browser adopts. The noise field and crosshair come from
+TensorFlow.js at each frame of a stroke, sending nothing, with every number and picture the
+server's path shows (MSE, PSNR, SSIM, the code's heat map). After the stroke the canvas sends
+its drawing as before; the server makes its own 28x28 input, which the browser adopts, and runs
+no model (a stroke's model work was about half of the server's part: 22 of 44 ms). The noise field and crosshair come from
 `ae_models.corruption`, so the live sigma slider shows the server's picture.
 
 Until the browser has loaded the models, or if it cannot run one of them, the page shows the
@@ -14,7 +15,6 @@ server's pictures instead (the browser says so once, quietly).
 
 from __future__ import annotations
 
-import base64
 import hashlib
 
 import numpy as np
@@ -22,7 +22,7 @@ import streamlit as st
 
 from ae_models.corruption import CorruptionSettings, crosshair, unit_noise
 from ui.browser_models import browser_urls, loader_js, preload_urls
-from ui.images import INFERNO_LUT, code_image, to_png_bytes
+from ui.images import INFERNO_LUT
 from ui.model_cache import spec_of
 
 HTML = """
@@ -53,8 +53,6 @@ figure.tile[hidden] { display: none !important; }
 .metric-label { font-size: 0.875rem; }
 .metric-value { font-size: 2.25rem; line-height: 1.2; }
 .code-picture { max-width: 100%; image-rendering: pixelated; }
-.code-picture:not([src]) { visibility: hidden; }
-.code-picture.stale { opacity: 0.35; }
 .code-text { margin: 0; }
 .live-note { font-size: 0.875rem; opacity: 0.75; }
 /* A phone: the canvas and the first reconstructions on one screen. Small input tiles; each
@@ -76,7 +74,8 @@ figure.tile[hidden] { display: none !important; }
 """
 live_draw = st.components.v2.component("live_draw", html=HTML, css=CSS,
                                        js=loader_js("draw_reconstruct.js"))
-TILE_PX = 196  # 7 screen pixels per MNIST pixel, as the server's tiles (the CSS's --tile-size)
+TILE_PX = 196  # 7 screen pixels per MNIST pixel, as the server's tiles (the CSS's --tile-size);
+# also the width of the code's heat map (ui.images.code_image's size)
 LUT = np.ravel(INFERNO_LUT).astype(int).tolist()  # the error map's colours, as ui.images draws them
 MODELS_KEY = "live_draw_models"  # the models part: its state `ready` is the models' signature
 
@@ -88,54 +87,48 @@ def live_inputs(layout: str, caption: str) -> None:
 
 
 def live_models(keys: list[str], image: np.ndarray | None, settings: CorruptionSettings,
-                server: dict, layout: str, controls: str, canvas_key: str | None,
-                center: bool) -> bool:
-    """Mount the models part; True once the browser shows every model's pictures itself (the
-    page then leaves the server's copies out). `server` maps a key to the server's (code,
-    scores) for `image`, or None when the model failed. The corruption sliders are keyed
+                layout: str, controls: str, canvas_key: str | None, center: bool) -> bool:
+    """Mount the models part; True once the browser shows every model's pictures and numbers
+    itself (the page then leaves the server's copies out). The corruption sliders are keyed
     `<controls>_sigma`... inside a container keyed `<controls>_panel`."""
-    models = [_model_data(key) for key in keys]
-    signature = hashlib.sha256("|".join(f"{m['encoder']}>{m['decoder']}" for m in models)
-                               .encode()).hexdigest()[:16]
-    if _reported_ready(signature):  # else the server's pictures show and these are not needed
-        for model in models:
-            _add_server_numbers(model, server.get(model["key"]))
+    models, signature = _models_data(keys)
     data = {"part": "models", "layout": layout, "models": models, "signature": signature,
             "image": None if image is None else np.ravel(image).astype(float).tolist(),
             "corruption": _corruption(settings), "controls": controls,
-            "canvasKey": canvas_key, "center": center,
+            "canvasKey": canvas_key, "center": center, "codePx": TILE_PX,
             "lut": LUT, **_corruption_fields(settings)}
     result = live_draw(data=data, key=MODELS_KEY, on_ready_change=lambda: None)
-    usable = all(m["encoder"] for m in models)
-    return usable and result.ready == signature
+    return _usable(models) and result.ready == signature
 
 
-def _reported_ready(signature: str) -> bool:
-    """The browser said (in this rerun's request or before) that it runs these models itself."""
+def browser_runs(keys: list[str]) -> bool:
+    """The browser has said it runs these models itself (in this rerun's request or before):
+    the server then computes none of their pictures or numbers."""
+    models, signature = _models_data(keys)
     reported = st.session_state.get(MODELS_KEY)
-    return reported is not None and reported.get("ready") == signature
+    return _usable(models) and reported is not None and reported.get("ready") == signature
+
+
+def _models_data(keys: list[str]) -> tuple[list[dict], str]:
+    """What the browser needs of each model, and a signature of their browser forms."""
+    models = [_model_data(key) for key in keys]
+    signature = hashlib.sha256("|".join(f"{m['encoder']}>{m['decoder']}" for m in models)
+                               .encode()).hexdigest()[:16]
+    return models, signature
+
+
+def _usable(models: list[dict]) -> bool:
+    return all(m["encoder"] for m in models)
 
 
 def _model_data(key: str) -> dict:
     spec = spec_of(key)
     urls = browser_urls(key)
     return {"key": key, "title": spec.title, "codeLabel": spec.code_label,
-            "codeSize": spec.code_size, "encoder": urls.encoder, "decoder": urls.decoder,
-            "preload": preload_urls(urls), "problem": urls.problem, "ssim": None, "codePng": None,
+            "codeSize": spec.code_size, "codeShape": [int(d) for d in spec.code_shape],
+            "encoder": urls.encoder, "decoder": urls.decoder,
+            "preload": preload_urls(urls), "problem": urls.problem,
             "codeCaption": f"Its code: {spec.code_size} numbers (dark low, yellow high)"}
-
-
-def _add_server_numbers(entry: dict, server_result) -> None:
-    """What the browser does not compute: SSIM and the code's heat map (4 PNGs a stroke, made
-    only for a browser that shows them: about 4 ms of the fallback's script run)."""
-    if server_result is None:
-        return
-    code, scores = server_result
-    entry["ssim"] = float(scores["ssim"])
-    spec = spec_of(entry["key"])
-    if spec.code_size > 3:
-        png = to_png_bytes(code_image(code, spec.code_shape, size=TILE_PX))
-        entry["codePng"] = "data:image/png;base64," + base64.b64encode(png).decode()
 
 
 def _corruption(settings: CorruptionSettings) -> dict:

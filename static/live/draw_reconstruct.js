@@ -7,23 +7,24 @@
  * Two components of ui/live_draw.py mount it: the `inputs` part (the input and its corrupted
  * copy) and the `models` part (a tile or row per model), which carries the data and drives
  * both. After a stroke the canvas sends its drawing as it always did; the server's rerun brings
- * its own 28x28 input (the source of truth: every later pass starts from it), the SSIM and the
- * code heat maps. Until the models are ready, or if they cannot run here, the server's pictures
- * stay on the page and this part says so once.
+ * its own 28x28 input (the source of truth: every later pass starts from it) and runs no model.
+ * Until the models are ready, or if they cannot run here, the server's pictures stay on the page
+ * and this part says so once.
  *
  * Test hook: window.aeLive.draw = {ready, backend, passes, source, input, corrupted, outputs,
- * metrics, latencies}, where outputs and metrics are keyed by model.
+ * codes, metrics, latencies}, where outputs, codes and metrics are keyed by model.
  */
 import {loadTensorFlow} from './load_tfjs.js';
 import {cachedModel, paintStrip, sliderValue} from './page_tools.js';
 import {preprocess} from './preprocess.js';
 import {corrupt, crosshairMask} from './corrupt.js';
-import {renderInputs, renderModels, paintOutputs, showSsim} from './draw_tiles.js';
+import {renderInputs, renderModels, paintOutputs} from './draw_tiles.js';
+import {ssim} from './ssim.js';
 
 const MAX_LATENCIES = 2000;
 const hook = (globalThis.aeLive ??= {}).draw ??= {
   ready: false, backend: null, passes: 0, source: null, input: null, corrupted: null,
-  outputs: {}, metrics: {}, latencies: [],
+  outputs: {}, codes: {}, metrics: {}, latencies: [],
 };
 
 /** The drawable canvas's finished strokes and the stroke in progress (open shadow root). */
@@ -266,10 +267,12 @@ class DrawEngine {
     hook.input = this.input;
     hook.corrupted = outputs?.corrupted ?? null;
     hook.outputs = {};
+    hook.codes = {};
     hook.metrics = {};
     for (const [index, model] of this.models.entries()) {
       if (outputs) {
         hook.outputs[model.key] = outputs.images[index];
+        hook.codes[model.key] = outputs.codes[index];
         hook.metrics[model.key] = outputs.metrics[index];
       }
     }
@@ -281,7 +284,6 @@ class DrawEngine {
     const models = this.parts.models;
     if (models) {
       paintOutputs(models, this.data, outputs, this.input);
-      showSsim(models, this.data, !this.fromCanvas);
     }
   }
 
@@ -316,8 +318,8 @@ function paintInputs(element, input, corrupted) {
 }
 
 /**
- * The corrupted input and every model's reconstruction, MSE and PSNR (as ae_models.metrics:
- * PSNR for a data range of 1, capped at 100 dB), read back in one go.
+ * The corrupted input and every model's reconstruction, code, MSE, PSNR and SSIM (as
+ * ae_models.metrics: PSNR for a data range of 1, capped at 100 dB), read back in one go.
  */
 async function reconstructAll(tf, models, input, settings, noise, mask) {
   const tensors = tf.tidy(() => {
@@ -327,15 +329,17 @@ async function reconstructAll(tf, models, input, settings, noise, mask) {
     const images = models.map((m, i) => m.decoder.predict(codes[i]));
     const mse = tf.stack(images.map((image) => tf.mean(tf.squaredDifference(image, clean))));
     const psnr = tf.mul(-10 / Math.LN10, tf.log(tf.maximum(mse, 1e-10)));
-    return [corrupted, mse, psnr, ...images, ...codes];
+    const similarity = ssim(tf, clean, tf.concat(images.map((i) => i.reshape([1, 28, 28, 1]))));
+    return [corrupted, mse, psnr, similarity, ...images, ...codes];
   });
   try {
-    const [corrupted, mse, psnr, ...rest] = await Promise.all(tensors.map((t) => t.data()));
+    const [corrupted, mse, psnr, similarity, ...rest] =
+      await Promise.all(tensors.map((t) => t.data()));
     return {
       corrupted,
       images: rest.slice(0, models.length),
       codes: rest.slice(models.length),
-      metrics: models.map((_, i) => ({mse: mse[i], psnr: psnr[i]})),
+      metrics: models.map((_, i) => ({mse: mse[i], psnr: psnr[i], ssim: similarity[i]})),
     };
   } finally {
     tensors.forEach((t) => t.dispose());

@@ -1,11 +1,13 @@
 /**
  * The Draw page's live tiles: built once per choice of models and layout, then repainted in
- * place on every pass, so nothing flickers when the server's numbers arrive.
+ * place on every pass (pictures, MSE, PSNR, SSIM and the code's heat map), so nothing flickers
+ * when the server's rerun comes.
  *
  * Two layouts, as app_pages/draw.py lays out the server's pictures: `full` (a row per model:
  * reconstruction, error map, MSE / PSNR / SSIM, code) and `presenter` (a tile per model with
  * "PSNR · SSIM" under it, four to a row).
  */
+import {lutIndex, paintCodeHeatmap} from './code_heatmap.js';
 import {paintStrip} from './page_tools.js';
 
 const SIDE = 28;
@@ -77,8 +79,9 @@ function modelRow(model) {
   scores.append(metric('MSE'), metric('PSNR'), metric('SSIM'));
   const code = element('div', 'code');
   if (model.codeSize > 3) {
-    const picture = element('img', 'code-picture');
-    picture.alt = `The code's ${model.codeSize} numbers as coloured cells`;
+    const picture = element('canvas', 'code-picture');
+    picture.setAttribute('role', 'img');
+    picture.setAttribute('aria-label', `The code's ${model.codeSize} numbers as coloured cells`);
     code.append(picture, element('div', 'caption', model.codeCaption));
   } else {
     code.append(element('p', 'code-text'));
@@ -112,10 +115,8 @@ function paintError(canvas, clean, rebuilt, lut) {
   canvas.height = SIDE;
   const context = canvas.getContext('2d');
   const image = context.createImageData(SIDE, SIDE);
-  const top = lut.length / 3 - 1;
   for (let p = 0; p < SIDE * SIDE; p += 1) {
-    const scaled = Math.min(1, Math.max(0, Math.abs(clean[p] - rebuilt[p])));
-    const index = 3 * Math.round(scaled * top);
+    const index = lutIndex(Math.abs(clean[p] - rebuilt[p]), lut);
     image.data.set([lut[index], lut[index + 1], lut[index + 2], 255], 4 * p);
   }
   context.putImageData(image, 0, 0);
@@ -126,7 +127,7 @@ function codeText(code) {
     .join(', ');
 }
 
-/** Repaint every model's pictures and live numbers from a pass (outputs null: nothing drawn). */
+/** Repaint every model's pictures and numbers from a pass (outputs null: nothing drawn). */
 export function paintOutputs(root, data, outputs, input) {
   root.classList.toggle('empty', outputs === null);
   if (outputs === null) {
@@ -137,47 +138,25 @@ export function paintOutputs(root, data, outputs, input) {
     if (!box) {
       continue;
     }
-    const {mse, psnr} = outputs.metrics[i];
+    const {mse, psnr, ssim} = outputs.metrics[i];
     paintStrip(box.querySelector('canvas.recon'), outputs.images[i], 1);
-    box.dataset.psnr = psnr.toFixed(1);
     const error = box.querySelector('canvas.error');
-    if (error) {
-      paintError(error, input, outputs.images[i], data.lut);
-      box.querySelector('.metric-mse .metric-value').textContent = mse.toFixed(4);
-      box.querySelector('.metric-psnr .metric-value').textContent = `${psnr.toFixed(1)} dB`;
+    if (!error) {  // presenter: one line under the tile
+      box.querySelector('.caption').textContent =
+        `PSNR ${psnr.toFixed(1)} dB · SSIM ${ssim.toFixed(2)}`;
+      continue;
+    }
+    paintError(error, input, outputs.images[i], data.lut);
+    box.querySelector('.metric-mse .metric-value').textContent = mse.toFixed(4);
+    box.querySelector('.metric-psnr .metric-value').textContent = `${psnr.toFixed(1)} dB`;
+    box.querySelector('.metric-ssim .metric-value').textContent = ssim.toFixed(3);
+    const picture = box.querySelector('.code-picture');
+    if (picture) {
+      paintCodeHeatmap(picture, outputs.codes[i], model.codeShape, data.codePx, data.lut);
     }
     const text = box.querySelector('.code-text');
     if (text) {
       text.textContent = codeText(outputs.codes[i]);
-    }
-  }
-}
-
-/**
- * The server's numbers for its own input: SSIM and the code heat map. While the pictures come
- * from the pen (`confirmed` false) they are of the previous drawing: SSIM shows "…" and the
- * heat map is dimmed until the server's rerun brings this drawing's.
- */
-export function showSsim(root, data, confirmed) {
-  for (const model of data.models) {
-    const box = root.querySelector(`[data-model="${model.key}"]`);
-    if (!box) {
-      continue;
-    }
-    const known = confirmed && Number.isFinite(model.ssim);
-    const picture = box.querySelector('.code-picture');
-    if (picture) {
-      if (model.codePng && picture.getAttribute('src') !== model.codePng) {
-        picture.src = model.codePng;
-      }
-      picture.classList.toggle('stale', !confirmed);
-    }
-    const ssim = box.querySelector('.metric-ssim .metric-value');
-    if (ssim) {
-      ssim.textContent = known ? model.ssim.toFixed(3) : '…';
-    } else {
-      box.querySelector('.caption').textContent =
-        `PSNR ${box.dataset.psnr ?? '…'} dB · SSIM ${known ? model.ssim.toFixed(2) : '…'}`;
     }
   }
 }

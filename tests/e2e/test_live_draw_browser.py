@@ -86,6 +86,8 @@ def test_tiles_follow_the_pen_before_it_is_lifted_and_match_the_server_after(pag
     assert mid["source"] == "canvas" and mid["passes"] >= 3, "no live pass during the stroke"
     assert sorted(mid["outputs"]) == sorted(DEFAULTS)
     assert np.max(mid["input"]) > 0.5, "the stroke in progress is in the input"
+    ssim_shown = page.locator('.live-draw [data-model="dense"] .metric-ssim .metric-value')
+    assert ssim_shown.inner_text() != "…", "SSIM follows the pen too"
     assert sent == [], "the page sent the server a message while the pen moved"
 
     page.mouse.up()
@@ -103,8 +105,21 @@ def test_tiles_follow_the_pen_before_it_is_lifted_and_match_the_server_after(pag
     assert_clean(page)
 
 
+def code_picture(page, key: str) -> np.ndarray:
+    """The RGB pixels of a model's code heat map as the live row paints it."""
+    width, height, values = page.locator(f'.live-draw [data-model="{key}"] .code-picture'
+                                         ).evaluate("""(canvas) => [canvas.width, canvas.height,
+        Array.from(canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data)]""")
+    return np.array(values, np.uint8).reshape(height, width, 4)[..., :3]
+
+
 def test_live_scores_match_ae_models_metrics(page, app_url):
-    from ae_models.metrics import mse, psnr
+    """MSE, PSNR, SSIM and the code's heat map, all from the browser (the server runs no model
+    on the live path), against ae_models.metrics and ui.images.code_image."""
+    from ae_models.metrics import mse, psnr, ssim
+    from ui.images import code_image
+    from ui.live_draw import TILE_PX
+    from ui.model_cache import spec_of
 
     open_live_draw(page, app_url)
     draw_digit(page, 3, steps=6)
@@ -114,9 +129,17 @@ def test_live_scores_match_ae_models_metrics(page, app_url):
         rebuilt = np.array(state["outputs"][key]).reshape(28, 28)
         assert state["metrics"][key]["mse"] == pytest.approx(mse(clean, rebuilt), rel=1e-4)
         assert state["metrics"][key]["psnr"] == pytest.approx(psnr(clean, rebuilt), abs=1e-3)
-    row = page.locator('.live-draw [data-model="dense"]')
-    assert row.locator(".metric-ssim .metric-value").inner_text() != "…", "the server's SSIM"
-    assert "dB" in row.locator(".metric-psnr .metric-value").inner_text()
+        assert state["metrics"][key]["ssim"] == pytest.approx(ssim(clean, rebuilt), abs=1e-4)
+        row = page.locator(f'.live-draw [data-model="{key}"]')
+        shown = float(row.locator(".metric-ssim .metric-value").inner_text())
+        assert shown == pytest.approx(state["metrics"][key]["ssim"], abs=5e-4)
+        spec = spec_of(key)
+        if spec.code_size > 3:  # the browser's code, drawn as the server draws a code
+            expected = code_image(np.array(state["codes"][key], np.float32), spec.code_shape,
+                                  size=TILE_PX)
+            np.testing.assert_array_equal(code_picture(page, key), expected)
+    assert "dB" in page.locator('.live-draw [data-model="dense"] .metric-psnr .metric-value'
+                                ).inner_text()
 
 
 def slider_value(page, slider_key: str) -> float:
