@@ -310,7 +310,7 @@ class ProtocolSession:
         self.media: MediaFetcher | None = None
         self.fetched: set[str] = set()
         self._last_reconstructions: list[str] = []
-        self._last_live_image: list[float] | None = None
+        self._last_live_image: str | None = None
         self._stale = False  # a run we gave up waiting for may still send its messages
 
     async def __aenter__(self) -> ProtocolSession:
@@ -432,7 +432,7 @@ class ProtocolSession:
         if log.live_data is None:
             return "no live component data in the run"
         data = json.loads(log.live_data)
-        if data.get("image") is None or len(data["image"]) != 28 * 28:
+        if not isinstance(data.get("image"), str) or len(data["image"]) != 4184:  # 784 float32
             return "the live component's data has no 28x28 input"
         if self._last_live_image == data["image"]:
             return "the live component's input did not change with the drawing"

@@ -15,6 +15,7 @@ server's pictures instead (the browser says so once, quietly).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 
 import numpy as np
@@ -93,7 +94,7 @@ def live_models(keys: list[str], image: np.ndarray | None, settings: CorruptionS
     `<controls>_sigma`... inside a container keyed `<controls>_panel`."""
     models, signature = _models_data(keys)
     data = {"part": "models", "layout": layout, "models": models, "signature": signature,
-            "image": None if image is None else np.ravel(image).astype(float).tolist(),
+            "image": None if image is None else _floats(image),
             "corruption": _corruption(settings), "controls": controls,
             "canvasKey": canvas_key, "center": center, "codePx": TILE_PX,
             "lut": LUT, **_corruption_fields(settings)}
@@ -142,9 +143,15 @@ def _corruption_fields(settings: CorruptionSettings) -> dict:
     random (a fixed one the browser draws itself, as its sliders move)."""
     noise = mask = None
     if settings.kind in ("gaussian", "both"):
-        noise = unit_noise((28, 28), settings.seed).ravel().astype(float).tolist()
+        noise = _floats(unit_noise((28, 28), settings.seed))
     if settings.kind in ("crosshair", "both") and settings.random_position:
-        lines = crosshair(np.zeros((28, 28), np.float32), thickness=settings.thickness,
-                          intensity=1.0, random_position=True, seed=settings.seed)
-        mask = np.ravel(lines).astype(float).tolist()
+        mask = _floats(crosshair(np.zeros((28, 28), np.float32), thickness=settings.thickness,
+                                 intensity=1.0, random_position=True, seed=settings.seed))
     return {"noise": noise, "mask": mask}
+
+
+def _floats(array: np.ndarray) -> str:
+    """An array as base64 of its float32 bytes (static/live/page_tools.js `floats`): exact,
+    and the component's data is JSON-encoded and hashed on every stroke (784 floats as JSON
+    were 16 kB of it)."""
+    return base64.b64encode(np.ascontiguousarray(array, np.float32).tobytes()).decode()

@@ -7,6 +7,7 @@
  * drawings are kept here for the page's life (the server's list, from an earlier page, is
  * merged in): the newest few with a *Take back* button each.
  */
+import {floats} from './page_tools.js';
 
 const SHOWN = 4;
 const SEND_URL = 'api/class/send';
@@ -54,10 +55,6 @@ function paint(canvas, pixels) {
   context.putImageData(picture, 0, 0);
 }
 
-function floats(base64) {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  return new Float32Array(bytes.buffer);
-}
 
 function fromBytes(base64) {
   return Array.from(atob(base64), (c) => c.charCodeAt(0) / 255);

@@ -15,7 +15,7 @@
  * codes, metrics, latencies}, where outputs, codes and metrics are keyed by model.
  */
 import {loadTensorFlow} from './load_tfjs.js';
-import {cachedModel, paintStrip, sliderValue} from './page_tools.js';
+import {cachedModel, floats, paintStrip, sliderValue} from './page_tools.js';
 import {preprocess} from './preprocess.js';
 import {corrupt, crosshairMask} from './corrupt.js';
 import {renderInputs, renderModels, paintOutputs} from './draw_tiles.js';
@@ -69,6 +69,8 @@ class DrawEngine {
   async configure(element, data, setStateValue) {
     /* The models part's data: load what it names, start from the server's input, say ready. */
     this.data = data;
+    this.noise = data.noise && floats(data.noise);  // the server's, for its seed
+    this.mask = data.mask && floats(data.mask);  // a crosshair the server placed at random
     this.setStateValue = setStateValue;
     this.watchSliders();
     this.adoptServerInput(data);
@@ -103,7 +105,7 @@ class DrawEngine {
   adoptServerInput(data) {
     /* The server's input replaces the live one, unless the pen has moved on since it was sent
        (a stroke in progress, or a later stroke whose rerun is still coming). */
-    const server = data.image ? Float32Array.from(data.image) : null;
+    const server = data.image ? floats(data.image) : null;
     if (this.penDown) {
       return;
     }
@@ -251,9 +253,9 @@ class DrawEngine {
       this.input = this.canvasInput();
     }
     const settings = this.settings();
-    const mask = settings.random ? this.data.mask : crosshairMask(settings);
+    const mask = settings.random ? this.mask : crosshairMask(settings);
     const result = this.input && reconstructAll(tf, this.models, this.input, settings,
-                                                 this.data.noise, mask);
+                                                 this.noise, mask);
     const outputs = result ? await result : null;
     this.paint(outputs, settings);
     hook.passes += 1;
