@@ -155,9 +155,10 @@ def results_to_draw(layout: str, chosen: list[str], current, settings: Corruptio
     """The server's results when the page must draw them itself; None when the browser shows
     them live (the exports are added here) or nothing is drawn yet (said here). While the
     browser runs the models, the server runs none: they were half of a stroke's cost."""
-    live = live_draw.browser_runs(chosen)
+    browser = live_draw.browser_models(chosen)
+    live = live_draw.browser_runs(browser)
     results = None if live else server_results(chosen, current, settings)
-    if live_pictures(layout, chosen, current, settings, inputs_box):
+    if live_pictures(layout, browser, current, settings, inputs_box):
         if current is not None:
             exports(current.image, settings, chosen)
         return None
@@ -167,7 +168,8 @@ def results_to_draw(layout: str, chosen: list[str], current, settings: Corruptio
     return results if results is not None else server_results(chosen, current, settings)
 
 
-def live_pictures(layout: str, chosen: list[str], current, settings, inputs_box) -> bool:
+def live_pictures(layout: str, browser: live_draw.BrowserModels, current, settings,
+                  inputs_box) -> bool:
     """Mount the browser's live pictures (inputs in `inputs_box`, models here); True once they
     show, so the page leaves out its own copies."""
     with inputs_box:
@@ -178,7 +180,7 @@ def live_pictures(layout: str, chosen: list[str], current, settings, inputs_box)
     # With Guess first on, a stroke must not show the next drawing's results before Reveal.
     guessing = st.session_state.get(f"{CONTROLS}_guess_first")
     canvas = None if guessing else f"canvas_{st.session_state.get('canvas_version', 0)}"
-    return live_draw.live_models(chosen, None if current is None else current.image, settings,
+    return live_draw.live_models(browser, None if current is None else current.image, settings,
                                  layout, CONTROLS, canvas, state.dataset() == "mnist")
 
 

@@ -91,10 +91,14 @@ def _source_digest(key: str) -> str | None:
     (their SHA-256 together), or None when a file is missing (the loader then says why)."""
     parts = [weights_dir(key) / "encoder.keras", weights_dir(key) / "decoder.keras", EXPORTER]
     try:
-        stamps = [(str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in parts]
+        stamps = [(str(path), *_stamp(path.stat())) for path in parts]
     except OSError:
         return None
     return _digest(key, tuple(stamps))
+
+
+def _stamp(stat) -> tuple[int, int]:
+    return stat.st_mtime_ns, stat.st_size
 
 
 @functools.lru_cache(maxsize=256)

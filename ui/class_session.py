@@ -41,7 +41,8 @@ SHOWN_AT = "class_shown_at"  # when the wall was drawn (time.monotonic())
 SHOWN_TILES = "class_shown_tiles"  # the wall's tiles, and the room's state they were made from
 DONE_ACTION = "class_done_action"  # the last *Use* or *Remove* of a tile handled (each once)
 PUPIL_ROOM = "class_pupil_room"  # (code, room, when read): the room a pupil's strokes show
-ROOM_FRESH_S = 2.0  # a pupil's page reads its room again after this long (a pause shows then)
+ROOM_FRESH_S = 10.0  # a pupil's page reads its room again after this long (a pause shows
+# then; a send in between is refused by the endpoint, which says why). Pupils draw every 2 s.
 POLL_S = 1.0  # how often a wall asks the store whether the room changed (0.1 ms a time)
 GUESSER_KEY = "class_guesser"  # this session's name for the limit on wrong codes
 
@@ -102,7 +103,7 @@ def find_room(code: str) -> tuple[Room | None, str | None]:
 def pupil_room(code: str) -> tuple[Room | None, str | None]:
     """`find_room` for a pupil's Draw page, which runs with every stroke: the room as read less
     than ROOM_FRESH_S ago. Reading it each time was 2-3 ms of a stroke's 6 ms in class mode
-    (60 pupils: 0.15 of a core); the endpoints check pauses and closings on every send anyway."""
+    (60 pupils: 0.15 of a core); the endpoints check pauses and closings on every send."""
     seen, now = st.session_state.get(PUPIL_ROOM), time.monotonic()
     if seen is not None and seen[0] == code and now - seen[2] < ROOM_FRESH_S:
         return seen[1], None

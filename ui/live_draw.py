@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from typing import NamedTuple
 
 import numpy as np
 import streamlit as st
@@ -87,12 +88,27 @@ def live_inputs(layout: str, caption: str) -> None:
               key="live_draw_inputs")
 
 
-def live_models(keys: list[str], image: np.ndarray | None, settings: CorruptionSettings,
+class BrowserModels(NamedTuple):
+    """The chosen models as the browser gets them, and a signature of their browser forms."""
+
+    models: list[dict]
+    signature: str
+
+
+def browser_models(keys: list[str]) -> BrowserModels:
+    """What the browser needs of each model (made once per run: it looks at the model files)."""
+    models = [_model_data(key) for key in keys]
+    signature = hashlib.sha256("|".join(f"{m['encoder']}>{m['decoder']}" for m in models)
+                               .encode()).hexdigest()[:16]
+    return BrowserModels(models, signature)
+
+
+def live_models(browser: BrowserModels, image: np.ndarray | None, settings: CorruptionSettings,
                 layout: str, controls: str, canvas_key: str | None, center: bool) -> bool:
     """Mount the models part; True once the browser shows every model's pictures and numbers
     itself (the page then leaves the server's copies out). The corruption sliders are keyed
     `<controls>_sigma`... inside a container keyed `<controls>_panel`."""
-    models, signature = _models_data(keys)
+    models, signature = browser
     data = {"part": "models", "layout": layout, "models": models, "signature": signature,
             "image": None if image is None else _floats(image),
             "corruption": _corruption(settings), "controls": controls,
@@ -102,20 +118,12 @@ def live_models(keys: list[str], image: np.ndarray | None, settings: CorruptionS
     return _usable(models) and result.ready == signature
 
 
-def browser_runs(keys: list[str]) -> bool:
+def browser_runs(browser: BrowserModels) -> bool:
     """The browser has said it runs these models itself (in this rerun's request or before):
     the server then computes none of their pictures or numbers."""
-    models, signature = _models_data(keys)
     reported = st.session_state.get(MODELS_KEY)
-    return _usable(models) and reported is not None and reported.get("ready") == signature
-
-
-def _models_data(keys: list[str]) -> tuple[list[dict], str]:
-    """What the browser needs of each model, and a signature of their browser forms."""
-    models = [_model_data(key) for key in keys]
-    signature = hashlib.sha256("|".join(f"{m['encoder']}>{m['decoder']}" for m in models)
-                               .encode()).hexdigest()[:16]
-    return models, signature
+    return (_usable(browser.models) and reported is not None
+            and reported.get("ready") == browser.signature)
 
 
 def _usable(models: list[dict]) -> bool:
