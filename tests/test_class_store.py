@@ -131,6 +131,32 @@ def test_newest_first(store, clock):
     assert store.pupil_count(room.code) == 3
 
 
+def test_known_drawings_are_reused_and_only_new_ones_read(store, clock, monkeypatch):
+    """A wall refreshing every second reads only the drawings it has not seen (and drops the
+    removed ones); what it gets is what a full read gives."""
+    from classroom.inputs import image_from_bytes
+
+    room, key = store.create_room()
+    pupils = [store.join(room.code, name) for name in ("Ana", "Ben")]
+    first = [store.send(room.code, p, drawing(k), k) for k, p in enumerate(pupils)]
+    known = {d.id: d for d in store.drawings(room.code)}
+    clock.advance(3.0)
+    later = store.send(room.code, pupils[0], drawing(7), 7)
+    store.remove(room.code, key, first[1])
+    decoded = []
+    monkeypatch.setattr(store_module, "image_from_bytes",
+                        lambda raw: decoded.append(raw) or image_from_bytes(raw))
+    got = store.drawings(room.code, known)
+    assert [d.id for d in got] == [later, first[0]]
+    assert got[1] is known[first[0]], "a known drawing is not read again"
+    assert len(decoded) == 1, "only the new drawing's pixels were read"
+    full = store.drawings(room.code)
+    assert [(d.id, d.digit, d.nickname) for d in full] == [(d.id, d.digit, d.nickname) for d in got]
+    np.testing.assert_array_equal(full[0].image, got[0].image)
+    monkeypatch.setattr(store_module, "MAX_IDS_AT_ONCE", 0)  # too many to name: all are read
+    assert [d.id for d in store.drawings(room.code, {})] == [later, first[0]]
+
+
 def test_room_settings_and_times(store, clock):
     settings = RoomSettings(model_key="vae_2d", ask_nickname=False, ask_digit=False,
                             max_drawings=30, max_pupils=40, min_send_interval_s=5.0,

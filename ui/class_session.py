@@ -36,6 +36,7 @@ SEAT_KEY = "class_seat"
 SENT_KEY = "class_sent"
 FLASH_KEY = "class_flash"  # a message for the next run (set by a button's callback)
 WALL_CACHE = "class_wall_cache"  # per-drawing model results (ui.class_results.per_drawing)
+WALL_DRAWINGS = "class_wall_drawings"  # the room's drawings the wall has read, by id
 SHOWN_VERSION = "class_shown_version"  # the room's version the wall shows
 SHOWN_AT = "class_shown_at"  # when the wall was drawn (time.monotonic())
 SHOWN_TILES = "class_shown_tiles"  # the wall's tiles, and the room's state they were made from

@@ -91,7 +91,7 @@ def start_class(settings: RoomSettings) -> str | None:
 def forget_teacher() -> None:
     """After closing the class: no key in this session, nor in this browser's cookie."""
     for name in (cs.TEACHER_KEY, cs.TEACHING_KEY, cs.WALL_CACHE, cs.SHOWN_VERSION,
-                 cs.SHOWN_TILES):
+                 cs.SHOWN_TILES, cs.WALL_DRAWINGS):
         st.session_state.pop(name, None)
     st.query_params.pop(class_links.CLASS_PARAM, None)
     class_cookies.forget(class_cookies.TEACHER)

@@ -79,9 +79,13 @@ def _pickers() -> tuple[str, str]:
 
 
 def _room_now(code: str) -> tuple[list[Drawing] | None, int | None, str | None]:
-    """The room's drawings and pupil count, or the problem that stopped the store."""
-    drawings, problem = cs.call(cs.store().drawings, code)
+    """The room's drawings and pupil count, or the problem that stopped the store. Drawings
+    this session has already read are not read again (ClassStore.drawings' `known`)."""
+    known = st.session_state.get(cs.WALL_DRAWINGS) or {}
+    drawings, problem = cs.call(cs.store().drawings, code, known)
     pupils, _ = cs.call(cs.store().pupil_count, code) if problem is None else (None, None)
+    if drawings is not None:
+        st.session_state[cs.WALL_DRAWINGS] = {d.id: d for d in drawings}
     return drawings, pupils, problem
 
 
