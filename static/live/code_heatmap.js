@@ -4,16 +4,7 @@
  * a conv code (H, W, C) as its C feature maps in a grid with thin white gaps. The Draw page
  * paints it from the browser's own code while the pen moves.
  */
-
-/** Round half to even, as NumPy's round: the colour index of a value exactly between two. */
-function roundHalfEven(value) {
-  const floor = Math.floor(value);
-  const rest = value - floor;
-  if (rest !== 0.5) {
-    return Math.round(value);
-  }
-  return floor % 2 === 0 ? floor : floor + 1;
-}
+import {roundHalfEven} from './preprocess.js';
 
 /** The table's colour index (times 3) for `scaled` in [0, 1], as ui.images.colorize. */
 export function lutIndex(scaled, lut) {

@@ -156,8 +156,8 @@ function fitLanczos(tf, patch) {
   return tf.clipByValue(resized, 0, 1);  // Lanczos rings below 0 (and above 1)
 }
 
-/** Python's round(): halves go to the even neighbour (13 * 0.5 gives 6, not 7). */
-function roundHalfEven(x) {
+/** Python's (and NumPy's) round(): halves go to the even neighbour (13 * 0.5 gives 6, not 7). */
+export function roundHalfEven(x) {
   const down = Math.floor(x);
   const rest = x - down;
   if (rest !== 0.5) {
