@@ -226,6 +226,19 @@ def test_use_makes_a_wall_drawing_the_input_of_the_other_pages(store) -> None:
     assert any(f"class drawing #{drawing_id} by Ana i" in str(i.proto) for i in at.get("image"))
 
 
+def test_a_tile_action_naming_no_drawing_of_the_wall_is_refused_plainly(store) -> None:
+    at, code = start_class()
+    kept = send_as(store, code, "Ana", 4, seed=2)
+    at.run()
+    for action, drawing_id in (("use", 99999), ("use", [1]), ("remove", "x"), ("remove", 99999)):
+        click_tile(at, action, drawing_id)
+        assert not at.exception
+        assert [d.id for d in store.drawings(code)] == [kept], "nothing removed"
+        assert at.error, f"{action} {drawing_id!r}: no message"
+    assert "current_input" not in at.session_state or \
+        at.session_state["current_input"].source != f"class drawing #{kept}"
+
+
 def test_a_click_on_a_class_marker_makes_it_the_input(store) -> None:
     at, code = start_class()
     ids = [send_as(store, code, name, 1, seed=i) for i, name in enumerate("AB")]

@@ -124,14 +124,14 @@ def _take_action(teaching: ct.Teaching) -> None:
     st.session_state[cs.DONE_ACTION] = action.get("n")
     drawing_id = action.get("id")
     if action.get("do") == "remove":
-        ct.remove_drawing(teaching, drawing_id)
+        ct.remove_drawing(teaching, drawing_id)  # the store checks the id and the key
     elif action.get("do") == "use":
-        drawings, problem = cs.call(cs.store().drawings, teaching.room.code)
-        chosen = [d for d in drawings or [] if d.id == drawing_id]
-        if chosen:
-            ct.use_drawing(chosen[0])
+        known = st.session_state.get(cs.WALL_DRAWINGS) or {}
+        drawing = known.get(drawing_id) if isinstance(drawing_id, int) else None
+        if drawing is not None:
+            ct.use_drawing(drawing)
         else:
-            cs.flash(problem or "That drawing is no longer on the wall.", "error")
+            cs.flash("That drawing is no longer on the wall.", "error")
     cs.show_flash()
 
 
