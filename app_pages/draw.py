@@ -156,22 +156,20 @@ def results_to_draw(layout: str, chosen: list[str], current, settings: Corruptio
     them live (the exports are added here) or nothing is drawn yet (said here). While the
     browser runs the models, the server runs none: they were half of a stroke's cost."""
     browser = live_draw.browser_models(chosen)
-    live = live_draw.browser_runs(browser)
-    results = None if live else server_results(chosen, current, settings)
-    if live_pictures(layout, browser, current, settings, inputs_box):
+    live_pictures(layout, browser, current, settings, inputs_box)
+    if live_draw.browser_runs(browser):
         if current is not None:
             exports(current.image, settings, chosen)
         return None
     if current is None:
         st.info(NOTHING_YET, icon=":material/draw:")
         return None
-    return results if results is not None else server_results(chosen, current, settings)
+    return server_results(chosen, current, settings)
 
 
 def live_pictures(layout: str, browser: live_draw.BrowserModels, current, settings,
-                  inputs_box) -> bool:
-    """Mount the browser's live pictures (inputs in `inputs_box`, models here); True once they
-    show, so the page leaves out its own copies."""
+                  inputs_box) -> None:
+    """Mount the browser's live pictures (inputs in `inputs_box`, models here)."""
     with inputs_box:
         caption = "What the models see" if layout == "presenter" else (
             "What the models see (28x28, drawing)" if current is None
@@ -180,8 +178,8 @@ def live_pictures(layout: str, browser: live_draw.BrowserModels, current, settin
     # With Guess first on, a stroke must not show the next drawing's results before Reveal.
     guessing = st.session_state.get(f"{CONTROLS}_guess_first")
     canvas = None if guessing else f"canvas_{st.session_state.get('canvas_version', 0)}"
-    return live_draw.live_models(browser, None if current is None else current.image, settings,
-                                 layout, CONTROLS, canvas, state.dataset() == "mnist")
+    live_draw.live_models(browser, None if current is None else current.image, settings,
+                          layout, CONTROLS, canvas, state.dataset() == "mnist")
 
 
 def server_results(chosen: list[str], current, settings: CorruptionSettings) -> dict:

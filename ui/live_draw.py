@@ -6,8 +6,9 @@ PSNR). The browser makes the drawing MNIST-style, corrupts it and runs every mod
 TensorFlow.js at each frame of a stroke, sending nothing, with every number and picture the
 server's path shows (MSE, PSNR, SSIM, the code's heat map). After the stroke the canvas sends
 its drawing as before; the server makes its own 28x28 input, which the browser adopts, and runs
-no model (a stroke's model work was about half of the server's part: 22 of 44 ms). The noise field and crosshair come from
-`ae_models.corruption`, so the live sigma slider shows the server's picture.
+no model (a stroke's model work was about half of the server's part: 22 of 44 ms). The noise
+field and crosshair come from `ae_models.corruption`, so the live sigma slider shows the
+server's picture.
 
 Until the browser has loaded the models, or if it cannot run one of them, the page shows the
 server's pictures instead (the browser says so once, quietly).
@@ -15,7 +16,6 @@ server's pictures instead (the browser says so once, quietly).
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from typing import NamedTuple
 
@@ -23,6 +23,7 @@ import numpy as np
 import streamlit as st
 
 from ae_models.corruption import CorruptionSettings, crosshair, unit_noise
+from classroom.http_api import encode_image
 from ui.browser_models import browser_urls, loader_js, preload_urls
 from ui.images import INFERNO_LUT
 from ui.model_cache import spec_of
@@ -104,18 +105,17 @@ def browser_models(keys: list[str]) -> BrowserModels:
 
 
 def live_models(browser: BrowserModels, image: np.ndarray | None, settings: CorruptionSettings,
-                layout: str, controls: str, canvas_key: str | None, center: bool) -> bool:
-    """Mount the models part; True once the browser shows every model's pictures and numbers
-    itself (the page then leaves the server's copies out). The corruption sliders are keyed
-    `<controls>_sigma`... inside a container keyed `<controls>_panel`."""
+                layout: str, controls: str, canvas_key: str | None, center: bool) -> None:
+    """Mount the models part (the page leaves its own pictures out once `browser_runs`). The
+    corruption sliders are keyed `<controls>_sigma`... inside a container keyed
+    `<controls>_panel`."""
     models, signature = browser
     data = {"part": "models", "layout": layout, "models": models, "signature": signature,
-            "image": None if image is None else _floats(image),
+            "image": None if image is None else encode_image(image),
             "corruption": _corruption(settings), "controls": controls,
             "canvasKey": canvas_key, "center": center, "codePx": TILE_PX,
             "lut": LUT, **_corruption_fields(settings)}
-    result = live_draw(data=data, key=MODELS_KEY, on_ready_change=lambda: None)
-    return _usable(models) and result.ready == signature
+    live_draw(data=data, key=MODELS_KEY, on_ready_change=lambda: None)
 
 
 def browser_runs(browser: BrowserModels) -> bool:
@@ -148,18 +148,14 @@ def _corruption(settings: CorruptionSettings) -> dict:
 
 def _corruption_fields(settings: CorruptionSettings) -> dict:
     """The server's noise field for the seed, and the crosshair where the server placed it at
-    random (a fixed one the browser draws itself, as its sliders move)."""
+    random (a fixed one the browser draws itself, as its sliders move). Pictures travel as
+    base64 of their float32 bytes (`encode_image`; page_tools.js `floats`): exact, and the
+    data is JSON-encoded and hashed on every stroke (784 floats as JSON were 16 kB of it)."""
     noise = mask = None
     if settings.kind in ("gaussian", "both"):
-        noise = _floats(unit_noise((28, 28), settings.seed))
+        noise = encode_image(unit_noise((28, 28), settings.seed))
     if settings.kind in ("crosshair", "both") and settings.random_position:
-        mask = _floats(crosshair(np.zeros((28, 28), np.float32), thickness=settings.thickness,
-                                 intensity=1.0, random_position=True, seed=settings.seed))
+        mask = encode_image(crosshair(np.zeros((28, 28), np.float32),
+                                      thickness=settings.thickness, intensity=1.0,
+                                      random_position=True, seed=settings.seed))
     return {"noise": noise, "mask": mask}
-
-
-def _floats(array: np.ndarray) -> str:
-    """An array as base64 of its float32 bytes (static/live/page_tools.js `floats`): exact,
-    and the component's data is JSON-encoded and hashed on every stroke (784 floats as JSON
-    were 16 kB of it)."""
-    return base64.b64encode(np.ascontiguousarray(array, np.float32).tobytes()).decode()

@@ -55,7 +55,6 @@ function paint(canvas, pixels) {
   context.putImageData(picture, 0, 0);
 }
 
-
 function fromBytes(base64) {
   return Array.from(atob(base64), (c) => c.charCodeAt(0) / 255);
 }
