@@ -38,14 +38,20 @@ CSS = """
 .class-tiles .summary { margin-bottom: 0.6rem; }
 .class-tiles .empty { padding: 1rem; border-radius: 0.5rem; background: #E8F1FB;
   color: #0B3D75; }
-.class-tiles .ae-group { margin: 0.6rem 0 0.2rem 0; }
-.class-tiles .grid { display: grid; gap: 0.9rem 0.6rem; }
+.class-tiles .ae-group { margin: 0.6rem 0 0.2rem 0; font-size: 1.1rem; font-weight: 700; }
+.class-tiles .grid { display: grid; gap: 0.9rem 0.6rem;
+  grid-template-columns: repeat(var(--columns, 5), minmax(0, 1fr)); }
+/* A phone: as many tiles a row as fit, each wide enough for its picture and two buttons. */
+@media (max-width: 640px) {
+  .class-tiles .grid { grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); }
+}
 .class-tiles figure { margin: 0; min-width: 0; }
 .class-tiles img { display: block; max-width: 100%; image-rendering: pixelated; }
-.class-tiles .ae-tile { margin: 0.2rem 0 0 0; overflow-wrap: anywhere; }
+.class-tiles .ae-tile { margin: 0.2rem 0 0 0; font-size: .85rem; line-height: 1.2;
+  overflow-wrap: anywhere; }
 .class-tiles .acts { display: flex; gap: 0.3rem; }
 .class-tiles .acts button { font: inherit; font-size: 0.85rem; min-height: 2rem; flex: 1;
-  cursor: pointer; border-radius: 0.4rem; border: 1px solid var(--st-border-color, #ccc);
+  min-width: 0; cursor: pointer; border-radius: 0.4rem; border: 1px solid var(--st-border-color, #ccc);
   background: transparent; color: inherit; }
 .class-tiles .acts button:hover { border-color: var(--st-primary-color); }
 .class-tiles .acts button:disabled { opacity: 0.45; cursor: progress; }

@@ -38,8 +38,6 @@ WALL_CSS = """<style>
 .ae-summary { font-size: 1.15rem; margin: 0; } .ae-chips { margin-left: 1rem; }
 .ae-chip { display: inline-block; min-width: 1.5em; text-align: center; border-radius: .3em;
   margin: 0 .15em 0 .45em; color: #000; font-weight: 700; }
-.ae-group { margin: 0; font-size: 1.1rem; font-weight: 700; }
-.ae-tile { margin: 0; font-size: .85rem; line-height: 1.2; }
 </style>"""
 CLOUD_POINTS = 2000  # test digits under the class's drawings (the latent pages show 4,000):
 # the figure dominates a refresh of the map (500 drawings: 71 -> 62 ms, bench/class_wall_bench.py)
@@ -59,6 +57,10 @@ def wall(teaching: ct.Teaching) -> None:
     with main:
         cs.show_flash()
         choice, order = _pickers()
+        if choice == "Hardest to rebuild":
+            widgets.note("The drawings the model rebuilds worst (drawing, reconstruction, error "
+                         "map): the ones that fool the autoencoder. Is the digit unusual, or is "
+                         "the model?")
         if choice in TILE_VIEWS:
             live_tiles(teaching, choice, order)
         else:

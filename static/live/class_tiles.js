@@ -59,7 +59,7 @@ function render(root, data, memo) {
       parts.push(element('p', 'ae-group', section.title));
     }
     const grid = Object.assign(document.createElement('div'), {className: 'grid'});
-    grid.style.gridTemplateColumns = `repeat(${data.columns}, minmax(0, 1fr))`;
+    grid.style.setProperty('--columns', data.columns);  // the CSS keeps a phone's own
     for (const tile of section.tiles) {
       const figure = memo.tiles.get(tile.key) ?? makeTile(tile);
       kept.set(tile.key, figure);
