@@ -60,6 +60,12 @@ class Autoencoder:
             self._encode = tf.function(lambda x: encoder(x, training=False), input_signature=image_sig)
         self._decode = tf.function(lambda z: decoder(z, training=False), input_signature=code_sig)
 
+        def code_and_image(x):  # the Draw page's server path: both, in one call, per stroke
+            code = self._encode(x)
+            return code, decoder(code, training=False)
+
+        self._code_and_image = tf.function(code_and_image, input_signature=image_sig)
+
     @property
     def key(self) -> str:
         return self.spec.key
@@ -69,6 +75,13 @@ class Autoencoder:
         x, single = _as_batch(images)
         codes = self._encode(x).numpy().reshape(len(x), -1)
         return codes[0] if single else codes
+
+    def code_and_image(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`encode` and `reconstruct` of the same images, in one compiled call."""
+        x, single = _as_batch(images)
+        codes, rebuilt = (t.numpy() for t in self._code_and_image(x))
+        codes, rebuilt = codes.reshape(len(x), -1), rebuilt[..., 0]
+        return (codes[0], rebuilt[0]) if single else (codes, rebuilt)
 
     def encode_distribution(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """VAE only: the mean and log-variance of q(z | x)."""

@@ -153,23 +153,28 @@ def results_revealed(current, chosen: list[str]) -> bool:
 def results_to_draw(layout: str, chosen: list[str], current, settings: CorruptionSettings,
                     inputs_box) -> dict | None:
     """The server's results when the page must draw them itself; None when the browser shows
-    them live (the exports are added here) or nothing is drawn yet (said here). While the
-    browser runs the models, the server runs none: they were half of a stroke's cost."""
+    them, live or the server's (the exports are added here), or nothing is drawn yet (said
+    here). While the browser runs the models, the server runs none: they were half of a
+    stroke's cost."""
     browser = live_draw.browser_models(chosen)
-    live_pictures(layout, browser, current, settings, inputs_box)
-    if live_draw.browser_runs(browser):
+    results = server = None
+    if current is not None and not live_draw.browser_runs(browser):
+        results = server_results(chosen, current, settings)
+        if live_draw.browser_paints():
+            server = live_draw.server_pictures(results, apply_corruption(current.image, settings))
+    live_pictures(layout, browser, current, settings, inputs_box, server)
+    if live_draw.browser_runs(browser) or server is not None:
         if current is not None:
             exports(current.image, settings, chosen)
         return None
     if current is None:
         st.info(NOTHING_YET, icon=":material/draw:")
-        return None
-    return server_results(chosen, current, settings)
+    return results
 
 
 def live_pictures(layout: str, browser: live_draw.BrowserModels, current, settings,
-                  inputs_box) -> None:
-    """Mount the browser's live pictures (inputs in `inputs_box`, models here)."""
+                  inputs_box, server: dict | None = None) -> None:
+    """Mount the browser's pictures, live or `server`'s (inputs in `inputs_box`, models here)."""
     with inputs_box:
         caption = "What the models see" if layout == "presenter" else (
             "What the models see (28x28, drawing)" if current is None
@@ -179,7 +184,7 @@ def live_pictures(layout: str, browser: live_draw.BrowserModels, current, settin
     guessing = st.session_state.get(f"{CONTROLS}_guess_first")
     canvas = None if guessing else f"canvas_{st.session_state.get('canvas_version', 0)}"
     live_draw.live_models(browser, None if current is None else current.image, settings,
-                          layout, CONTROLS, canvas, state.dataset() == "mnist")
+                          layout, CONTROLS, canvas, state.dataset() == "mnist", server)
 
 
 def server_results(chosen: list[str], current, settings: CorruptionSettings) -> dict:
@@ -245,8 +250,7 @@ def reconstruct(key: str, corrupted):
     model = widgets.model_or_error(key)
     if model is None:
         return None
-    code = model.encode(corrupted)
-    return code, model.decode(code)
+    return model.code_and_image(corrupted)
 
 
 def result_row(key: str, clean, result) -> None:

@@ -140,3 +140,39 @@ def test_while_the_browser_runs_the_models_the_server_runs_none(at, monkeypatch)
     assert all(m["codeShape"] for m in data["models"])
     downloads = [b.proto.label for b in at.get("download_button")]
     assert downloads == ["Download the 28x28 input (PNG)", "Download the result grid (PNG)"]
+
+
+def test_where_the_browser_cannot_run_the_models_it_paints_the_servers_results(at):
+    """The server path when the page's scripts run but not the models (no TensorFlow.js, a
+    model without a browser form): the server's pictures and numbers go to the browser as
+    data, equal to what the server path draws itself, and no image files are made."""
+    import numpy as np
+
+    from ae_models.loading import load
+    from ae_models.metrics import mse, psnr, ssim
+
+    draw(at, 3)
+    assert models_data(at)["server"] is None, "not before the browser says it paints"
+    at.session_state["live_draw_models"] = {"ready": "server"}  # as draw_reconstruct.js says
+    draw(at, 7)
+    assert not at.exception and not at.error
+    assert not images_with_caption(at, "Reconstruction"), "the browser paints them"
+    data = models_data(at)
+    server = data["server"]
+    floats = lambda text: np.frombuffer(base64.b64decode(text), np.float32)  # noqa: E731
+    clean = floats(data["image"]).reshape(28, 28)
+    assert data["corruption"]["kind"] == "none"
+    assert np.array_equal(floats(server["corrupted"]).reshape(28, 28), clean)
+    keys = [m["key"] for m in data["models"]]
+    assert keys == list(DEFAULT_MODELS)
+    for key, image, code, scores in zip(keys, server["images"], server["codes"], server["metrics"]):
+        model = load(key)
+        expected_code = np.ravel(model.encode(clean))
+        rebuilt = model.decode(model.encode(clean))
+        np.testing.assert_allclose(floats(code), expected_code, atol=1e-5)
+        np.testing.assert_allclose(floats(image).reshape(28, 28), rebuilt, atol=1e-5)
+        assert scores["mse"] == pytest.approx(float(mse(clean[None], rebuilt[None])[0]), abs=1e-6)
+        assert scores["psnr"] == pytest.approx(float(psnr(clean[None], rebuilt[None])[0]), abs=1e-3)
+        assert scores["ssim"] == pytest.approx(float(ssim(clean[None], rebuilt[None])[0]), abs=1e-4)
+    downloads = [b.proto.label for b in at.get("download_button")]
+    assert downloads == ["Download the 28x28 input (PNG)", "Download the result grid (PNG)"]

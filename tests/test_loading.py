@@ -177,6 +177,20 @@ def test_encode_decode_shapes(conv_model: Autoencoder, synthetic_batch: np.ndarr
     np.testing.assert_allclose(conv_model.reconstruct(batch), decoded, atol=1e-6)
 
 
+@pytest.mark.parametrize("fixture", ["conv_model", "vae_model"])
+def test_code_and_image_is_encode_and_reconstruct_in_one_call(
+        fixture: str, synthetic_batch: np.ndarray, request: pytest.FixtureRequest) -> None:
+    model = request.getfixturevalue(fixture)
+    image, batch = synthetic_batch[0, ..., 0], synthetic_batch[:3, ..., 0]
+    code, rebuilt = model.code_and_image(image)
+    assert code.shape == (model.spec.code_size,) and rebuilt.shape == (28, 28)
+    np.testing.assert_allclose(code, model.encode(image), atol=1e-6)
+    np.testing.assert_allclose(rebuilt, model.reconstruct(image), atol=1e-6)  # a VAE's mean
+    codes, images = model.code_and_image(batch)
+    assert codes.shape == (3, model.spec.code_size) and images.shape == (3, 28, 28)
+    np.testing.assert_allclose(images, model.reconstruct(batch), atol=1e-6)
+
+
 def test_wrong_image_size_is_rejected(conv_model: Autoencoder) -> None:
     with pytest.raises(ValueError, match="28x28"):
         conv_model.encode(np.zeros((32, 32), np.float32))

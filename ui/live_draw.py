@@ -10,8 +10,11 @@ no model (a stroke's model work was about half of the server's part: 22 of 44 ms
 field and crosshair come from `ae_models.corruption`, so the live sigma slider shows the
 server's picture.
 
-Until the browser has loaded the models, or if it cannot run one of them, the page shows the
-server's pictures instead (the browser says so once, quietly).
+Until the browser has loaded the models, the page shows the server's pictures. If it cannot run
+one of them (no TensorFlow.js, a model without a browser form), it says so once, quietly, and
+reports `ready: 'server'`: the server then runs the models and sends its pictures and numbers in
+the component's data, painted like the live ones (`server_pictures`). That was a third of the
+server path's stroke: some 40 elements and 12 PNG files made, sent and fetched per stroke.
 """
 
 from __future__ import annotations
@@ -105,25 +108,46 @@ def browser_models(keys: list[str]) -> BrowserModels:
 
 
 def live_models(browser: BrowserModels, image: np.ndarray | None, settings: CorruptionSettings,
-                layout: str, controls: str, canvas_key: str | None, center: bool) -> None:
-    """Mount the models part (the page leaves its own pictures out once `browser_runs`). The
-    corruption sliders are keyed `<controls>_sigma`... inside a container keyed
-    `<controls>_panel`."""
+                layout: str, controls: str, canvas_key: str | None, center: bool,
+                server: dict | None = None) -> None:
+    """Mount the models part (the page leaves its own pictures out once `browser_runs`, or
+    `browser_paints` with the `server_pictures` given here). The corruption sliders are keyed
+    `<controls>_sigma`... inside a container keyed `<controls>_panel`."""
     models, signature = browser
     data = {"part": "models", "layout": layout, "models": models, "signature": signature,
             "image": None if image is None else encode_image(image),
             "corruption": _corruption(settings), "controls": controls,
             "canvasKey": canvas_key, "center": center, "codePx": TILE_PX,
-            "lut": LUT, **_corruption_fields(settings)}
+            "lut": LUT, "server": server, **_corruption_fields(settings)}
     live_draw(data=data, key=MODELS_KEY, on_ready_change=lambda: None)
 
 
 def browser_runs(browser: BrowserModels) -> bool:
     """The browser has said it runs these models itself (in this rerun's request or before):
     the server then computes none of their pictures or numbers."""
-    reported = st.session_state.get(MODELS_KEY)
-    return (_usable(browser.models) and reported is not None
-            and reported.get("ready") == browser.signature)
+    return _usable(browser.models) and _reported() == browser.signature
+
+
+def browser_paints() -> bool:
+    """The browser has said it cannot run the models but paints the server's results."""
+    return _reported() == "server"
+
+
+def _reported() -> object:
+    return (st.session_state.get(MODELS_KEY) or {}).get("ready")
+
+
+def server_pictures(results: dict, corrupted: np.ndarray) -> dict | None:
+    """The server's results (`{model: (code, reconstruction, scores)}`, in the tiles' order)
+    as the models part paints them; None if a model has none (the page draws its own then).
+    Codes travel as images do: base64 of their float32 values."""
+    if any(result is None for result in results.values()):
+        return None
+    return {"corrupted": encode_image(corrupted),
+            "images": [encode_image(rebuilt) for _, rebuilt, _ in results.values()],
+            "codes": [encode_image(np.ravel(code)) for code, _, _ in results.values()],
+            "metrics": [{name: scores[name] for name in ("mse", "psnr", "ssim")}
+                        for _, _, scores in results.values()]}
 
 
 def _usable(models: list[dict]) -> bool:

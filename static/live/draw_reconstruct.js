@@ -8,11 +8,15 @@
  * copy) and the `models` part (a tile or row per model), which carries the data and drives
  * both. After a stroke the canvas sends its drawing as it always did; the server's rerun brings
  * its own 28x28 input (the source of truth: every later pass starts from it) and runs no model.
- * Until the models are ready, or if they cannot run here, the server's pictures stay on the page
- * and this part says so once.
+ * Until the models are ready the server's pictures stay on the page. If they cannot run here
+ * (no TensorFlow.js, a model without a browser form), this part says so once and reports
+ * `ready: 'server'`: the server then runs the models and sends its pictures and numbers as data
+ * (`data.server`), which are painted here like the live ones, with no image files to fetch.
  *
- * Test hook: window.aeLive.draw = {ready, backend, passes, source, input, corrupted, outputs,
- * codes, metrics, latencies}, where outputs, codes and metrics are keyed by model.
+ * Test hook: window.aeLive.draw = {ready, backend, passes, serverPaints, source, input,
+ * corrupted, outputs, codes, metrics, latencies}, where outputs, codes and metrics are keyed by
+ * model; source is 'canvas' (a live pass of the pen's drawing), 'server' (a live pass of the
+ * server's input) or 'server results' (the server's own pictures).
  */
 import {loadTensorFlow} from './load_tfjs.js';
 import {cachedModel, floats, paintStrip, sliderValue} from './page_tools.js';
@@ -23,8 +27,8 @@ import {ssim} from './ssim.js';
 
 const MAX_LATENCIES = 2000;
 const hook = (globalThis.aeLive ??= {}).draw ??= {
-  ready: false, backend: null, passes: 0, source: null, input: null, corrupted: null,
-  outputs: {}, codes: {}, metrics: {}, latencies: [],
+  ready: false, backend: null, passes: 0, serverPaints: 0, source: null, input: null,
+  corrupted: null, outputs: {}, codes: {}, metrics: {}, latencies: [],
 };
 
 /** The drawable canvas's finished strokes and the stroke in progress (open shadow root). */
@@ -99,7 +103,23 @@ class DrawEngine {
       setStateValue('ready', data.signature);
     } catch (error) {
       this.fail(element, error);
+      this.paintServer(element, data);
     }
+  }
+
+  paintServer(element, data) {
+    /* The server's results for its input, when the models cannot run here. */
+    if (!data.server || this.data !== data) {
+      return;
+    }
+    const server = data.server;
+    const outputs = {corrupted: floats(server.corrupted), images: server.images.map(floats),
+      codes: server.codes.map(floats), metrics: server.metrics};
+    element.dataset.live = 'server';
+    this.showInputs('server');
+    renderModels(element, data);
+    this.paint(outputs, data.corruption, 'server results');
+    hook.serverPaints += 1;
   }
 
   adoptServerInput(data) {
@@ -132,8 +152,11 @@ class DrawEngine {
     const note = element.querySelector('.live-note');
     note.textContent = note.dataset.off;
     note.title = error.message;
-    this.setStateValue('ready', null);
-    console.warn('live drawing unavailable', error);
+    this.setStateValue('ready', 'server');  // the server runs the models, this part paints
+    if (!this.warned) {
+      this.warned = true;
+      console.warn('live drawing unavailable', error);
+    }
   }
 
   showInputs(state) {
@@ -257,21 +280,20 @@ class DrawEngine {
     const result = this.input && reconstructAll(tf, this.models, this.input, settings,
                                                  this.noise, mask);
     const outputs = result ? await result : null;
-    this.paint(outputs, settings);
+    this.paint(outputs, settings, this.fromCanvas ? 'canvas' : 'server');
     hook.passes += 1;
     hook.latencies.push(performance.now() - started);
     hook.latencies.splice(0, hook.latencies.length - MAX_LATENCIES);
   }
 
-  paint(outputs, settings) {
-    const empty = outputs === null;
-    hook.source = empty ? null : (this.fromCanvas ? 'canvas' : 'server');
+  paint(outputs, settings, source) {
+    hook.source = outputs === null ? null : source;
     hook.input = this.input;
     hook.corrupted = outputs?.corrupted ?? null;
     hook.outputs = {};
     hook.codes = {};
     hook.metrics = {};
-    for (const [index, model] of this.models.entries()) {
+    for (const [index, model] of this.data.models.entries()) {
       if (outputs) {
         hook.outputs[model.key] = outputs.images[index];
         hook.codes[model.key] = outputs.codes[index];

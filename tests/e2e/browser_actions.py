@@ -99,7 +99,10 @@ def go_to(page, title: str) -> None:
 
 
 def server_path_only(page) -> None:
-    """Block TensorFlow.js in this tab: the pages fall back to the server's pictures, as in a
-    browser that cannot run the models (the server path keeps its own tests)."""
+    """Block TensorFlow.js and the Draw page's live module in this tab: the pages fall back to
+    the server's own pictures, as in a browser that cannot run the page's scripts (the server
+    path keeps its own tests; with the module but no TensorFlow.js, the Draw page paints the
+    server's results, tested in test_live_draw_browser.py)."""
     page.route("**/tf.min.js", lambda route: route.abort())
+    page.route("**/static/live/draw_reconstruct.js", lambda route: route.abort())
 

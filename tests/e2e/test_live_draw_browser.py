@@ -254,16 +254,29 @@ def test_live_drawing_works_offline(page, app_url):
 
 
 @pytest.mark.parametrize("blocked", ["**/tf.min.js", "**/static/models/**"])
-def test_without_the_browser_runtime_the_server_draws_the_pictures(page, app_url, blocked):
-    """TensorFlow.js, or a model, made to fail: one quiet note, and the server's pictures."""
+def test_without_the_browser_runtime_the_page_paints_the_servers_results(page, app_url, blocked):
+    """TensorFlow.js, or a model, made to fail: one quiet note, and the server's pictures and
+    numbers, painted by the page from the data the server sends (equal to Keras's)."""
     page.route(blocked, lambda route: route.abort())
     open_page(page, app_url, "draw")
     note = page.get_by_text("Live drawing is off in this browser")
     note.first.wait_for(timeout=60_000)
     draw_digit(page, 7, steps=6)
-    page.get_by_text("Reconstruction").first.wait_for(timeout=60_000)
+    page.wait_for_function(f"() => {HOOK}.source === 'server results'", timeout=60_000)
     wait_idle(page)
-    assert page.locator('[data-testid="stImage"]').count() >= len(DEFAULTS)
+    state = hook(page)
+    assert state["ready"] is False and state["serverPaints"] >= 1
+    clean = np.array(state["input"], np.float32).reshape(28, 28)
+    expected = keras_outputs(clean, DEFAULTS)
+    for key in DEFAULTS:
+        assert np.abs(np.array(state["outputs"][key]) - expected[key]).max() <= MODEL_TOLERANCE
+    shown = page.locator(".live-draw[data-live='server'] canvas.recon")
+    assert shown.count() == len(DEFAULTS) and all(shown.nth(i).is_visible()
+                                                  for i in range(len(DEFAULTS)))
+    mse = page.locator(".live-draw .metric-mse .metric-value").all_inner_texts()
+    assert [float(v) for v in mse] == pytest.approx(
+        [float(np.mean((expected[k] - clean.ravel()) ** 2)) for k in DEFAULTS], abs=1e-4)
+    assert page.locator('[data-testid="stImage"]').count() == 0, "no image files"
     assert note.count() == 1
     assert_clean(page)
 
