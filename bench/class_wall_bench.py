@@ -20,8 +20,12 @@ pupils' browsers run the models, as phones with TensorFlow.js). Phase 1, latency
 2 s for 30 s; the teacher's page notes when each drawing's label first shows on the wall (a
 script in the page checks the DOM every 50 ms); send -> visible is the pupil's click to that
 moment (one machine, one clock). Target p95 <= 2 s. Phase 2, `--pupils` send every 2 s for
-`--duration` s: sent (ids the pupils were told) = stored (the database) = shown (the wall's
-count and the markers on its map). Target: 0 lost.
+`--duration` s, in two blocks, each after as long of the same pupils drawing without class mode
+(interleaved, so that a drift of the machine weighs on both alike): sent (ids the pupils were
+told) = stored (the database) = shown (the wall's count and the markers on its map), target 0
+lost; the strokes' p95 with class mode against without, target within 20%. Behind
+`deploy/serve.py` the sends go to their own process (`classroom.send_server`); each simulated
+pupil posts on one kept-alive connection, as a browser does.
 """
 
 from __future__ import annotations

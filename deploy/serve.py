@@ -2,8 +2,9 @@
 
     python deploy/serve.py --processes 2 --port 8080        # then open http://<this machine>:8080
 
-One Streamlit process runs every session's script on the same Python interpreter, so more
-processes use more cores: on 2 cores one process held 20 pupils with p95 under 1 s, two behind
+Class mode's sends go to a small process of their own (classroom/send_server.py), so that a
+class's sends do not slow the strokes of the processes that draw. One Streamlit process runs every
+session's script on the same Python interpreter, so more processes use more cores: on 2 cores one process held 20 pupils with p95 under 1 s, two behind
 nginx held 40 (bench/RESULTS.md, "Two more machines of the same kind"). Needs Debian's nginx (`apt-get install nginx-light`). Ctrl+C stops all.
 """
 
@@ -13,6 +14,7 @@ import argparse
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -22,26 +24,49 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+HEALTH_PATH = "/api/class/health"  # classroom.send_server's (this file runs without the repo's imports)
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
-def render_config(listen: str, backend_ports: list[int], prefix: Path) -> str:
+def render_config(listen: str, backend_ports: list[int], prefix: Path,
+                  send_port: int | None = None) -> str:
+    """nginx's configuration; class sends go to `send_port` (the app processes as its
+    backups), or to the app processes alone when it is None."""
     upstreams = "\n".join(f"        server 127.0.0.1:{port} max_fails=0;" for port in backend_ports)
+    first, *backups = [send_port] if send_port is not None else backend_ports
+    backups = "\n".join(f"        server 127.0.0.1:{port} backup;" for port in
+                         (backend_ports if send_port is not None else backups))
     return (TEMPLATE.read_text().replace("__UPSTREAMS__", upstreams)
+            .replace("__SEND_PORT__", str(first)).replace("__SEND_BACKUPS__", backups)
             .replace("__LISTEN__", listen).replace("__PREFIX__", str(prefix)))
 
 
-def wait_healthy(url: str, timeout: float = 180) -> None:
+def wait_healthy(url: str, timeout: float = 180, path: str = "/_stcore/health") -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            with urllib.request.urlopen(f"{url}{path}", timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.3)
     raise TimeoutError(f"nothing healthy at {url} within {timeout:.0f} s")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_send_server(port: int, log: Path) -> subprocess.Popen:
+    """Class mode's endpoints in a process of their own (classroom/send_server.py)."""
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    cmd = [sys.executable, "-m", "uvicorn", "classroom.send_server:app", "--host", "127.0.0.1",
+           "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=open(log, "w"),
+                            stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def start_app(port: int, log: Path, extra_env: dict[str, str] | None = None,
@@ -58,23 +83,30 @@ def start_app(port: int, log: Path, extra_env: dict[str, str] | None = None,
 
 @dataclass
 class Cluster:
-    """nginx plus its app processes; `url` is what the class opens."""
+    """nginx plus its app processes (`processes`: nginx first) and the class send server;
+    `url` is what the class opens."""
 
     url: str
     prefix: Path
     processes: list[subprocess.Popen] = field(default_factory=list)
+    send_server: subprocess.Popen | None = None
 
     @property
     def app_pids(self) -> list[int]:
         return [p.pid for p in self.processes[1:]]
 
+    def running(self) -> bool:
+        return all(p.poll() is None for p in [*self.processes, self.send_server] if p)
+
     def stop(self) -> None:
-        for proc in self.processes:
+        for proc in [*self.processes, self.send_server]:
+            if proc is None:
+                continue
             try:
                 os.killpg(proc.pid, signal.SIGTERM)
             except ProcessLookupError:
                 continue
-        for proc in self.processes:
+        for proc in [p for p in [*self.processes, self.send_server] if p]:
             try:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
@@ -93,15 +125,18 @@ def start(processes: int = 2, port: int = 8080, first_app_port: int = 8601,
     prefix = Path(prefix or tempfile.mkdtemp(prefix="aelab-nginx-"))
     prefix.mkdir(parents=True, exist_ok=True)
     ports = app_ports or [first_app_port + i for i in range(processes)]
+    send_port = free_port()
     conf = prefix / "nginx.conf"
-    conf.write_text(render_config(f"{host}:{port}", ports, prefix))
+    conf.write_text(render_config(f"{host}:{port}", ports, prefix, send_port))
     cluster = Cluster(f"http://{host if host != '0.0.0.0' else '127.0.0.1'}:{port}", prefix)
     try:
         nginx = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf)],
                                  stdout=open(prefix / "nginx.out", "w"), stderr=subprocess.STDOUT,
                                  start_new_session=True)
         cluster.processes.append(nginx)
+        cluster.send_server = start_send_server(send_port, prefix / "send-server.log")
         cluster.processes += [start_app(p, prefix / f"app-{p}.log") for p in ports]
+        wait_healthy(f"http://127.0.0.1:{send_port}", path=HEALTH_PATH)
         for p in ports:
             wait_healthy(f"http://127.0.0.1:{p}")
         wait_healthy(cluster.url, timeout=30)
@@ -126,7 +161,7 @@ def main() -> int:
     print(f"Autoencoder Lab: {args.processes} processes behind nginx at http://{args.host}:{args.port} "
           f"(files in {cluster.prefix}). Ctrl+C stops everything.", flush=True)
     try:
-        while all(p.poll() is None for p in cluster.processes):
+        while cluster.running():
             time.sleep(1)
         print("a process stopped; shutting down", file=sys.stderr)
         return 1

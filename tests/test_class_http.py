@@ -170,3 +170,37 @@ def test_an_image_survives_the_round_trip_bit_for_bit() -> None:
     image = drawing(5)
     np.testing.assert_array_equal(decode_image(encode_image(image)), image)
     assert len(encode_image(image)) == 4184  # 3136 bytes as base64
+
+
+def test_nginx_sends_class_posts_to_their_own_process_with_the_apps_as_backups(tmp_path) -> None:
+    import re
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "deploy"))
+    import serve
+
+    from classroom import send_server
+
+    text = serve.render_config("127.0.0.1:9000", [8601, 8602], tmp_path, send_port=8600)
+    upstream = re.search(r"upstream aelab_class \{(.*?)\}", text, re.S).group(1)
+    assert re.findall(r"server (\S+?)(?: max_fails=0)?( backup)?;", upstream) == [
+        ("127.0.0.1:8600", ""), ("127.0.0.1:8601", " backup"), ("127.0.0.1:8602", " backup")]
+    assert re.search(r"location /api/class/ \{\s*proxy_pass http://aelab_class;", text)
+    assert f"/{http_api.SEND_PATH}".startswith("/api/class/")
+    assert serve.HEALTH_PATH == send_server.HEALTH_PATH
+    alone = serve.render_config("127.0.0.1:9000", [8601, 8602], tmp_path)  # no send server
+    upstream = re.search(r"upstream aelab_class \{(.*?)\}", alone, re.S).group(1)
+    assert re.findall(r"server (\S+?)(?: max_fails=0)?( backup)?;", upstream) == [
+        ("127.0.0.1:8601", ""), ("127.0.0.1:8602", " backup")]
+    assert "__" not in text and "__" not in alone
+
+
+def test_the_send_server_serves_the_same_routes_and_says_who_it_is(store) -> None:
+    from classroom import send_server
+
+    paths = {route.path for route in send_server.app.routes}
+    assert {f"/{http_api.SEND_PATH}", f"/{http_api.WITHDRAW_PATH}", send_server.HEALTH_PATH} <= paths
+    with TestClient(send_server.app) as client:
+        assert client.get(send_server.HEALTH_PATH).text == send_server.WHO
+        assert client.get(f"/{http_api.SEND_PATH}").status_code == 405  # POST only

@@ -167,3 +167,40 @@ def test_a_killed_app_process_loses_no_drawing(cluster, browser, store) -> None:
     finally:
         for page in (teacher, *pupils):
             page.context.close()
+
+
+def test_sends_go_to_their_own_process_and_to_the_app_when_it_is_down(cluster, store) -> None:
+    """nginx passes class sends to classroom/send_server.py (not to the processes that run the
+    pupils' strokes); with that process killed, the app processes take the sends over."""
+    import json
+    import sys
+    import urllib.request
+
+    from classroom import send_server
+    from classroom.http_api import SEND_PATH, encode_image
+    from classroom.store import RoomSettings
+
+    sys.path.insert(0, str(REPO / "deploy"))
+    import serve
+
+    assert serve.HEALTH_PATH == send_server.HEALTH_PATH
+    with urllib.request.urlopen(cluster.url + send_server.HEALTH_PATH, timeout=10) as answer:
+        assert answer.read().decode() == send_server.WHO
+    room, _ = store.create_room(RoomSettings(ask_nickname=False, ask_digit=False,
+                                             min_send_interval_s=0.0))
+    image = np.zeros((28, 28), np.float32)
+    image[6:22, 13:15] = 1.0
+
+    def send(pupil: str) -> int:
+        seat = store.join(room.code, pupil)
+        body = json.dumps({"code": room.code, "pupil": seat, "image": encode_image(image)}).encode()
+        request = urllib.request.Request(f"{cluster.url}/{SEND_PATH}", body,
+                                         {"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return json.loads(answer.read())["id"]
+
+    first = send("before")
+    os.killpg(cluster.send_server.pid, signal.SIGKILL)
+    cluster.send_server.wait(timeout=30)
+    second = send("after")
+    assert {d.id for d in store.drawings(room.code)} == {first, second}
