@@ -60,13 +60,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+SEND_SERVER_NICENESS = 10  # below the app processes: a send may wait a few ms, a stroke not
+
+
 def start_send_server(port: int, log: Path) -> subprocess.Popen:
-    """Class mode's endpoints in a process of their own (classroom/send_server.py)."""
+    """Class mode's endpoints in a process of their own (classroom/send_server.py), at a lower
+    CPU priority than the app processes: a send shows on the wall within a second or two, a
+    pupil watches their stroke's pictures come back."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     cmd = [sys.executable, "-m", "uvicorn", "classroom.send_server:app", "--host", "127.0.0.1",
            "--port", str(port), "--log-level", "warning", "--no-access-log"]
     return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=open(log, "w"),
-                            stderr=subprocess.STDOUT, start_new_session=True)
+                            stderr=subprocess.STDOUT, start_new_session=True,
+                            preexec_fn=lambda: os.nice(SEND_SERVER_NICENESS))
 
 
 def start_app(port: int, log: Path, extra_env: dict[str, str] | None = None,
