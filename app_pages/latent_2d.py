@@ -6,7 +6,7 @@ from ui import latent, widgets
 from ui.model_cache import class_names, spec_of
 
 PREFIX = "l2d"
-CHART_KEY = "l2d_chart"
+MAP_KEY = "l2d_map"
 GRID_SIZES = [10, 15, 20]
 MAP_HEIGHT = 700  # px: the map is the slide; equal axes make it narrow otherwise
 PRESENTER_MAP_HEIGHT = 470  # px: under the title and controls of a 1280x720 screen
@@ -73,12 +73,10 @@ def explorer(key: str, show_grid: bool, grid_n: int, current) -> None:
                 f"wider code, so decodings of clicked points are approximate.",
                 icon=":material/layers:")
     user = latent.user_code(model, view, current.image)
-    latent.apply_click(PREFIX, view, CHART_KEY)
 
     plot_col, side_col = st.columns([3, 2], gap="large")
     with side_col:
-        point = latent.probe_and_digit_panel(PREFIX, view, model, current.image, user,
-                                             chart_key=CHART_KEY)
+        point = latent.probe_and_digit_panel(PREFIX, view, model, current.image, user)
     with plot_col:
         background = None
         if show_grid:
@@ -86,21 +84,21 @@ def explorer(key: str, show_grid: bool, grid_n: int, current) -> None:
         # The title is page text: Plotly's one-line title was cut off on a 390-px phone.
         title = f"{spec.title}: {view.shown} test digits"
         st.markdown(f"**{title}**")
-        fig = latent.map_2d(view, class_names(key), user.point, point, background)
-        # legend under the map: beside it, it took a third of the plot's width
-        fig.update_layout(height=widgets.by_mode(MAP_HEIGHT, PRESENTER_MAP_HEIGHT),
-                          legend={"orientation": "h", "yanchor": "top", "y": -0.17, "x": 0,
-                                  "font": {"size": 16}})
-        st.plotly_chart(fig, key=CHART_KEY, on_select="rerun", selection_mode="points",
-                        theme=None, config={"displayModeBar": False, "scrollZoom": True})
+        names = class_names(key)
+        # Drawn by the browser on a canvas: Plotly's 4,000 SVG points held the page for 2.1 s.
+        latent.plane_2d(PREFIX, view, names, user.point, point, background, title=title,
+                        height=widgets.by_mode(MAP_HEIGHT, PRESENTER_MAP_HEIGHT), key=MAP_KEY)
         compressed = ("" if view.scale.linear else
                       " The axes are squeezed away from the centre so that both the long arms "
                       "and the tight clusters show: the ticks give the true code values.")
         st.caption("Point anywhere on the map to decode that spot; click to pin it (the black "
-                   "**x**). Drag to pan, scroll to zoom, double-click to reset." + compressed)
+                   "**x**). Drag to pan, scroll or the **+** and **−** buttons to zoom, "
+                   "double-click to reset; the legend hides and shows classes." + compressed)
         latent.scores_caption(key)
-        widgets.download_figure_html(fig, f"latent-2d-{key}.html", key=f"{PREFIX}_export",
-                                     title=title)
+        # The Plotly figure only for the export, made when the button is clicked.
+        widgets.download_figure_html(
+            lambda: latent.map_2d(view, names, user.point, point, background),
+            f"latent-2d-{key}.html", key=f"{PREFIX}_export", title=title)
 
 
 explorer(key, show_grid, grid_n, current)

@@ -10,9 +10,11 @@ headless Chromium at 1400x1000, the page's own clock (`performance.now`) through
   loaded, the probe decoded in the browser), seen at the first animation frame after it. The first
   load of a fresh server, then `--loads` more on the warm server, each in a new tab of the same
   browser (cache warm, a reload) and each in a new browser context (empty cache, a new pupil). The
-  map drawn (the page as it was without live decoding) is marked in the same loads;
-* 2-D sweep: the pointer moved across the plot area (`.st-key-l2d_chart .nsewdrag`) at 60 Hz for
-  1 s, no button held (a held button pans the map), `--drags` times. Decodes and distinct frames
+  map drawn (the canvas plane's first draw, `window.aeLive.plane.draws`: the page as it is
+  without live decoding) is marked in the same loads;
+* 2-D sweep: the pointer moved across the box between the map's axes (the plane's test hook
+  `axes()`, static/live/latent_plane.js) at 60 Hz for 1 s, no button held (a held button pans
+  the map), `--drags` times. Decodes and distinct frames
   painted during it; pointer move -> decoded image painted; WebSocket frames the page sent;
 * 3-D slider: the z1 probe slider (`.st-key-l3d_x_ae_3d`) pressed and dragged at 60 Hz for 1 s,
   then released: decodes before release, frames sent before release (and at release: the rerun);
@@ -49,13 +51,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.common import DIGITS, Figure, Server, load_average, machine_name, percentile, record
-from tests.e2e.browser_actions import CANVAS, STROKES, wait_idle
+from tests.e2e.browser_actions import CANVAS, STROKES, map_axes, wait_idle
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS
 
 TITLE = "Live decoding in the browser"
 DRAW_TITLE = "Live drawing in the browser (Draw page)"
 VIEWPORT = {"width": 1400, "height": 1000}
-PLOT_AREA = ".st-key-l2d_chart .nsewdrag"  # the rectangle between the axes of the 2-D map
 Z1_TRACK = '.st-key-l3d_x_ae_3d [data-testid="stSlider"] [data-orientation="horizontal"]'
 HZ, DRAG_S, SETTLE_S = 60.0, 1.0, 0.5
 LOAD_TARGET_S, FRAMES_TARGET, MEDIAN_TARGET_MS, P95_TARGET_MS = 2.0, 30, 16.0, 33.0
@@ -83,7 +84,7 @@ class LivePage:
     count: str  # the hook's counter of decodes / passes
 
 
-LATENT = LivePage("latent-2d", "latent", f"document.querySelector('{PLOT_AREA}')", "map drawn",
+LATENT = LivePage("latent-2d", "latent", "window.aeLive?.plane?.draws > 0", "map drawn",
                   "/live/latent_probe.js", "decodes")
 DRAW = LivePage("draw", "draw", """[...document.querySelectorAll(
     '[data-testid="stBidiComponentIsolated"]')].some(
@@ -305,10 +306,8 @@ def collect(page, since: float, until: float, decodes_before: int, sent: int,
 
 
 def sweep_2d(page, frames: FramesSent) -> Drag:
-    """The pointer across the 2-D plot area for DRAG_S at HZ, no button held."""
-    area = page.locator(PLOT_AREA).first
-    area.scroll_into_view_if_needed()
-    box = area.bounding_box()
+    """The pointer across the 2-D map's axes for DRAG_S at HZ, no button held."""
+    box = map_axes(page)
     n = int(DRAG_S * HZ) + 1
     points = [(box["x"] + (0.1 + 0.8 * i / (n - 1)) * box["width"],
                box["y"] + (0.5 + 0.3 * math.sin(2 * math.pi * i / (n - 1))) * box["height"])

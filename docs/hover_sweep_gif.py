@@ -21,14 +21,13 @@ from PIL import Image, ImageDraw
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run as a script
 
-from tests.e2e.browser_actions import open_page, wait_idle  # noqa: E402
+from tests.e2e.browser_actions import map_axes, open_page, wait_idle  # noqa: E402
 from tests.e2e.server import (CHROMIUM, CHROMIUM_ARGS, free_port, start_server,  # noqa: E402
                               stop_server, wait_healthy)
 
 FRAMES = 36
 FRAME_MS = 90
 WIDTH = 760  # px of the GIF: the map and the live panel, shrunk to stay a small download
-PLOT_AREA = ".st-key-l2d_chart .nsewdrag"
 
 
 def sweep(fx: float) -> tuple[float, float]:
@@ -37,9 +36,7 @@ def sweep(fx: float) -> tuple[float, float]:
 
 
 def frames(page) -> list[Image.Image]:
-    area = page.locator(PLOT_AREA).first
-    area.scroll_into_view_if_needed()
-    box = area.bounding_box()
+    box = map_axes(page)  # the box between the map's axes
     panel = page.locator('[data-testid="stMain"]').first.bounding_box()
     clip = {"x": box["x"] - 90, "y": box["y"] - 90, "width": panel["x"] + panel["width"]
             - (box["x"] - 90), "height": box["height"] + 160}

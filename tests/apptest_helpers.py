@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import importlib
 import io
+import json
 import pkgutil
 from pathlib import Path
 from typing import Any, Mapping
@@ -142,10 +143,26 @@ def image_urls(at, caption: str) -> list[str]:
             for img in images_with_caption(at, caption)]
 
 
-def trace_numbers(values) -> list[float]:
-    """A Plotly trace's coordinates in a chart's JSON: a list, or the typed array (base64 bytes
-    and a dtype) Plotly writes for a numpy array."""
-    if isinstance(values, dict):
-        return np.frombuffer(base64.b64decode(values["bdata"]), np.dtype(values["dtype"])).tolist()
-    return list(values)
+def component_data(at, name: str) -> dict:
+    """The data the Components v2 component `name` was handed in the last run."""
+    [element] = [e for e in at.get("bidi_component") if e.proto.component_name == name]
+    return json.loads(element.proto.json)
 
+
+def send_trigger(at, name: str, event: str, value: Any):
+    """The component `name`'s script sending the trigger value `event` (a click on it, say),
+    then the rerun that follows, as Streamlit's frontend sends it."""
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+
+    [element] = [e for e in at.get("bidi_component") if e.proto.component_name == name]
+    states = at._tree.get_widget_states()
+    state = states.widgets.add()
+    state.id = _make_trigger_id(element.proto.id, "events")
+    state.json_trigger_value = json.dumps([{"event": event, "value": value}])
+    return at._run(states)
+
+
+def plane_codes(at) -> np.ndarray:
+    """The codes the 2-D page's map draws (`ui.latent_plane`: float32 bytes), as (x, y) rows."""
+    raw = base64.b64decode(component_data(at, "latent_plane")["codes"])
+    return np.frombuffer(raw, "<f4").reshape(-1, 2).astype(np.float64)

@@ -229,3 +229,12 @@ def test_scatter_2d_background_needs_a_base_built_with_its_extent(latent_2d) -> 
     with pytest.raises(ValueError):
         figures.mark_latent_map_2d(base, background=np.zeros((28, 28)),
                                    background_extent=(-1, 1, -1, 1))
+
+
+def test_widened_range_keeps_ranges_that_hold_the_marks() -> None:
+    """The canvas map and the Plotly map share it: ranges that hold the star and the probe stay;
+    a mark outside widens them to hold it, with the 2 % margin of `fitted_range`."""
+    inside = [np.array([0.5, 0.5]), np.array([-0.5, 0.9])]
+    assert figures.widened_range([-1.0, 1.0], [-1.0, 1.0], inside) == ([-1.0, 1.0], [-1.0, 1.0])
+    xrange, yrange = figures.widened_range([-1.0, 1.0], [-1.0, 1.0], [np.array([3.0, 0.0])])
+    assert xrange == pytest.approx([-1.08, 3.08]) and yrange == pytest.approx([-1.04, 1.04])

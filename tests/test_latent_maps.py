@@ -106,14 +106,3 @@ def test_explained_variance_is_a_share() -> None:
     two, three = latent_maps.explained_variance(data, 2), latent_maps.explained_variance(data, 3)
     assert 0 < two < three <= 1.0
     assert latent_maps.explained_variance(_fake_latents(2), 2) == pytest.approx(1.0, abs=0.01)
-
-
-def test_selected_point_reads_real_and_injected_events() -> None:
-    from ui.latent import selected_point
-
-    event = {"selection": {"points": [{"point_index": 2, "curve_number": 0, "x": 1.0, "y": -0.5}],
-                           "point_indices": [2], "box": [], "lasso": []}}
-    assert selected_point(event) == (1.0, -0.5)
-    assert selected_point({"selection": {"points": []}}) is None
-    assert selected_point(None) is None
-    assert selected_point({}) is None

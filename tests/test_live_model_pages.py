@@ -15,7 +15,7 @@ import pytest
 from ae_models.registry import LIVE_KEY
 from ui.state import CurrentInput
 
-from apptest_helpers import (assert_no_problems, images_with_caption, open_app, trace_numbers,
+from apptest_helpers import (assert_no_problems, images_with_caption, open_app, plane_codes,
                              train_live_model)
 
 LIVE_TITLE = "Your model (trained live)"
@@ -95,14 +95,6 @@ def test_retraining_replaces_the_cached_curve(first) -> None:
     assert not np.allclose(before, after)
 
 
-def latent_map_points(at) -> np.ndarray:
-    """The 2-D map's test-digit markers, all classes together, as (x, y) rows."""
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    clouds = [t for t in spec["data"] if t.get("mode") == "markers" and t.get("customdata")]
-    return np.concatenate([np.column_stack([trace_numbers(t["x"]), trace_numbers(t["y"])])
-                           for t in clouds])
-
-
 def open_map_with_live(at):
     at.switch_page("app_pages/latent_2d.py").run()
     picker = at.selectbox(key="l2d_model")
@@ -117,7 +109,7 @@ def open_map_with_live(at):
 def test_the_2d_map_shows_the_live_models_own_codes(code_size: int) -> None:
     at = open_map_with_live(train_live_model(code_size=code_size))
     assert any(LIVE_TITLE in m.value for m in at.markdown), "the map's title names the model"
-    points = latent_map_points(at)
+    points = plane_codes(at)
     assert len(points) > 100 and np.isfinite(points).all()
     pca_notes = [i.value for i in at.info if "PCA view" in i.value]
     assert bool(pca_notes) == (code_size > 2)
@@ -125,6 +117,6 @@ def test_the_2d_map_shows_the_live_models_own_codes(code_size: int) -> None:
 
 def test_two_sessions_live_models_draw_their_own_maps() -> None:
     """Both pick "live"; each map is its own model's (the codes are cached per trained model)."""
-    mine = latent_map_points(open_map_with_live(train_live_model(code_size=2)))
-    theirs = latent_map_points(open_map_with_live(train_live_model(code_size=4)))
+    mine = plane_codes(open_map_with_live(train_live_model(code_size=2)))
+    theirs = plane_codes(open_map_with_live(train_live_model(code_size=4)))
     assert mine.shape == theirs.shape and not np.allclose(mine, theirs)

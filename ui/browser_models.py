@@ -197,9 +197,9 @@ def loader_js(module: str) -> str:
     and TensorFlow.js are requested at once, beside the module (Draw page, fresh browser: the
     chain module -> imports -> TensorFlow.js -> model.json -> weights, encoder then decoder,
     took 2.7 s of the page load; see bench/RESULTS.md). TensorFlow.js's two scripts go in as
-    script tags right then, with its WASM binary preloaded: on the 2-D latent page an import
-    waits for the main thread, which Plotly holds for 0.7 s, and the binary used to be asked
-    for only once both scripts had run. A state value equal to the one this
+    script tags right then, with its WASM binary preloaded: an import waits for the main thread
+    (on the 2-D latent page Plotly held it for 0.7 s, before the page drew its own map), and the
+    binary used to be asked for only once both scripts had run. A state value equal to the one this
     component last sent is not sent again: each `setStateValue` is a rerun of the script, and
     the live modules report `ready` on every update (that doubled the server's runs per stroke).
     """
@@ -223,7 +223,7 @@ function pump() {{
 function startTensorFlow() {{
   // The script tags load_tfjs.js would add once imported (it reuses these), and the WASM
   // backend's binary: asked for now, at mount, since an import waits for the page's main
-  // thread, which the 2-D page's Plotly map holds for 0.7 s of its load (bench/RESULTS.md).
+  // thread, which a busy page holds (bench/RESULTS.md).
   // async = false: the scripts run in this order.
   const wasm = TFJS + 'tfjs-backend-wasm-simd.wasm';  // the binary load_tfjs.js's backend picks
   if (!preloads.seen.has(wasm)) {{

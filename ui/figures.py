@@ -45,6 +45,7 @@ LABEL_NEAR, LABEL_APART = 0.15, 0.6  # in standard deviations of the whole map: 
 # the density, and how far apart two names of one class stay
 CLASS_LABEL_FONT = {"size": 16, "color": "#111111", "weight": 700}
 MARKER_OUTLINE = {"width": 0.5, "color": "rgba(0, 0, 0, 0.45)"}  # pale classes on white (2-D)
+MAP_MARKER = {"size": 7, "opacity": 0.75, "line": MARKER_OUTLINE}  # a test digit on the 2-D map
 DEFAULT_CLASS_NAMES: tuple[str, ...] = tuple(str(i) for i in range(10))
 
 BAR_COLOR = "#36638F"  # one-series bars: the theme's primary blue, whose white labels read at 6.3:1
@@ -52,6 +53,10 @@ BAR_COLOR = "#36638F"  # one-series bars: the theme's primary blue, whose white 
 USER_POINT_NAME = "Your drawing"
 PROBE_POINT_NAME = "Probe"
 USER_POINT_COLOR = "#FFD400"  # gold star with a black outline: stands out on every class colour
+USER_MARKER = {"symbol": "star", "size": 22, "color": USER_POINT_COLOR,
+               "line": {"width": 2.5, "color": "black"}}
+PROBE_MARKER = {"symbol": "x", "size": 20, "color": "black",
+                "line": {"width": 2, "color": "white"}}
 
 BASE_FONT_SIZE = 18
 TITLE_FONT_SIZE = 22
@@ -76,7 +81,8 @@ def _style(fig: go.Figure, title: str, height: int, **layout: object) -> go.Figu
     return fig
 
 
-def _class_name(label: int, class_names: Sequence[str]) -> str:
+def class_name(label: int, class_names: Sequence[str]) -> str:
+    """A class's name (its number where the names run out)."""
     return class_names[label] if 0 <= label < len(class_names) else str(label)
 
 
@@ -99,8 +105,14 @@ def text_color_on(colour: str) -> str:
     return max(("#000000", "#FFFFFF"), key=lambda text: contrast(text, colour))
 
 
-def _digit_color(label: int) -> str:
+def digit_color(label: int) -> str:
+    """A class's colour (the same on every map and legend)."""
     return DIGIT_COLORS[int(label) % len(DIGIT_COLORS)]
+
+
+def class_symbol(label: int) -> str:
+    """A class's marker shape on the 2-D map (Plotly's name for it)."""
+    return CLASS_SYMBOLS[int(label) % len(CLASS_SYMBOLS)]
 
 
 def _check_codes(codes: np.ndarray, labels: np.ndarray, dims: int) -> tuple[np.ndarray, np.ndarray]:
@@ -125,8 +137,8 @@ def _check_point(
     return point
 
 
-def _background_source(image: np.ndarray, invert: bool) -> Image.Image:
-    """PIL image for a layout image; optionally inverted to dark ink on white paper."""
+def background_source(image: np.ndarray, invert: bool = True) -> Image.Image:
+    """PIL image of a map's background; by default inverted to dark ink on white paper."""
     pixels = to_uint8(image)
     if invert:
         pixels = 255 - pixels
@@ -147,16 +159,15 @@ def _class_clouds(trace: type, codes: np.ndarray, labels: np.ndarray, names: Seq
     clouds, written = [], []
     for label in np.unique(labels):
         index = np.flatnonzero(labels == label)
-        name = _class_name(int(label), names)
-        style = {**marker, "color": _digit_color(label)}
+        name = class_name(int(label), names)
+        style = {**marker, "color": digit_color(label)}
         if symbols:
-            style["symbol"] = CLASS_SYMBOLS[int(label) % len(CLASS_SYMBOLS)]
+            style["symbol"] = class_symbol(label)
         clouds.append(trace(**_axes(codes[index]), mode="markers", name=name, customdata=index,
                             legendgroup=name, marker=style,
                             text=None if text is None else text[index],
                             hovertemplate=f"class {name}{hover}<extra></extra>"))
-        count = LABELS_PER_CLASS if len(name) <= 2 else 1
-        written.append(class_names_on_map(trace, codes[labelled_rows(codes, index, count)], name))
+        written.append(class_names_on_map(trace, codes[name_rows(codes, index, name)], name))
     return clouds + written
 
 
@@ -179,6 +190,12 @@ def labelled_rows(points: np.ndarray, rows: np.ndarray, count: int = LABELS_PER_
     return rows[taken]
 
 
+def name_rows(points: np.ndarray, rows: np.ndarray, name: str) -> np.ndarray:
+    """The rows of a class (`rows` of `points`) to write its `name` on: a digit a few times, a
+    longer name (Fashion-MNIST's "Ankle boot") once, or ten of them cover the map."""
+    return labelled_rows(points, rows, LABELS_PER_CLASS if len(name) <= 2 else 1)
+
+
 def class_names_on_map(trace: type, points: np.ndarray, name: str):
     """The class name as text at `points`, in the class's legend group (hidden with it); no
     hover, so it never hides the dot under it from a click."""
@@ -196,8 +213,8 @@ def _true_values(points: np.ndarray, axis_titles: Sequence[str]) -> np.ndarray:
     return np.array([f"{axis_titles[0]}={x:.2f}<br>{axis_titles[1]}={y:.2f}" for x, y in points])
 
 
-def _true_bounds(codes: np.ndarray, extent: tuple[float, float, float, float] | None
-                 ) -> tuple[np.ndarray, np.ndarray]:
+def true_bounds(codes: np.ndarray, extent: tuple[float, float, float, float] | None
+                ) -> tuple[np.ndarray, np.ndarray]:
     """The lowest and highest code values the map shows, per axis (the grid's too)."""
     low, high = codes.min(axis=0), codes.max(axis=0)
     if extent is not None:
@@ -223,14 +240,10 @@ def _probe_and_star(fig: go.Figure, probe: np.ndarray | None, user: np.ndarray |
                     hover: dict[str, str]) -> None:
     """The probe's black x, then the user's gold star on top of everything."""
     if probe is not None:
-        fig.add_trace(_point(go.Scatter, probe, PROBE_POINT_NAME,
-                             {"symbol": "x", "size": 20, "color": "black",
-                              "line": {"width": 2, "color": "white"}},
+        fig.add_trace(_point(go.Scatter, probe, PROBE_POINT_NAME, PROBE_MARKER,
                              hovertemplate=f"probe<br>{hover['probe']}<extra></extra>"))
     if user is not None:
-        fig.add_trace(_point(go.Scatter, user, USER_POINT_NAME,
-                             {"symbol": "star", "size": 22, "color": USER_POINT_COLOR,
-                              "line": {"width": 2.5, "color": "black"}},
+        fig.add_trace(_point(go.Scatter, user, USER_POINT_NAME, USER_MARKER,
                              hovertemplate=f"your drawing<br>{hover['your drawing']}<extra></extra>"))
 
 
@@ -238,12 +251,12 @@ def _background_image(fig: go.Figure, background: np.ndarray,
                       extent: tuple[float, float, float, float], invert: bool) -> None:
     """`background` stretched over `extent` = (xmin, xmax, ymin, ymax), row 0 at the top."""
     xmin, xmax, ymin, ymax = (float(v) for v in extent)
-    fig.add_layout_image(source=_background_source(background, invert), xref="x", yref="y",
+    fig.add_layout_image(source=background_source(background, invert), xref="x", yref="y",
                          x=xmin, y=ymax, sizex=xmax - xmin, sizey=ymax - ymin, xanchor="left",
                          yanchor="top", sizing="stretch", opacity=0.35, layer="below")
 
 
-def _fitted_range(points: np.ndarray) -> tuple[list[float], list[float]]:
+def fitted_range(points: np.ndarray) -> tuple[list[float], list[float]]:
     """x and y ranges that hold every point, plus a 2 % margin (autorange ignores images)."""
     low, high = points.min(axis=0), points.max(axis=0)
     margin = 0.02 * (high - low)
@@ -304,15 +317,14 @@ def latent_map_2d(
     yaxis: dict[str, object] = {"title": {"text": axis_titles[1]}, "zeroline": False}
     if scale is not None and not scale.linear:
         text, xy_hover = _true_values(codes, axis_titles), "%{text}"
-        _compressed_axes(scale, *_true_bounds(codes, extent), (xaxis, yaxis))
+        _compressed_axes(scale, *true_bounds(codes, extent), (xaxis, yaxis))
         codes = scale.to_display(codes)
     if extent is not None:  # the background's corners, where the map draws them
         corners = np.reshape(extent, (2, 2)).T
         corners = corners if scale is None else scale.to_display(corners)
-        xaxis["range"], yaxis["range"] = _fitted_range(np.vstack([codes, corners]))
+        xaxis["range"], yaxis["range"] = fitted_range(np.vstack([codes, corners]))
     fig = go.Figure(_class_clouds(go.Scatter, codes, labels, names,
-                                  {"size": 7, "opacity": 0.75, "line": MARKER_OUTLINE},
-                                  f"<br>{xy_hover}", text,
+                                  MAP_MARKER, f"<br>{xy_hover}", text,
                                   symbols=True))
     # No equal aspect ratio: a plain autoencoder's codes often spread far more along one axis,
     # and a locked ratio squeezed such a map into a thin strip that nobody could read.
@@ -326,11 +338,18 @@ def _widen_to(fig: go.Figure, points: list[np.ndarray]) -> None:
     """Widen a map's fixed axis ranges to hold `points` (the probe and the star), if need be."""
     if fig.layout.xaxis.range is None or fig.layout.yaxis.range is None:
         raise ValueError("a background needs a map built with its extent (latent_map_2d)")
-    (x0, x1), (y0, y1) = fig.layout.xaxis.range, fig.layout.yaxis.range
-    inside = all(x0 <= x <= x1 and y0 <= y <= y1 for x, y in points)
-    if not inside:
-        xrange, yrange = _fitted_range(np.vstack([[[x0, y0], [x1, y1]], *points]))
-        fig.update_layout(xaxis_range=xrange, yaxis_range=yrange)
+    xrange, yrange = widened_range(fig.layout.xaxis.range, fig.layout.yaxis.range, points)
+    fig.update_layout(xaxis_range=xrange, yaxis_range=yrange)
+
+
+def widened_range(xrange: Sequence[float], yrange: Sequence[float], points: list[np.ndarray]
+                  ) -> tuple[list[float], list[float]]:
+    """x and y ranges that also hold `points` (the probe and the star): the same when they do,
+    else fitted around both (`fitted_range`)."""
+    (x0, x1), (y0, y1) = xrange, yrange
+    if all(x0 <= x <= x1 and y0 <= y <= y1 for x, y in points):
+        return [x0, x1], [y0, y1]
+    return fitted_range(np.vstack([[[x0, y0], [x1, y1]], *points]))
 
 
 def mark_latent_map_2d(

@@ -17,7 +17,7 @@ import streamlit as st
 from ae_models import latent_maps
 from ae_models.map_scale import MapScale, map_scale
 from ae_models.registry import LIVE_KEY, model_keys, resolve
-from ui import live_latent, state, widgets
+from ui import latent_plane, live_latent, state, widgets
 from ui.figures import latent_map_2d, mark_latent_map_2d
 from ui.images import image_grid
 from ui.model_cache import card, metrics, spec_of, title_of, weights_id
@@ -25,7 +25,7 @@ from ui.model_cache import latents as stored_latents
 
 DECODED_SCALE = 10  # 280 px: the probe's decoding is what the class looks at
 PCA_APPROXIMATE = "Approximate: every direction but PC1 and PC2 is set to its average."
-MAX_POINTS = 4000  # SVG markers: 4,000 draw and click briskly, 10,000 make every rerun sluggish
+MAX_POINTS = 4000  # per map: the class wall's SVG maps draw 4,000 briskly, 10,000 sluggishly
 TWO_D_MODELS = ("ae_2d", "vae_2d")
 
 
@@ -145,34 +145,6 @@ def _slider_keys(prefix: str, view: LatentView) -> list[str]:
     return [f"{prefix}_{axis}_{view.key}" for axis in "xyz"[:view.dims]]
 
 
-def apply_click(prefix: str, view: LatentView, chart_key: str) -> None:
-    """Move the probe to the point clicked on the chart (each click once; call before the sliders).
-
-    The chart's selection stays in session state across reruns, so the last one handled is
-    remembered: otherwise moving a slider would snap the probe back to an old click.
-    """
-    clicked = selected_point(st.session_state.get(chart_key))
-    memo = f"{prefix}_last_click"
-    if clicked == st.session_state.get(memo):
-        return
-    st.session_state[memo] = clicked
-    if clicked is not None:  # the chart reports where the dot is drawn: back to code values
-        _move_probe(prefix, view, view.scale.from_display(np.asarray(clicked)))
-
-
-def selected_point(event: object) -> tuple[float, float] | None:
-    """(x, y) of the first clicked point of a Plotly selection event, or None.
-
-    Uses dict access: it works on Streamlit's event object and on a dict injected by a test.
-    """
-    try:
-        points = event["selection"]["points"]  # type: ignore[index]
-        first = points[0]
-        return float(first["x"]), float(first["y"])
-    except (KeyError, IndexError, TypeError, ValueError):
-        return None
-
-
 def _check_link(keys: list[str], view: LatentView) -> None:
     """Say so when a link's probe value is no number on this map (Streamlit would silently
     ignore it and start the probe elsewhere)."""
@@ -290,12 +262,12 @@ def _base_map_2d(weights: str, shown: str, class_names: tuple[str, ...],
 
 
 def probe_and_digit_panel(prefix: str, view: LatentView, model, image: np.ndarray,
-                          user: UserCode, chart_key: str | None = None) -> np.ndarray:
+                          user: UserCode) -> np.ndarray:
     """The side panel of both latent pages: the decoded probe on top, its sliders, then the
     user's digit with its reconstruction. Returns the probe point (plot coordinates).
 
-    The browser decodes the probe while its sliders are dragged and, given the map's
-    `chart_key`, the point under the pointer on it; the server's picture of the probe stays
+    The browser decodes the probe while its sliders are dragged and, on the 2-D page, the
+    point under the pointer on the map (`plane_2d`); the server's picture of the probe stays
     until the browser shows it.
     """
     probe_slot = st.container()
@@ -303,8 +275,7 @@ def probe_and_digit_panel(prefix: str, view: LatentView, model, image: np.ndarra
     with probe_slot:
         live = live_latent.live_probe(
             view.key, f"{prefix}_live", view, point, DECODED_SCALE * 28,
-            slider_keys=_slider_keys(prefix, view), chart_key=chart_key,
-            on_pin=lambda: _pin_from_browser(prefix, view))
+            slider_keys=_slider_keys(prefix, view))
         if not live:
             decoded_panel(model.decode(view.to_code(point)), view, point)
         elif view.pca:
@@ -313,14 +284,20 @@ def probe_and_digit_panel(prefix: str, view: LatentView, model, image: np.ndarra
     return point
 
 
-def _pin_from_browser(prefix: str, view: LatentView) -> None:
-    """A click on the live map (before the rerun): the probe moves to the clicked point."""
-    pin = (st.session_state.get(f"{prefix}_live") or {}).get("pin")
-    try:
-        point = np.asarray(pin, dtype=np.float64).reshape(view.dims)
-    except (TypeError, ValueError):
-        return
-    if np.isfinite(point).all():
+def plane_2d(prefix: str, view: LatentView, class_names: Sequence[str],
+             user_point: np.ndarray | None, probe_point: np.ndarray | None,
+             background: np.ndarray | None, *, title: str, height: int, key: str) -> None:
+    """The 2-D page's map, drawn by the browser (`ui.latent_plane`); a click on it moves the
+    probe there (its sliders, and so the URL), with or without live decoding."""
+    latent_plane.latent_plane(view, class_names, user_point, probe_point, background,
+                              title=title, height=height, key=key,
+                              on_pin=lambda: _pin_from_plane(prefix, view, key))
+
+
+def _pin_from_plane(prefix: str, view: LatentView, key: str) -> None:
+    """A click on the plane (before the rerun): the probe moves to the clicked point."""
+    point = latent_plane.pinned(key)
+    if point is not None:
         _move_probe(prefix, view, point)
 
 

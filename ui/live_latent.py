@@ -1,11 +1,10 @@
 """Live decoding on the latent pages: the probe decoded in the browser while it moves.
 
 This component sits in the latent pages' side panel and decodes with TensorFlow.js
-(`static/live/latent_probe.js`): on the 2-D page the point under the pointer on the map (a
-Plotly figure drawn by `st.plotly_chart`), on both pages the probe sliders' values while they
-are dragged. Neither sends anything to the server. A click on empty map space pins the point
-(the probe sliders, and so the URL, move there). Until the browser is ready, or where it cannot
-run the model, the server's decoded probe is shown instead.
+(`static/live/latent_probe.js`): on the 2-D page the point under the pointer on the map (the
+canvas of `ui.latent_plane`, which announces it), on both pages the probe sliders' values while
+they are dragged. Neither sends anything to the server. Until the browser is ready, or where it
+cannot run the model, the server's decoded probe is shown instead.
 """
 
 from __future__ import annotations
@@ -48,16 +47,14 @@ probe_decoder = st.components.v2.component("latent_probe_decoder", html=HTML, cs
 
 
 def live_probe(key: str, component_key: str, view, pinned: np.ndarray, size_px: int,
-               slider_keys: list[str], chart_key: str | None = None, on_pin=None) -> bool:
+               slider_keys: list[str]) -> bool:
     """Mount the live decoder of model `key`'s probe; True once it is showing the probe itself
     (then the page leaves out the server's copy of the same picture)."""
     pca = None
     if view.pca:
         pca = {"mean": np.asarray(view.latents["pca_mean"], float).tolist(),
                "components": np.asarray(view.latents["pca_components"][:view.dims], float).tolist()}
-    data = {"chartKey": chart_key, "sliderKeys": slider_keys, "axisNames": list(view.axis_names),
-            "pinned": [float(v) for v in pinned], "pca": pca,
-            "scaleWidths": list(view.scale.widths)}
+    data = {"sliderKeys": slider_keys, "axisNames": list(view.axis_names),
+            "pinned": [float(v) for v in pinned], "pca": pca}
     st.html(f"<style>.st-key-{component_key} {{ --live-size: {size_px}px; }}</style>")
-    return show_live(probe_decoder, key, component_key, data,
-                     on_pin_change=on_pin or (lambda: None))
+    return show_live(probe_decoder, key, component_key, data)

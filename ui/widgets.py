@@ -251,10 +251,13 @@ def download(label: str, make: Callable[[], bytes | str], file_name: str, mime: 
 
 
 def download_figure_html(fig, file_name: str, key: str, title: str | None = None) -> None:
-    """The Plotly figure as a standalone HTML file (plotly.js inside: opens offline), with
-    `title` put back on it where the page shows the title as text."""
+    """The Plotly figure (or a function making it, where that is dear) as a standalone HTML
+    file (plotly.js inside: opens offline), with `title` put back on it where the page shows
+    the title as text."""
     def html() -> str:
-        return (fig if title is None else go.Figure(fig).update_layout(title_text=title)).to_html(
-            include_plotlyjs=True, full_html=True)
+        made = fig() if callable(fig) else fig
+        if title is not None:
+            made = go.Figure(made).update_layout(title_text=title)
+        return made.to_html(include_plotlyjs=True, full_html=True)
 
     download("Download the plot (HTML)", html, file_name, "text/html", key)

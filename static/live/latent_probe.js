@@ -3,13 +3,12 @@
  * map, and the probe sliders' values while they are dragged.
  *
  * Mounted by the `latent_probe_decoder` component (ui/live_latent.py) in the latent pages' side
- * panel. Moving the mouse, or a finger, over the Plotly map that Streamlit draws (st.plotly_chart
- * with key `chartKey`) decodes the point under it with the model's decoder in TensorFlow.js;
- * dragging a probe slider (Streamlit sliders with keys `sliderKeys`) decodes its value as it
- * moves, where Streamlit itself only reruns on release. Nothing is sent to the server. A click on
- * empty map space pins the point (a trigger value: the server moves the probe there and into the
- * URL). Until the model is ready, or if it cannot run here, the server's own picture stays in
- * place and this panel says so once.
+ * panel. The 2-D page's map (static/live/latent_plane.js) announces the code under the mouse, or
+ * a finger, as a `latent-point` event; it is decoded with the model's decoder in TensorFlow.js.
+ * Dragging a probe slider (Streamlit sliders with keys `sliderKeys`) decodes its value as it
+ * moves, where Streamlit itself only reruns on release. Nothing is sent to the server (a click
+ * on the map is the map's own message). Until the model is ready, or if it cannot run here, the
+ * server's own picture stays in place and this panel says so once.
  *
  * Test hook: window.aeLive.latent = {ready, backend, decodes, lastPoint, lastPixels, latencies}.
  */
@@ -22,37 +21,15 @@ const hook = (globalThis.aeLive ??= {}).latent ??= {
   ready: false, backend: null, decodes: 0, lastPoint: null, lastPixels: null, latencies: [],
 };
 
-function plotPoint(event, plot) {
-  /* The data coordinates under the pointer, or null outside the plotting area. */
-  const layout = plot._fullLayout;
-  if (!layout?.xaxis || !layout?.yaxis) {
-    return null;
-  }
-  const box = plot.getBoundingClientRect();
-  const px = event.clientX - box.left - layout.xaxis._offset;
-  const py = event.clientY - box.top - layout.yaxis._offset;
-  if (px < 0 || py < 0 || px > layout.xaxis._length || py > layout.yaxis._length) {
-    return null;
-  }
-  return [layout.xaxis.p2d(px), layout.yaxis.p2d(py)];
-}
-
-function codeValues(drawn, widths) {
-  /* A map drawn on an asinh scale (ae_models/map_scale.py): drawn position -> code value. */
-  return drawn.map((d, i) => (widths?.[i] ? widths[i] * Math.sinh(d / widths[i]) : d));
-}
-
 class HoverDecoder {
-  constructor(parent, setStateValue, setTriggerValue) {
+  constructor(parent, setStateValue) {
     this.panel = parent.querySelector('.live-decoder');
     this.title = parent.querySelector('.live-title');
     this.canvas = parent.querySelector('canvas');
     this.note = parent.querySelector('.live-note');
     this.setStateValue = setStateValue;
-    this.setTriggerValue = setTriggerValue;
     this.pending = null;
     this.busy = false;
-    this.down = null;
     this.listeners = [];
     this.observer = new MutationObserver(() => this.onSlide());
   }
@@ -142,32 +119,17 @@ class HoverDecoder {
     });
   }
 
-  mapUnder(event) {
-    /* The map's Plotly element if the event is on it and live decoding is ready, else null. */
-    if (!this.data.chartKey || !hook.ready) {
-      return null;
-    }
-    return event.target.closest?.(`.st-key-${this.data.chartKey}`)
-      ?.querySelector('.js-plotly-plot') ?? null;
-  }
-
-  pointUnder(event, plot) {
-    /* The code under the pointer on the map (inside its axes), or null. */
-    const drawn = plot && plotPoint(event, plot);
-    return drawn ? codeValues(drawn, this.data.scaleWidths) : null;
-  }
-
-  onMove(event) {
-    if (!this.data.chartKey) {
+  onPoint({detail: {code, at}}) {
+    /* The map's code under the pointer (null: it left the axes) is decoded, newest first. */
+    if (!hook.ready) {
       return;
     }
-    const point = this.pointUnder(event, this.mapUnder(event));
-    if (point) {
+    if (code) {
       this.moving();
-      this.pending = {point, at: event.timeStamp};
-      this.title.textContent = `Under the pointer: ${this.describe(point)}`;
+      this.pending = {point: code, at};
+      this.title.textContent = `Under the pointer: ${this.describe(code)}`;
     } else if (this.title.textContent.startsWith('Under')) {
-      this.pending = {point: this.data.pinned, at: event.timeStamp};
+      this.pending = {point: this.data.pinned, at};
       this.title.textContent = `Decoded at ${this.describe(this.data.pinned)}`;
     }
     this.drain();
@@ -191,53 +153,10 @@ class HoverDecoder {
     }
   }
 
-  onTouch(event) {
-    /* A finger on the map explores it (the point under it is decoded) and does not pan it:
-     * Plotly's drag layer would slide the map away under the finger. Stopped here, in the
-     * capture phase, before it reaches Plotly; a tap still selects a dot (the browser follows
-     * it with mouse events). */
-    this.fingerOnMap = Boolean(this.mapUnder(event));
-    if (this.fingerOnMap) {
-      event.stopPropagation();
-    }
-  }
-
-  onFingerMove(event) {
-    /* Nor does the page scroll under it (Plotly used to prevent that itself): the browser
-     * would take the finger for a scroll and stop sending its moves. */
-    if (this.fingerOnMap && event.cancelable) {
-      event.preventDefault();
-    }
-  }
-
-  onDown(event) {
-    this.down = {x: event.clientX, y: event.clientY};
-  }
-
-  onClick(event) {
-    /* A click (not a drag) on empty plot space pins the point; dots are pinned by the chart.
-     * (A click, not a pointerup: during a press Plotly covers the page with its own layer.) */
-    const moved = this.down && Math.hypot(event.clientX - this.down.x, event.clientY - this.down.y);
-    const plot = this.mapUnder(event);
-    const point = this.pointUnder(event, plot);
-    const onDot = plot?._hoverdata?.length > 0;  // Plotly's own click selects the dot
-    if (point && moved !== null && moved < 5 && !onDot) {
-      this.setTriggerValue('pin', point);
-    }
-    this.down = null;
-  }
-
   listen() {
-    const on = (target, type, handler, passive = true) => {
-      // Capture phase: Plotly's drag layer stops some events from bubbling up to the document.
-      target.addEventListener(type, handler, {capture: true, passive});
-      this.listeners.push(() => target.removeEventListener(type, handler, {capture: true}));
-    };
-    on(document, 'pointermove', (event) => this.onMove(event));
-    on(document, 'pointerdown', (event) => this.onDown(event));
-    on(document, 'touchstart', (event) => this.onTouch(event));
-    on(document, 'touchmove', (event) => this.onFingerMove(event), false);
-    on(document, 'click', (event) => this.onClick(event));
+    const onPoint = (event) => this.onPoint(event);
+    document.addEventListener('latent-point', onPoint);
+    this.listeners.push(() => document.removeEventListener('latent-point', onPoint));
   }
 
   stop() {
@@ -248,9 +167,9 @@ class HoverDecoder {
 }
 
 /** Mount (or update) the decoder in `parentElement`; returns the cleanup for an unmount. */
-export function mount({data, parentElement, setStateValue, setTriggerValue}) {
+export function mount({data, parentElement, setStateValue}) {
   return mountLive(parentElement, () => {
-    const decoder = new HoverDecoder(parentElement, setStateValue, setTriggerValue);
+    const decoder = new HoverDecoder(parentElement, setStateValue);
     decoder.listen();
     return decoder;
   }, data);

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 CANVAS = '[data-testid="stBidiComponentIsolated"] canvas.upper-canvas'
+LATENT_MAP = ".st-key-l2d_map"  # the 2-D latent page's map (ui/latent_plane.py)
 EXCEPTION = '[data-testid="stException"]'
 
 # Pen paths in a unit box: how a person draws these digits on the canvas.
@@ -106,3 +107,10 @@ def server_path_only(page) -> None:
     page.route("**/tf.min.js", lambda route: route.abort())
     page.route("**/static/live/draw_reconstruct.js", lambda route: route.abort())
 
+
+def map_axes(page) -> dict:
+    """The 2-D latent map scrolled into view, drawn; the box between its axes (client x, y,
+    width, height), from the map's test hook (static/live/latent_plane.js)."""
+    page.wait_for_function("() => window.aeLive?.plane?.draws > 0", timeout=60_000)
+    page.locator(LATENT_MAP).first.scroll_into_view_if_needed()
+    return page.evaluate("() => window.aeLive.plane.axes()")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from browser_actions import assert_clean, draw_digit, open_page, wait_idle
+from browser_actions import assert_clean, draw_digit, map_axes, open_page, wait_idle
 from ui import navigation
 
 pytestmark = pytest.mark.browser
@@ -201,11 +201,8 @@ def test_a_finger_on_the_2d_map_explores_it_without_panning(browser, app_url):
     try:
         open_settled(page, app_url, "latent-2d")
         page.wait_for_function("() => window.aeLive?.latent?.ready === true")
-        area = page.locator(".st-key-l2d_chart .nsewdrag").first
-        area.scroll_into_view_if_needed()
-        box = area.bounding_box()
-        ranges = ("() => { const l = document.querySelector('.st-key-l2d_chart .js-plotly-plot')"
-                  "._fullLayout; return [...l.xaxis.range, ...l.yaxis.range]; }")
+        box = map_axes(page)
+        ranges = "() => window.aeLive.plane.ranges()"
         before, decodes = page.evaluate(ranges), page.evaluate("() => window.aeLive.latent.decodes")
         touch = context.new_cdp_session(page)
         x, y = box["x"] + 0.3 * box["width"], box["y"] + 0.5 * box["height"]

@@ -4,7 +4,7 @@ and the 3-D probe sliders change the decoding."""
 from __future__ import annotations
 
 import pytest
-from browser_actions import assert_clean, draw_digit, go_to, open_page, wait_idle
+from browser_actions import assert_clean, draw_digit, go_to, map_axes, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
 NO_DRAWING = "No drawing yet"
@@ -27,16 +27,13 @@ def test_drawing_follows_to_the_latent_pages(page, app_url):
 
 
 def test_click_on_a_dot_of_the_2d_map_decodes_that_point(page, app_url):
-    """The chart's own selection moves the probe (server); the live panel then shows it
-    decoded (the server-only path: test_live_latent_browser.py, runtime made to fail)."""
+    """The map's click moves the probe (server); the live panel then shows it decoded (the
+    server-only path: test_live_latent_browser.py, runtime made to fail)."""
     open_page(page, app_url, "latent-2d")
     page.wait_for_function("() => window.aeLive?.latent?.ready === true", timeout=60_000)
-    points = page.locator('[data-testid="stPlotlyChart"] .scatterlayer .points path.point')
-    points.first.wait_for()
+    map_axes(page)
     before_text = decoded_caption(page)
-    target = points.nth(points.count() // 2)
-    box = target.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.click(*page.evaluate("() => window.aeLive.plane.dot(2000)"))
     page.wait_for_function("() => location.search.includes('l2d_x_ae_2d')", timeout=60_000)
     wait_idle(page)
     page.mouse.move(0, 0)  # off the map: the panel shows the pinned point

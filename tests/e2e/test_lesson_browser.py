@@ -33,7 +33,7 @@ SHOWN_SETTING = {
 }
 # A question hides what the class is to guess: these are not on the page until it is revealed.
 HIDDEN_RESULT = {4: '[data-testid="stPlotlyChart"]', 5: '[data-testid="stPlotlyChart"]',
-                 6: '[data-testid="stPlotlyChart"]', 9: '[data-testid="stImage"], canvas'}
+                 6: '.st-key-l2d_map', 9: '[data-testid="stImage"], canvas'}
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from browser_actions import (assert_clean, draw_digit, image_sources, open_page, server_path_only,
-                             wait_for_change, wait_idle)
+from browser_actions import (assert_clean, draw_digit, image_sources, map_axes, open_page,
+                             server_path_only, wait_for_change, wait_idle)
 from server import REPO
 
 sys.path.insert(0, str(REPO / "deploy"))
@@ -79,7 +79,7 @@ def test_the_live_map_works_through_nginx(cluster, browser) -> None:
         tab.wait_for_function("() => window.aeLive?.latent?.ready === true", timeout=60_000)
         script = tab.request.get(f"{cluster.url}/app/static/vendor/tfjs/tf.min.js")
         assert script.status == 200 and "javascript" in script.headers["content-type"]
-        area = tab.locator(".st-key-l2d_chart .nsewdrag").first.bounding_box()
+        area = map_axes(tab)
         count = tab.evaluate("() => window.aeLive.latent.decodes")
         tab.mouse.move(area["x"] + 0.7 * area["width"], area["y"] + 0.3 * area["height"])
         tab.wait_for_function("(n) => window.aeLive.latent.decodes > n", arg=count)
