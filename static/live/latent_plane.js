@@ -127,7 +127,7 @@ class Plane {
     this.view = null;  // the ranges after a zoom or pan; null: the server's ranges
     this.press = null;
     this.listeners = [];
-    this.resizer = new ResizeObserver(() => this.draw());
+    this.resizer = new ResizeObserver(() => this.redrawSoon());
   }
 
   update(data) {
@@ -146,7 +146,9 @@ class Plane {
     if (legendChanged) {
       this.makeLegend();  // kept across reruns otherwise: a focused legend button stays focused
     }
-    this.draw();
+    // At the next frame, once with the box's first size: the live decoder's component mounts
+    // meanwhile and asks for TensorFlow.js and the model (a page load's longest wait).
+    this.redrawSoon();
   }
 
   loadBackground(png) {
@@ -410,6 +412,9 @@ class Plane {
   }
 
   onMove(event) {
+    if (!this.frame) {
+      return;  // not drawn yet
+    }
     const [px, py] = this.local(event);
     if (this.press?.mouse) {
       this.pan(px, py);
@@ -428,6 +433,9 @@ class Plane {
   }
 
   onDown(event) {
+    if (!this.frame) {
+      return;  // not drawn yet
+    }
     const [x, y] = this.local(event);
     const mouse = event.pointerType === 'mouse' && event.button === 0;
     this.press = {x, y, mouse, moved: 0, ranges: this.ranges()};
@@ -449,7 +457,7 @@ class Plane {
     /* A click, not a drag, pins: the dot under the pointer exactly, else the point there. */
     const press = this.released;
     this.released = null;
-    if (!press || press.moved >= CLICK_PX || event.detail > 1) {
+    if (!press || !this.frame || press.moved >= CLICK_PX || event.detail > 1) {
       return;
     }
     const [px, py] = this.local(event);
@@ -461,6 +469,9 @@ class Plane {
   }
 
   onWheel(event) {
+    if (!this.frame) {
+      return;  // not drawn yet
+    }
     const [px, py] = this.local(event);
     const centre = this.frame.at(px, py);
     if (centre) {
