@@ -2,10 +2,12 @@
 
     python deploy/serve.py --processes 2 --port 8080        # then open http://<this machine>:8080
 
-Class mode's sends go to a small process of their own (classroom/send_server.py), so that a
-class's sends do not slow the strokes of the processes that draw. One Streamlit process runs every
-session's script on the same Python interpreter, so more processes use more cores: on 2 cores one process held 20 pupils with p95 under 1 s, two behind
-nginx held 40 (bench/RESULTS.md, "Two more machines of the same kind"). Needs Debian's nginx (`apt-get install nginx-light`). Ctrl+C stops all.
+One Streamlit process runs every session's script on the same Python interpreter, so more
+processes use more cores: on 2 cores one process held 20 pupils with p95 under 1 s, two behind
+nginx held 40 (bench/RESULTS.md, "Two more machines of the same kind"). Class mode's sends go to a
+small process of their own (classroom/send_server.py), so that a class's sends do not slow the
+strokes of the processes that draw. Needs Debian's nginx (`apt-get install nginx-light`).
+Ctrl+C stops all.
 """
 
 from __future__ import annotations
@@ -34,11 +36,13 @@ def render_config(listen: str, backend_ports: list[int], prefix: Path,
     """nginx's configuration; class sends go to `send_port` (the app processes as its
     backups), or to the app processes alone when it is None."""
     upstreams = "\n".join(f"        server 127.0.0.1:{port} max_fails=0;" for port in backend_ports)
-    first, *backups = [send_port] if send_port is not None else backend_ports
-    backups = "\n".join(f"        server 127.0.0.1:{port} backup;" for port in
-                         (backend_ports if send_port is not None else backups))
+    if send_port is None:  # the first app process takes the sends, the others are its backups
+        send_port, backups = backend_ports[0], backend_ports[1:]
+    else:
+        backups = backend_ports
+    backup_lines = "\n".join(f"        server 127.0.0.1:{port} backup;" for port in backups)
     return (TEMPLATE.read_text().replace("__UPSTREAMS__", upstreams)
-            .replace("__SEND_PORT__", str(first)).replace("__SEND_BACKUPS__", backups)
+            .replace("__SEND_PORT__", str(send_port)).replace("__SEND_BACKUPS__", backup_lines)
             .replace("__LISTEN__", listen).replace("__PREFIX__", str(prefix)))
 
 
