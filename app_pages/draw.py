@@ -157,13 +157,15 @@ def results_to_draw(layout: str, chosen: list[str], current, settings: Corruptio
     here). While the browser runs the models, the server runs none: they were half of a
     stroke's cost."""
     browser = live_draw.browser_models(chosen)
+    browser_runs = live_draw.browser_runs(browser)
     results = server = None
-    if current is not None and not live_draw.browser_runs(browser):
-        results = server_results(chosen, current, settings)
+    if current is not None and not browser_runs:
+        corrupted = apply_corruption(current.image, settings)
+        results = server_results(chosen, current.image, corrupted)
         if live_draw.browser_paints():
-            server = live_draw.server_pictures(results, apply_corruption(current.image, settings))
+            server = live_draw.server_pictures(results, corrupted)
     live_pictures(layout, browser, current, settings, inputs_box, server)
-    if live_draw.browser_runs(browser) or server is not None:
+    if browser_runs or server is not None:
         if current is not None:
             exports(current.image, settings, chosen)
         return None
@@ -187,18 +189,15 @@ def live_pictures(layout: str, browser: live_draw.BrowserModels, current, settin
                           layout, CONTROLS, canvas, state.dataset() == "mnist", server)
 
 
-def server_results(chosen: list[str], current, settings: CorruptionSettings) -> dict:
-    """Each model's (code, reconstruction, scores) for the current input, None where the model
-    is unavailable (its error card is shown here) or nothing is drawn yet."""
-    if current is None:
-        return {key: None for key in chosen}
-    corrupted = apply_corruption(current.image, settings)
+def server_results(chosen: list[str], image: np.ndarray, corrupted: np.ndarray) -> dict:
+    """Each model's (code, reconstruction, scores) for the input `image`, given `corrupted`,
+    None where the model is unavailable (its error card is shown here)."""
     coded = {key: reconstruct(key, corrupted) for key in chosen}
     done = [key for key, result in coded.items() if result is not None]
     # Every model's scores in one go: SSIM is then one TensorFlow call, not one per model
     # (about 0.9 ms each of a stroke's script run, profiled in the server).
     rebuilt = np.stack([coded[key][1] for key in done]) if done else np.zeros((0, 28, 28))
-    clean = np.broadcast_to(current.image, rebuilt.shape)
+    clean = np.broadcast_to(image, rebuilt.shape)
     scores = {name: metric(clean, rebuilt) for name, metric in SCORES.items()}
     return {key: None if key not in done else
             (*coded[key], {name: float(values[done.index(key)]) for name, values in scores.items()})

@@ -139,20 +139,20 @@ class _Poster:
         self.connection: http.client.HTTPConnection | None = None
 
     def post(self, path: str, body: bytes) -> tuple[int, dict]:
-        for attempt in (1, 2):  # once more on a new connection if the kept one was closed
-            if self.connection is None:
-                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=20)
-            try:
-                self.connection.request("POST", f"{self.root}/{path}", body,
-                                        {"Content-Type": "application/json"})
-                response = self.connection.getresponse()
-                return response.status, json.loads(response.read() or b"{}")
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.connection.close()
-                self.connection = None
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        try:
+            return self._post_once(path, body)
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            self.connection.close()  # the kept connection was closed: once more on a new one
+            self.connection = None
+            return self._post_once(path, body)
+
+    def _post_once(self, path: str, body: bytes) -> tuple[int, dict]:
+        if self.connection is None:
+            self.connection = http.client.HTTPConnection(self.host, self.port, timeout=20)
+        self.connection.request("POST", f"{self.root}/{path}", body,
+                                {"Content-Type": "application/json"})
+        response = self.connection.getresponse()
+        return response.status, json.loads(response.read() or b"{}")
 
 
 @dataclass
