@@ -72,11 +72,14 @@ def start_send_server(port: int, log: Path) -> subprocess.Popen:
     CPU priority than the app processes: a send shows on the wall within a second or two, a
     pupil watches their stroke's pictures come back."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    cmd = [sys.executable, "-m", "uvicorn", "classroom.send_server:app", "--host", "127.0.0.1",
-           "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    # `nice`, not preexec_fn=os.nice: the callers (tests, benches) run threads, and a function
+    # run between fork and exec may deadlock then.
+    nice = shutil.which("nice")
+    cmd = ([nice, "-n", str(SEND_SERVER_NICENESS)] if nice else []) + [
+        sys.executable, "-m", "uvicorn", "classroom.send_server:app", "--host", "127.0.0.1",
+        "--port", str(port), "--log-level", "warning", "--no-access-log"]
     return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=open(log, "w"),
-                            stderr=subprocess.STDOUT, start_new_session=True,
-                            preexec_fn=lambda: os.nice(SEND_SERVER_NICENESS))
+                            stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def start_app(port: int, log: Path, extra_env: dict[str, str] | None = None,
