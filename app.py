@@ -1,10 +1,9 @@
 """Autoencoder Lab: draw a digit and watch a zoo of autoencoders take it apart and rebuild it."""
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import script_runner
 
 from ae_models.data import DATASETS
-from ui import lesson_panel, model_cache, navigation
+from ui import lesson_panel, model_cache, navigation, streamlit_fixes
 from ui.images import app_icon
 from ui.navigation import HOME
 from ui.state import DATASET_KEY, PRESENTER_KEY, presenter_mode
@@ -36,11 +35,7 @@ CODE_TOKEN_CSS = """<style>
 [data-testid="stCode"] .token.comment, [data-testid="stCode"] .token.punctuation { color: #595959; }
 </style>"""
 
-# After every script run Streamlit calls keras.backend.clear_session() (plus a full garbage
-# collection) for apps that import Keras. Our models are loaded once per process and only read,
-# so there is nothing to clear (and no matplotlib to close), while the call made each stroke
-# 4x slower (4.7 s -> 1.1 s per run of the Draw page, measured with bench/script_run.py).
-script_runner._clean_problem_modules = lambda: None
+streamlit_fixes.install()  # Keras left alone after each run; no stale fragment reruns
 
 st.set_page_config(page_title="Autoencoder Lab", page_icon=app_icon(), layout="wide")
 lesson_panel.open_pending_step()  # a lesson step's settings, before any widget is made

@@ -306,6 +306,7 @@ class ProtocolSession:
         self.canvas: Canvas | None = None
         self.live_component: LiveComponent | None = None
         self.page_script_hash = ""
+        self.pages: dict[str, str] = {}  # the app's pages, URL path -> script hash
         self.ws: ClientConnection | None = None
         self.media: MediaFetcher | None = None
         self.fetched: set[str] = set()
@@ -461,6 +462,8 @@ class ProtocolSession:
                 self._on_delta(msg.delta, log)
             elif kind == "new_session":
                 self.page_script_hash = msg.new_session.page_script_hash
+            elif kind == "navigation":
+                self.pages = {p.url_pathname: p.page_script_hash for p in msg.navigation.app_pages}
             elif kind == "session_event" and msg.session_event.HasField("script_compilation_exception"):
                 log.exceptions.append(msg.session_event.script_compilation_exception.message)
             elif kind == "script_finished":

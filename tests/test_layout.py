@@ -1,11 +1,9 @@
 """The project's layout rules, checked: where pages live, one way to look a model up, one table
-of pages, and the Streamlit internals `app.py` relies on."""
+of pages."""
 
 from __future__ import annotations
 
 import re
-
-from streamlit.runtime.scriptrunner import script_runner
 
 from ui import navigation
 
@@ -20,14 +18,6 @@ def test_no_pages_folder_next_to_app_py() -> None:
     `app_pages/`."""
     assert not (REPO / "pages").exists()
     assert not (REPO / "pages.py").exists()
-
-
-def test_the_patched_streamlit_internal_still_exists() -> None:
-    """`app.py` replaces `script_runner._clean_problem_modules` (it cleared Keras after every
-    run: each stroke 4x slower). If Streamlit renames it, the patch silently does nothing."""
-    assert callable(getattr(script_runner, "_clean_problem_modules", None))
-    source = (REPO / "app.py").read_text()
-    assert "script_runner._clean_problem_modules = " in source
 
 
 def test_the_page_table_is_every_page_and_the_app_uses_it() -> None:

@@ -17,6 +17,34 @@ STROKES = {
 }
 
 
+def failure_evidence(page, path) -> str:
+    """What a tab showed when its test failed, for the test's report: its address, how many
+    headings, exceptions and running indicators it had, the start of its main area's text; and
+    a full-page screenshot at `path` (a failure on another machine is otherwise a guess)."""
+    try:
+        page.screenshot(path=str(path), full_page=True, timeout=15_000)
+        seen = page.evaluate("""() => ({
+            h1: document.querySelectorAll('h1').length,
+            exceptions: document.querySelectorAll('[data-testid="stException"]').length,
+            running: document.querySelectorAll('[data-testid="stStatusWidget"]').length,
+            main: (document.querySelector('[data-testid="stMain"]')?.innerText ?? '').slice(0, 600),
+        })""")
+    except Exception as problem:  # the tab itself may be what broke
+        return f"{page.url}: no evidence ({problem})"
+    return f"{page.url}: {seen} (screenshot: {path})"
+
+
+def report_failure(request, tab) -> None:
+    """After a failed test (conftest's report hook), print what its tab showed, which lands in
+    the test's report (on CI too), and save a screenshot under test-output/failures."""
+    if getattr(request.node, "call_failed", False):
+        from server import REPO
+
+        folder = REPO / "test-output" / "failures"
+        folder.mkdir(parents=True, exist_ok=True)
+        print("the tab at the failure:", failure_evidence(tab, folder / f"{request.node.name}.png"))
+
+
 def open_page(page, base_url: str, path: str = "") -> None:
     page.goto(f"{base_url}/{path}", wait_until="domcontentloaded")
     page.wait_for_selector('[data-testid="stApp"]')

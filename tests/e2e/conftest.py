@@ -14,12 +14,22 @@ from pathlib import Path
 
 import pytest
 
+from browser_actions import report_failure
 from server import CHROMIUM, CHROMIUM_ARGS, REPO, free_port, start_server, stop_server, wait_healthy
 
 SHOTS = REPO / "test-output" / "screenshots"
 
 sys.path.insert(0, str(REPO / "deploy"))
 import serve  # noqa: E402
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep whether the test itself failed, for `report_failure` when a tab closes."""
+    report = yield
+    if report.when == "call":
+        item.call_failed = report.failed
+    return report
 
 
 @pytest.fixture(scope="session")
@@ -91,6 +101,7 @@ def page(browser, request):
     tab.set_default_timeout(60_000)
     yield tab
     try:
+        report_failure(request, tab)
         tab.screenshot(path=str(SHOTS / f"{request.node.name}.png"), full_page=True)
     finally:
         context.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_actions import assert_clean, open_page, wait_idle
+from browser_actions import assert_clean, open_page, report_failure, wait_idle
 from server import REPO
 
 from ui import lessons
@@ -43,7 +43,10 @@ def projector(browser, request):
     tab = context.new_page()
     tab.set_default_timeout(60_000)
     yield tab
-    context.close()
+    try:
+        report_failure(request, tab)
+    finally:
+        context.close()
 
 
 def bar_text(page) -> str:

@@ -1,0 +1,59 @@
+"""`ui.streamlit_fixes`: what each change to Streamlit's runtime does, and that what it replaces
+is still there (a Streamlit upgrade that renames it would make the fix silently do nothing).
+The race the second one closes is played against a real server in
+tests/e2e/test_page_change_race.py."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from apptest_helpers import REPO
+from streamlit.proto.ClientState_pb2 import ClientState
+from streamlit.runtime.app_session import AppSession
+from streamlit.runtime.scriptrunner import script_runner
+
+from ui import streamlit_fixes
+
+DRAW, HOME = "draw-hash", "home-hash"
+
+
+def test_what_the_fixes_replace_exists_and_app_py_installs_them(monkeypatch) -> None:
+    assert callable(getattr(script_runner, "_clean_problem_modules", None))
+    assert streamlit_fixes._request_rerun.__qualname__ == "AppSession.request_rerun"
+    assert "current_page_script_hash" in dir(type(_session(HOME)._pages_manager))
+    monkeypatch.setattr(script_runner, "_clean_problem_modules", script_runner._clean_problem_modules)
+    monkeypatch.setattr(AppSession, "request_rerun", AppSession.request_rerun)
+    streamlit_fixes.install()
+    assert script_runner._clean_problem_modules() is None  # Keras is left alone
+    assert AppSession.request_rerun is streamlit_fixes.request_rerun_of_this_page
+    assert "streamlit_fixes.install()" in (REPO / "app.py").read_text()
+
+
+def _session(current: str):
+    """What the fix reads of a session: the page its current run shows."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    manager = PagesManager.__new__(PagesManager)
+    manager._current_page_script_hash = current
+    return SimpleNamespace(_pages_manager=manager)
+
+
+def _state(page: str, fragment: str = "") -> ClientState:
+    return ClientState(page_script_hash=page, fragment_id=fragment)
+
+
+@pytest.mark.parametrize(("current", "state", "passed"), [
+    (HOME, _state(DRAW, fragment="canvas"), False),  # a fragment of the page just left
+    (DRAW, _state(DRAW, fragment="canvas"), True),  # a stroke on the page shown
+    (DRAW, _state(HOME), True),  # going to another page
+    (HOME, _state(DRAW), True),  # a full run asked for from the old page: Streamlit's to judge
+    ("", _state(DRAW, fragment="canvas"), True),  # before any run
+    (HOME, None, True),  # a rerun with the previous client state
+])
+def test_only_a_fragment_rerun_of_another_page_is_dropped(monkeypatch, current, state,
+                                                          passed) -> None:
+    seen = []
+    monkeypatch.setattr(streamlit_fixes, "_request_rerun", lambda _, asked: seen.append(asked))
+    streamlit_fixes.request_rerun_of_this_page(_session(current), state)
+    assert seen == ([state] if passed else [])

@@ -1,0 +1,38 @@
+"""Two changes to Streamlit 1.67's runtime, installed by `app.py` before the first page runs.
+
+Both are monkeypatches of private functions: `tests/test_streamlit_fixes.py` shows each one's
+effect, and fails if a Streamlit upgrade moves what they replace.
+"""
+
+from __future__ import annotations
+
+from streamlit.runtime.app_session import AppSession
+from streamlit.runtime.scriptrunner import script_runner
+
+_request_rerun = AppSession.request_rerun
+
+
+def install() -> None:
+    """Apply both fixes (idempotent: app.py runs at every rerun)."""
+    # After every script run Streamlit calls keras.backend.clear_session() (plus a full garbage
+    # collection) for apps that import Keras. Our models are loaded once per process and only
+    # read, so there is nothing to clear (and no matplotlib to close), while the call made each
+    # stroke 4x slower (4.7 s -> 1.1 s per run of the Draw page, bench/script_run.py).
+    script_runner._clean_problem_modules = lambda: None
+    AppSession.request_rerun = request_rerun_of_this_page
+
+
+def request_rerun_of_this_page(session: AppSession, client_state) -> None:
+    """`AppSession.request_rerun`, except a rerun of a fragment of a page the session has left.
+
+    A component of the page being left (the Draw page's live models saying "ready") may ask for
+    a rerun of its fragment while the next page runs. Streamlit ran it after that page, with the
+    old page's id: the browser took it for a page change, cleared the new page, and the fragment,
+    gone, drew nothing. The class saw an empty page (seen once in 20 lesson runs on a busy
+    machine). Such a rerun has nothing left to redraw, so it is dropped.
+    """
+    current = session._pages_manager.current_page_script_hash
+    if (client_state is not None and client_state.fragment_id and current
+            and client_state.page_script_hash and client_state.page_script_hash != current):
+        return
+    _request_rerun(session, client_state)
