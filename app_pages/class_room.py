@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import class_cookies, class_session, class_start, class_teacher, class_wall, widgets
+from ui import class_session, class_start, class_teacher, class_wall, widgets
 
 widgets.page_header("Class",
                     "Pupils draw on their phones and press **Send to the class**: their digits "
@@ -22,7 +22,7 @@ widgets.explain("How does a class work?", """
 
 class_start.sending_check()
 teaching = class_teacher.teacher_room()
-class_cookies.flush()  # the teacher's key after a start, or its removal after a close
+class_teacher.hand_over_cookies(teaching)  # the key after a start, or its removal after a close
 if teaching is None:
     start, join = st.columns(2, gap="large")
     with start:

@@ -243,6 +243,7 @@ async def _class(url: str, code: str, key: str, pupils: int, seconds: float,
                  latency_pupils: int, store, live: bool) -> dict:
     from playwright.async_api import async_playwright
 
+    from tests.e2e.browser_actions import RELOADED
     from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS
 
     async with async_playwright() as pw:
@@ -251,6 +252,7 @@ async def _class(url: str, code: str, key: str, pupils: int, seconds: float,
         context = await browser.new_context(viewport={"width": 1400, "height": 1000})
         page = await context.new_page()
         await page.goto(f"{url}/class?class={code}&teacher={key}")
+        await page.wait_for_function(RELOADED, timeout=180_000)  # on the wall's process
         await page.wait_for_selector(".ae-room-code", timeout=180_000)
         await page.evaluate(WATCH_WALL)
         await _strokes_only(url, 10, 8, live)  # warm-up: models loaded in both processes, not counted

@@ -4,10 +4,11 @@
 
 One Streamlit process runs every session's script on the same Python interpreter, so more
 processes use more cores: on 2 cores one process held 20 pupils with p95 under 1 s, two behind
-nginx held 40 (bench/RESULTS.md, "Two more machines of the same kind"). Class mode's sends go to a
-small process of their own (classroom/send_server.py), so that a class's sends do not slow the
-strokes of the processes that draw. Needs Debian's nginx (`apt-get install nginx-light`).
-Ctrl+C stops all.
+nginx held 40 (bench/RESULTS.md, "Two more machines of the same kind"). Class mode has two
+processes of its own, both below the app processes in CPU priority, so that a class slows the
+pupils' strokes as little as possible: one takes the sends (classroom/send_server.py), one runs
+the teacher's wall (the same app; nginx sends it the browsers that hold the teacher cookie).
+Needs Debian's nginx (`apt-get install nginx-light`). Ctrl+C stops all.
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 def render_config(listen: str, backend_ports: list[int], prefix: Path,
-                  send_port: int | None = None) -> str:
+                  send_port: int | None = None, wall_port: int | None = None) -> str:
     """nginx's configuration; class sends go to `send_port` (the app processes as its
-    backups), or to the app processes alone when it is None."""
+    backups), or to the app processes alone when it is None; teachers' browsers go to
+    `wall_port` (the first app process as its backup), or with everyone when it is None."""
     upstreams = "\n".join(f"        server 127.0.0.1:{port} max_fails=0;" for port in backend_ports)
     if send_port is None:  # the first app process takes the sends, the others are its backups
         send_port, backups = backend_ports[0], backend_ports[1:]
@@ -43,6 +45,9 @@ def render_config(listen: str, backend_ports: list[int], prefix: Path,
     backup_lines = "\n".join(f"        server 127.0.0.1:{port} backup;" for port in backups)
     return (TEMPLATE.read_text().replace("__UPSTREAMS__", upstreams)
             .replace("__SEND_PORT__", str(send_port)).replace("__SEND_BACKUPS__", backup_lines)
+            .replace("__TEACHER_POOL__", "aelab" if wall_port is None else "aelab_wall")
+            .replace("__WALL_PORT__", str(wall_port or backend_ports[0]))
+            .replace("__WALL_BACKUP__", str(backend_ports[0]))
             .replace("__LISTEN__", listen).replace("__PREFIX__", str(prefix)))
 
 
@@ -64,62 +69,70 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-SEND_SERVER_NICENESS = 10  # below the app processes: a send may wait a few ms, a stroke not
+CLASS_NICENESS = 10  # the send server and the wall: below the app processes (a send or a wall
+# refresh may wait a few ms; a pupil watches their stroke's pictures come back)
+WALL_ELSEWHERE = {"AE_WALL_ELSEWHERE": "1"}  # ui.class_teacher's: in an app process, a teacher's
+# browser that has just got its cookie reloads to reach the wall's process
+
+
+def niced(cmd: list[str]) -> list[str]:
+    """`cmd` run at CLASS_NICENESS, through nice(1): not preexec_fn=os.nice, since the callers
+    (tests, benches) run threads, and a function run between fork and exec may deadlock then."""
+    nice = shutil.which("nice")
+    return ([nice, "-n", str(CLASS_NICENESS)] if nice else []) + cmd
 
 
 def start_send_server(port: int, log: Path) -> subprocess.Popen:
-    """Class mode's endpoints in a process of their own (classroom/send_server.py), at a lower
-    CPU priority than the app processes: a send shows on the wall within a second or two, a
-    pupil watches their stroke's pictures come back."""
+    """Class mode's endpoints in a process of their own (classroom/send_server.py), niced."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    # `nice`, not preexec_fn=os.nice: the callers (tests, benches) run threads, and a function
-    # run between fork and exec may deadlock then.
-    nice = shutil.which("nice")
-    cmd = ([nice, "-n", str(SEND_SERVER_NICENESS)] if nice else []) + [
-        sys.executable, "-m", "uvicorn", "classroom.send_server:app", "--host", "127.0.0.1",
-        "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    cmd = niced([sys.executable, "-m", "uvicorn", "classroom.send_server:app", "--host",
+                 "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"])
     return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=open(log, "w"),
                             stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def start_app(port: int, log: Path, extra_env: dict[str, str] | None = None,
-              script: Path | None = None) -> subprocess.Popen:
+              script: Path | None = None, nice: bool = False) -> subprocess.Popen:
     """`streamlit run lab.py` (the app and class mode's endpoints; or `script`) headless on a
-    loopback port, in its own process group."""
+    loopback port, in its own process group; `nice`: at CLASS_NICENESS (the wall's process)."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **(extra_env or {})}
     cmd = [sys.executable, "-m", "streamlit", "run", str(script or REPO / "lab.py"),
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    cmd = niced(cmd) if nice else cmd
     return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=open(log, "w"),
                             stderr=subprocess.STDOUT, start_new_session=True)
 
 
 @dataclass
 class Cluster:
-    """nginx plus its app processes (`processes`: nginx first) and the class send server;
-    `url` is what the class opens."""
+    """nginx plus its app processes (`processes`: nginx first), the class send server and the
+    wall's process; `url` is what the class opens."""
 
     url: str
     prefix: Path
     processes: list[subprocess.Popen] = field(default_factory=list)
     send_server: subprocess.Popen | None = None
+    wall: subprocess.Popen | None = None
+    wall_port: int | None = None
 
     @property
     def app_pids(self) -> list[int]:
         return [p.pid for p in self.processes[1:]]
 
     def running(self) -> bool:
-        return all(p.poll() is None for p in [*self.processes, self.send_server] if p)
+        return all(p.poll() is None for p in self._all())
+
+    def _all(self) -> list[subprocess.Popen]:
+        return [p for p in [*self.processes, self.send_server, self.wall] if p]
 
     def stop(self) -> None:
-        for proc in [*self.processes, self.send_server]:
-            if proc is None:
-                continue
+        for proc in self._all():
             try:
                 os.killpg(proc.pid, signal.SIGTERM)
             except ProcessLookupError:
                 continue
-        for proc in [p for p in [*self.processes, self.send_server] if p]:
+        for proc in self._all():
             try:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
@@ -138,19 +151,21 @@ def start(processes: int = 2, port: int = 8080, first_app_port: int = 8601,
     prefix = Path(prefix or tempfile.mkdtemp(prefix="aelab-nginx-"))
     prefix.mkdir(parents=True, exist_ok=True)
     ports = app_ports or [first_app_port + i for i in range(processes)]
-    send_port = free_port()
+    send_port, wall_port = free_port(), free_port()
     conf = prefix / "nginx.conf"
-    conf.write_text(render_config(f"{host}:{port}", ports, prefix, send_port))
-    cluster = Cluster(f"http://{host if host != '0.0.0.0' else '127.0.0.1'}:{port}", prefix)
+    conf.write_text(render_config(f"{host}:{port}", ports, prefix, send_port, wall_port))
+    cluster = Cluster(f"http://{host if host != '0.0.0.0' else '127.0.0.1'}:{port}", prefix,
+                      wall_port=wall_port)
     try:
         nginx = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf)],
                                  stdout=open(prefix / "nginx.out", "w"), stderr=subprocess.STDOUT,
                                  start_new_session=True)
         cluster.processes.append(nginx)
         cluster.send_server = start_send_server(send_port, prefix / "send-server.log")
-        cluster.processes += [start_app(p, prefix / f"app-{p}.log") for p in ports]
+        cluster.processes += [start_app(p, prefix / f"app-{p}.log", WALL_ELSEWHERE) for p in ports]
+        cluster.wall = start_app(wall_port, prefix / "wall.log", nice=True)
         wait_healthy(f"http://127.0.0.1:{send_port}", path=HEALTH_PATH)
-        for p in ports:
+        for p in [*ports, wall_port]:
             wait_healthy(f"http://127.0.0.1:{p}")
         wait_healthy(cluster.url, timeout=30)
     except BaseException:

@@ -196,6 +196,31 @@ def test_nginx_sends_class_posts_to_their_own_process_with_the_apps_as_backups(t
     assert "__" not in text and "__" not in alone
 
 
+def test_nginx_sends_teachers_browsers_to_the_walls_process(tmp_path) -> None:
+    """The teacher cookie picks the wall's upstream (the first app process as its backup);
+    without a wall process teachers go with everyone."""
+    import re
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "deploy"))
+    import serve
+
+    from ui.class_cookies import TEACHER
+    from ui.class_teacher import WALL_ELSEWHERE_ENV
+
+    pool = r"map \$cookie_%s \$aelab_pool \{\s*''\s+aelab;\s*default (\w+);" % TEACHER
+    text = serve.render_config("127.0.0.1:9000", [8601, 8602], tmp_path, 8600, wall_port=8603)
+    assert re.search(pool, text).group(1) == "aelab_wall"
+    upstream = re.search(r"upstream aelab_wall \{(.*?)\}", text, re.S).group(1)
+    assert re.findall(r"server (\S+?)(?: max_fails=0)?( backup)?;", upstream) == [
+        ("127.0.0.1:8603", ""), ("127.0.0.1:8601", " backup")]
+    assert re.search(r"location / \{[^}]*proxy_pass http://\$aelab_pool;", text)
+    alone = serve.render_config("127.0.0.1:9000", [8601, 8602], tmp_path, 8600)
+    assert re.search(pool, alone).group(1) == "aelab"
+    assert serve.WALL_ELSEWHERE == {WALL_ELSEWHERE_ENV: "1"}  # what the app processes read
+
+
 def test_the_send_server_serves_the_same_routes_and_says_who_it_is(store) -> None:
     from classroom import send_server
 

@@ -521,6 +521,28 @@ def test_a_teachers_browser_reopens_the_wall_and_forgets_a_closed_class(store, m
     assert at.button(key="class_start") and "teacher" not in at.session_state
 
 
+def test_behind_serve_a_teacher_reloads_once_to_reach_the_walls_process(store, monkeypatch) -> None:
+    """In deploy/serve.py's app processes nginx sends a browser holding the teacher cookie to the
+    wall's own process: the page that sets the cookie reloads (if the browser kept it); a page
+    opened with the cookie, or served without that split, does not."""
+    from ui import class_teacher
+    from ui.class_cookies import TEACHER
+
+    monkeypatch.setattr(class_teacher, "WALL_ELSEWHERE", True)
+    at, code = start_class()
+    [script] = [h for h in html_text(at).splitlines() if "document.cookie" in h]
+    assert f"{TEACHER}={code}." in script and "location.reload()" in script
+    assert f"startsWith('{TEACHER}=')" in script  # only once the browser holds it
+    assert at.get("bidi_component"), "the wall is drawn meanwhile"
+    browser_cookies(monkeypatch, {TEACHER: [code, at.session_state["teacher"]]})
+    again = open_app(CLASS_PAGE)
+    assert again.button(key="class_pause") and "document.cookie" not in html_text(again)
+    monkeypatch.setattr(class_teacher, "WALL_ELSEWHERE", False)
+    browser_cookies(monkeypatch, {})
+    at, code = start_class()
+    assert f"{TEACHER}={code}." in html_text(at) and "location.reload" not in html_text(at)
+
+
 # --- the pieces under the pages ------------------------------------------------------------------
 
 def test_links_start_from_the_address_the_teacher_sees() -> None:

@@ -47,13 +47,23 @@ def forget(name: str) -> None:
     st.session_state.setdefault(_PENDING, {})[name] = ("", 0)
 
 
-def flush() -> None:
-    """Hand the pending cookies to the browser (a script of a few bytes, once per change)."""
+def flush(reload_with: str | None = None) -> bool:
+    """Hand the pending cookies to the browser (a script of a few bytes, once per change).
+
+    With `reload_with`, a cookie this flush sets: the page then reloads, if the browser kept the
+    cookie, so that its new connection carries it (nginx routes by it). True when it will.
+    """
     pending = st.session_state.pop(_PENDING, None)
-    if pending:
-        lines = "".join(f"document.cookie = '{name}={value}; path=/; max-age={seconds}; "
-                        "SameSite=Lax';" for name, (value, seconds) in pending.items())
-        st.html(f"<script>{lines}</script>", unsafe_allow_javascript=True)
+    if not pending:
+        return False
+    lines = "".join(f"document.cookie = '{name}={value}; path=/; max-age={seconds}; "
+                    "SameSite=Lax';" for name, (value, seconds) in pending.items())
+    reloads = reload_with is not None and pending.get(reload_with, ("", 0))[1] > 0
+    if reloads:  # a browser that refuses cookies stays (no loop of reloads)
+        lines += (f"if (document.cookie.split('; ').some((c) => c.startsWith('{reload_with}=')))"
+                  " { location.reload(); }")
+    st.html(f"<script>{lines}</script>", unsafe_allow_javascript=True)
+    return reloads
 
 
 def encode_text(text: str | None) -> str:

@@ -9,6 +9,7 @@ refusal, nothing else.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import streamlit as st
@@ -16,6 +17,10 @@ import streamlit as st
 from classroom.store import Room, RoomSettings, normalise_code
 from ui import class_cookies, class_links, class_session as cs, state, widgets
 
+# Set by deploy/serve.py in its app processes: there the teacher's wall runs in a process of its
+# own, at a lower CPU priority, and nginx sends it the browsers that hold the teacher cookie.
+WALL_ELSEWHERE_ENV = "AE_WALL_ELSEWHERE"
+WALL_ELSEWHERE = os.environ.get(WALL_ELSEWHERE_ENV) == "1"
 QR_SCALE = (7, 8)  # pixels per module (normal, presenter): 231 / 264 px for a 33-module code
 
 
@@ -54,6 +59,13 @@ def teacher_room() -> Teaching | None:
         return None
     class_cookies.write(class_cookies.TEACHER, [code, key], room.settings.ttl_hours * 3600)
     return Teaching(room, key)
+
+
+def hand_over_cookies(teaching: Teaching | None) -> bool:
+    """Give the browser this page's cookies. Where the wall has a process of its own, a teacher's
+    browser that has just got the teacher cookie reloads to get there (True). The page is drawn
+    here meanwhile: a browser that refuses cookies stays, and its wall works."""
+    return class_cookies.flush(class_cookies.TEACHER if teaching and WALL_ELSEWHERE else None)
 
 
 def _take_key() -> bool:

@@ -7,6 +7,9 @@ import time
 CANVAS = '[data-testid="stBidiComponentIsolated"] canvas.upper-canvas'
 LATENT_MAP = ".st-key-l2d_map"  # the 2-D latent page's map (ui/latent_plane.py)
 EXCEPTION = '[data-testid="stException"]'
+# Behind deploy/serve.py a teacher's page reloads once it holds the teacher cookie, to reach the
+# wall's own process (ui.class_teacher.hand_over_cookies): true in the page after that reload.
+RELOADED = "() => performance.getEntriesByType('navigation')[0]?.type === 'reload'"
 
 # Pen paths in a unit box: how a person draws these digits on the canvas.
 STROKES = {

@@ -1,10 +1,12 @@
-"""A class in real browsers through deploy/serve.py (nginx, 2 app processes, one SQLite file).
+"""A class in real browsers through deploy/serve.py (nginx, 2 app processes, the wall's process,
+one SQLite file).
 
-A teacher starts a class; three pupils (one on a phone, drawing with a finger) join by the link,
-draw, and press *Send to the class*; their drawings appear on the teacher's wall with no one
-touching it, and the teacher removes one and uses another with the tiles' buttons (axe checks
-the wall). Then an app process is killed mid-class: the pupils' browsers reconnect to the other
-process, keep their seats and send again, and no drawing is lost.
+A teacher starts a class (their page moves to the wall's process); three pupils (one on a phone,
+drawing with a finger) join by the link, draw, and press *Send to the class*; their drawings
+appear on the teacher's wall with no one touching it, and the teacher removes one and uses
+another with the tiles' buttons (axe checks the wall). Then an app process is killed mid-class:
+the pupils' browsers reconnect to the other process, keep their seats and send again, and no
+drawing is lost.
 """
 
 from __future__ import annotations
@@ -20,10 +22,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from PIL import Image
-
-from browser_actions import assert_clean, open_page, wait_idle
+from browser_actions import RELOADED, assert_clean, open_page, wait_idle
 from class_actions import draw_and_send, join
+from PIL import Image
 from server import REPO
 from test_accessibility import blocking_violations
 
@@ -48,12 +49,25 @@ def tab(browser, **options):
     return page
 
 
-def start_class(teacher, url: str) -> str:
-    open_page(teacher, url, "class")
+def start_class(teacher, cluster) -> str:
+    """Start a class; the teacher's page moves to the wall's own process by itself."""
+    open_page(teacher, cluster.url, "class")
     teacher.get_by_role("button", name="Start a class").click()
+    teacher.wait_for_function(RELOADED)
     teacher.locator(".ae-room-code").wait_for()
     wait_idle(teacher)
+    assert connections_to(cluster.wall_port) >= 1, "the teacher is not on the wall's process"
     return teacher.locator(".ae-room-code").inner_text().strip()
+
+
+def connections_to(port: int) -> int:
+    """Open TCP connections to a loopback `port`: nginx's to that process, one per browser
+    holding a WebSocket there."""
+    count = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        count += state == "01" and int(local.split(":")[1], 16) == port
+    return count
 
 
 def wall_ids(teacher) -> set[int]:
@@ -75,7 +89,7 @@ def test_pupils_drawings_reach_the_wall_by_themselves(cluster, browser, store) -
     teacher = tab(browser, viewport={"width": 1400, "height": 1000})
     pupils = [tab(browser, **DESKTOP), tab(browser, **DESKTOP), tab(browser, **PHONE)]
     try:
-        code = start_class(teacher, cluster.url)
+        code = start_class(teacher, cluster)
         link = teacher.locator('[data-testid="stCode"]').first.inner_text().strip()
         assert link.endswith(f":{cluster.url.rsplit(':', 1)[1]}/draw?class={code}"), link
         cookie = {c["name"]: c["value"] for c in teacher.context.cookies()}["aelab_teacher"]
@@ -126,12 +140,7 @@ def test_pupils_drawings_reach_the_wall_by_themselves(cluster, browser, store) -
 def busiest_app(cluster) -> int:
     """The index of the app process holding the most connections from nginx (the browsers'
     WebSockets): killing it certainly cuts some of the class off."""
-    established = []
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        local, state = line.split()[1], line.split()[3]
-        if state == "01":
-            established.append(int(local.split(":")[1], 16))
-    counts = [established.count(port) for port in cluster.app_ports]
+    counts = [connections_to(port) for port in cluster.app_ports]
     assert max(counts) >= 1, "no browser is connected to either app process"
     return counts.index(max(counts))
 
@@ -141,7 +150,7 @@ def test_a_killed_app_process_loses_no_drawing(cluster, browser, store) -> None:
     teacher = tab(browser, viewport={"width": 1400, "height": 1000})
     pupils = [tab(browser, **DESKTOP), tab(browser, **DESKTOP), tab(browser, **PHONE)]
     try:
-        code = start_class(teacher, cluster.url)
+        code = start_class(teacher, cluster)
         for page, name in zip(pupils, ("Dee", "Eve", "Fin")):
             join(page, cluster.url, code, name)
         before = {draw_and_send(page, 0, finger=page is pupils[2]) for page in pupils}
