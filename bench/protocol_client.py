@@ -462,7 +462,8 @@ class ProtocolSession:
                 self._on_delta(msg.delta, log)
             elif kind == "new_session":
                 self.page_script_hash = msg.new_session.page_script_hash
-            elif kind == "navigation":
+            elif kind == "navigation":  # the page st.navigation chose: the browser's reruns name it
+                self.page_script_hash = msg.navigation.page_script_hash
                 self.pages = {p.url_pathname: p.page_script_hash for p in msg.navigation.app_pages}
             elif kind == "session_event" and msg.session_event.HasField("script_compilation_exception"):
                 log.exceptions.append(msg.session_event.script_compilation_exception.message)

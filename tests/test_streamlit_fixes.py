@@ -15,7 +15,7 @@ from streamlit.runtime.scriptrunner import script_runner
 
 from ui import streamlit_fixes
 
-DRAW, HOME = "draw-hash", "home-hash"
+DRAW, HOME, MAIN = "draw-hash", "home-hash", "app-py-hash"
 
 
 def test_what_the_fixes_replace_exists_and_app_py_installs_them(monkeypatch) -> None:
@@ -36,6 +36,8 @@ def _session(current: str):
 
     manager = PagesManager.__new__(PagesManager)
     manager._current_page_script_hash = current
+    manager._main_script_hash = MAIN
+    assert manager.main_script_hash == MAIN
     return SimpleNamespace(_pages_manager=manager)
 
 
@@ -49,6 +51,7 @@ def _state(page: str, fragment: str = "") -> ClientState:
     (DRAW, _state(HOME), True),  # going to another page
     (HOME, _state(DRAW), True),  # a full run asked for from the old page: Streamlit's to judge
     ("", _state(DRAW, fragment="canvas"), True),  # before any run
+    (HOME, _state(MAIN, fragment="canvas"), True),  # named by app.py's id: Streamlit's to judge
     (HOME, None, True),  # a rerun with the previous client state
 ])
 def test_only_a_fragment_rerun_of_another_page_is_dropped(monkeypatch, current, state,

@@ -29,10 +29,12 @@ def request_rerun_of_this_page(session: AppSession, client_state) -> None:
     a rerun of its fragment while the next page runs. Streamlit ran it after that page, with the
     old page's id: the browser took it for a page change, cleared the new page, and the fragment,
     gone, drew nothing. The class saw an empty page (seen once in 20 lesson runs on a busy
-    machine). Such a rerun has nothing left to redraw, so it is dropped.
+    machine). Such a rerun has nothing left to redraw, so it is dropped. (A rerun naming no
+    page, or the main script, is left to Streamlit: `app.py` has no fragment to lose.)
     """
-    current = session._pages_manager.current_page_script_hash
-    if (client_state is not None and client_state.fragment_id and current
-            and client_state.page_script_hash and client_state.page_script_hash != current):
+    pages = session._pages_manager
+    named = client_state.page_script_hash if client_state is not None else ""
+    if (client_state is not None and client_state.fragment_id and pages.current_page_script_hash
+            and named not in ("", pages.current_page_script_hash, pages.main_script_hash)):
         return
     _request_rerun(session, client_state)
