@@ -326,8 +326,9 @@ def _report(got: dict, pupils: int, seconds: float, latency_pupils: int, live: b
     load_sends = len([s for s in got["second"].sends if s.drawing_id is not None])
     body = (f"`python -m bench.class_wall_bench class{' --live' if live else ''}`. "
             f"Machine: {machine()}.\n\n"
-            f"`deploy/serve.py`: nginx and 2 app processes sharing one SQLite file; one Chromium "
-            f"teacher on the wall (teacher link), pupils simulated at the WebSocket level "
+            f"`deploy/serve.py`: nginx, 2 app processes, the send server and the wall's process "
+            f"(both niced) sharing one SQLite file; one Chromium teacher on the wall (teacher "
+            f"link, moved to the wall's process), pupils simulated at the WebSocket level "
             f"(`bench/class_crowd.py`); the bench's room asks for no name and no digit and "
             f"allows a send a second. Pupils' strokes: "
             + ("the live path (each pupil's browser runs the models, as a phone with "
