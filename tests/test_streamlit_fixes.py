@@ -12,6 +12,7 @@ from apptest_helpers import REPO
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.scriptrunner import script_runner
+from streamlit.runtime.scriptrunner_utils.script_requests import RerunData, ScriptRequests
 
 from ui import streamlit_fixes
 
@@ -21,12 +22,16 @@ DRAW, HOME, MAIN = "draw-hash", "home-hash", "app-py-hash"
 def test_what_the_fixes_replace_exists_and_app_py_installs_them(monkeypatch) -> None:
     assert callable(getattr(script_runner, "_clean_problem_modules", None))
     assert streamlit_fixes._request_rerun.__qualname__ == "AppSession.request_rerun"
+    assert streamlit_fixes._fold_rerun.__qualname__ == "ScriptRequests._request_rerun_locked"
     assert "current_page_script_hash" in dir(type(_session(HOME)._pages_manager))
     monkeypatch.setattr(script_runner, "_clean_problem_modules", script_runner._clean_problem_modules)
     monkeypatch.setattr(AppSession, "request_rerun", AppSession.request_rerun)
+    monkeypatch.setattr(ScriptRequests, "_request_rerun_locked",
+                        ScriptRequests._request_rerun_locked)
     streamlit_fixes.install()
     assert script_runner._clean_problem_modules() is None  # Keras is left alone
     assert AppSession.request_rerun is streamlit_fixes.request_rerun_of_this_page
+    assert ScriptRequests._request_rerun_locked is streamlit_fixes.fold_keeping_the_pending_page
     assert "streamlit_fixes.install()" in (REPO / "app.py").read_text()
 
 
@@ -60,3 +65,25 @@ def test_only_a_fragment_rerun_of_another_page_is_dropped(monkeypatch, current, 
     monkeypatch.setattr(streamlit_fixes, "_request_rerun", lambda _, asked: seen.append(asked))
     streamlit_fixes.request_rerun_of_this_page(_session(current), state)
     assert seen == ([state] if passed else [])
+
+
+@pytest.mark.parametrize("fixed", [True, False])
+def test_a_fragment_rerun_folded_into_a_page_change_keeps_the_new_page(monkeypatch, fixed) -> None:
+    """Page Down asked for Home, step 3 (pending); the Draw page's fragment rerun comes in before
+    it starts. Streamlit alone merges them into a full rerun of the Draw page at step 2."""
+    monkeypatch.setattr(ScriptRequests, "_request_rerun_locked",
+                        streamlit_fixes.fold_keeping_the_pending_page if fixed
+                        else streamlit_fixes._fold_rerun)
+    requests = ScriptRequests()
+    assert requests.request_rerun(RerunData(page_script_hash=HOME, query_string="step=3"))
+    assert requests.request_rerun(RerunData(page_script_hash=DRAW, query_string="step=2",
+                                            fragment_id="canvas"))
+    merged = requests._rerun_data
+    assert merged.fragment_id_queue == []  # one full rerun, as Streamlit makes it
+    assert (merged.page_script_hash, merged.query_string) == (
+        (HOME, "step=3") if fixed else (DRAW, "step=2"))
+    again = ScriptRequests()  # two fragment reruns: the newer one's page, as before
+    again.request_rerun(RerunData(page_script_hash=DRAW, fragment_id="a"))
+    again.request_rerun(RerunData(page_script_hash=DRAW, query_string="x=1", fragment_id="b"))
+    assert again._rerun_data.fragment_id_queue == ["a", "b"]
+    assert again._rerun_data.query_string == "x=1"

@@ -1,25 +1,31 @@
-"""Two changes to Streamlit 1.67's runtime, installed by `app.py` before the first page runs.
+"""Three changes to Streamlit 1.67's runtime, installed by `app.py` before the first page runs.
 
-Both are monkeypatches of private functions: `tests/test_streamlit_fixes.py` shows each one's
+All are monkeypatches of private functions: `tests/test_streamlit_fixes.py` shows each one's
 effect, and fails if a Streamlit upgrade moves what they replace.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.scriptrunner import script_runner
+from streamlit.runtime.scriptrunner_utils.script_requests import (
+    RerunData, ScriptRequests, ScriptRequestType, _is_full_app_rerun)
 
 _request_rerun = AppSession.request_rerun
+_fold_rerun = ScriptRequests._request_rerun_locked
 
 
 def install() -> None:
-    """Apply both fixes (idempotent: app.py runs at every rerun)."""
+    """Apply the fixes (idempotent: app.py runs at every rerun)."""
     # After every script run Streamlit calls keras.backend.clear_session() (plus a full garbage
     # collection) for apps that import Keras. Our models are loaded once per process and only
     # read, so there is nothing to clear (and no matplotlib to close), while the call made each
     # stroke 4x slower (4.7 s -> 1.1 s per run of the Draw page, bench/script_run.py).
     script_runner._clean_problem_modules = lambda: None
     AppSession.request_rerun = request_rerun_of_this_page
+    ScriptRequests._request_rerun_locked = fold_keeping_the_pending_page
 
 
 def request_rerun_of_this_page(session: AppSession, client_state) -> None:
@@ -38,3 +44,23 @@ def request_rerun_of_this_page(session: AppSession, client_state) -> None:
             and named not in ("", pages.current_page_script_hash, pages.main_script_hash)):
         return
     _request_rerun(session, client_state)
+
+
+def fold_keeping_the_pending_page(requests: ScriptRequests, new_data: RerunData) -> bool:
+    """`ScriptRequests._request_rerun_locked`, except that a fragment's rerun folded into a
+    pending full rerun keeps that rerun's page and URL.
+
+    Streamlit merges the two into one full rerun but takes the newer request's page and query
+    string. When a lesson's Page Down had just asked for the next page (`st.switch_page`) and the
+    old page's fragment rerun came in before it started, the merged run went back to the old page
+    and its old step: the key press seemed lost (seen in the lesson test on a busy machine).
+    """
+    pending = requests._rerun_data if requests._state == ScriptRequestType.RERUN else None
+    folded = _fold_rerun(requests, new_data)
+    if (folded and pending is not None and _is_full_app_rerun(pending)
+            and not _is_full_app_rerun(new_data)):
+        requests._rerun_data = replace(requests._rerun_data,
+                                       page_script_hash=pending.page_script_hash,
+                                       page_name=pending.page_name,
+                                       query_string=pending.query_string)
+    return folded

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -21,7 +22,10 @@ QUIET_S = 4.0  # after the new page's run: long enough for a queued rerun to hav
 
 
 def test_a_rerun_from_the_page_just_left_does_not_empty_the_next(app_url) -> None:
-    pages, titles = asyncio.run(leave_the_draw_page_as_it_reruns(app_url))
+    # A thread of its own: Playwright's sync API keeps an event loop running in this one.
+    with ThreadPoolExecutor(1) as thread:
+        pages, titles = thread.submit(asyncio.run,
+                                      leave_the_draw_page_as_it_reruns(app_url)).result()
     home = pages["home"]
     assert pages["runs"] == [home], "a run under another page's id: the browser clears the page"
     assert "Autoencoder Lab" in titles
