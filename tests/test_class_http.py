@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -172,15 +175,18 @@ def test_an_image_survives_the_round_trip_bit_for_bit() -> None:
     assert len(encode_image(image)) == 4184  # 3136 bytes as base64
 
 
-def test_nginx_sends_class_posts_to_their_own_process_with_the_apps_as_backups(tmp_path) -> None:
-    import re
-    import sys
-    from pathlib import Path
-
+def deploy_serve():
+    """deploy/serve.py, which runs without the repository's imports (not a package)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "deploy"))
     import serve
 
+    return serve
+
+
+def test_nginx_sends_class_posts_to_their_own_process_with_the_apps_as_backups(tmp_path) -> None:
     from classroom import send_server
+
+    serve = deploy_serve()
 
     text = serve.render_config("127.0.0.1:9000", [8601, 8602], tmp_path, send_port=8600)
     upstream = re.search(r"upstream aelab_class \{(.*?)\}", text, re.S).group(1)
@@ -199,15 +205,10 @@ def test_nginx_sends_class_posts_to_their_own_process_with_the_apps_as_backups(t
 def test_nginx_sends_teachers_browsers_to_the_walls_process(tmp_path) -> None:
     """The teacher cookie picks the wall's upstream (the first app process as its backup);
     without a wall process teachers go with everyone."""
-    import re
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "deploy"))
-    import serve
-
     from ui.class_cookies import TEACHER
     from ui.class_teacher import WALL_ELSEWHERE_ENV
+
+    serve = deploy_serve()
 
     pool = r"map \$cookie_%s \$aelab_pool \{\s*''\s+aelab;\s*default (\w+);" % TEACHER
     text = serve.render_config("127.0.0.1:9000", [8601, 8602], tmp_path, 8600, wall_port=8603)

@@ -15,7 +15,7 @@ import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.protocol_client import ProtocolSession, context_info
+from bench.protocol_client import ProtocolSession
 
 pytestmark = pytest.mark.browser
 QUIET_S = 4.0  # after the new page's run: long enough for a queued rerun to have run
@@ -39,10 +39,8 @@ async def leave_the_draw_page_as_it_reruns(url: str) -> tuple[dict, list[str]]:
     await tab.open()
     try:
         stale = tab._rerun_msg(tab.canvas.fragment_id)  # under the Draw page's id
-        go_home = BackMsg()
-        go_home.rerun_script.widget_states.CopyFrom(tab.mirror.proto())
+        go_home = BackMsg.FromString(tab._rerun_msg(""))  # every widget, no fragment
         go_home.rerun_script.page_script_hash = tab.pages[""]
-        go_home.rerun_script.context_info.CopyFrom(context_info(url))
         await tab.ws.send(go_home.SerializeToString())
         runs, titles, quiet_from = [], [], None
         while quiet_from is None or time.monotonic() - quiet_from < QUIET_S:
