@@ -5,6 +5,7 @@ tests/e2e/test_page_change_race.py."""
 
 from __future__ import annotations
 
+import asyncio
 from types import SimpleNamespace
 
 import pytest
@@ -13,6 +14,7 @@ from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.scriptrunner import script_runner
 from streamlit.runtime.scriptrunner_utils.script_requests import RerunData, ScriptRequests
+from streamlit.web.server.starlette import starlette_gzip_middleware as gzip_routes
 
 from ui import streamlit_fixes
 
@@ -24,6 +26,8 @@ def test_what_the_fixes_replace_exists_and_app_py_installs_them(monkeypatch) -> 
     assert streamlit_fixes._request_rerun.__qualname__ == "AppSession.request_rerun"
     assert streamlit_fixes._fold_rerun.__qualname__ == "ScriptRequests._request_rerun_locked"
     assert "current_page_script_hash" in dir(type(_session(HOME)._pages_manager))
+    assert streamlit_fixes._bypass_gzip.__name__ == "_should_bypass_gzip"
+    monkeypatch.setattr(gzip_routes, "_should_bypass_gzip", gzip_routes._should_bypass_gzip)
     monkeypatch.setattr(script_runner, "_clean_problem_modules", script_runner._clean_problem_modules)
     monkeypatch.setattr(AppSession, "request_rerun", AppSession.request_rerun)
     monkeypatch.setattr(ScriptRequests, "_request_rerun_locked",
@@ -32,6 +36,7 @@ def test_what_the_fixes_replace_exists_and_app_py_installs_them(monkeypatch) -> 
     assert script_runner._clean_problem_modules() is None  # Keras is left alone
     assert AppSession.request_rerun is streamlit_fixes.request_rerun_of_this_page
     assert ScriptRequests._request_rerun_locked is streamlit_fixes.fold_keeping_the_pending_page
+    assert gzip_routes._should_bypass_gzip is streamlit_fixes.serve_app_static_as_is
     assert "streamlit_fixes.install()" in (REPO / "app.py").read_text()
 
 
@@ -87,3 +92,37 @@ def test_a_fragment_rerun_folded_into_a_page_change_keeps_the_new_page(monkeypat
     again.request_rerun(RerunData(page_script_hash=DRAW, query_string="x=1", fragment_id="b"))
     assert again._rerun_data.fragment_id_queue == ["a", "b"]
     assert again._rerun_data.query_string == "x=1"
+
+
+def _encoding(path: str) -> str | None:
+    """The Content-Encoding Streamlit's own gzip middleware gives a 4 KB script at `path`
+    for a browser that accepts gzip."""
+    async def app(scope, receive, send) -> None:
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/javascript")]})
+        await send({"type": "http.response.body", "body": b"tf.add(a, b);\n" * 300})
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    sent: list[dict] = []
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": path, "root_path": "",
+             "headers": [(b"accept-encoding", b"gzip")]}
+    asyncio.run(gzip_routes.SelectiveGZipMiddleware(app)(scope, receive, send))
+    headers = dict(sent[0]["headers"])
+    return headers[b"content-encoding"].decode() if b"content-encoding" in headers else None
+
+
+def test_the_apps_static_files_are_sent_as_they_are(monkeypatch) -> None:
+    tfjs = "/app/static/vendor/tfjs/tf.min.js"
+    monkeypatch.setattr(gzip_routes, "_should_bypass_gzip", streamlit_fixes._bypass_gzip)
+    assert _encoding(tfjs) == "gzip"  # Streamlit's own choice: compressed on every request
+    monkeypatch.setattr(gzip_routes, "_should_bypass_gzip", streamlit_fixes.serve_app_static_as_is)
+    assert _encoding(tfjs) is None
+    assert _encoding("/static/js/index.js") is None  # Streamlit's bundles, as before
+    assert _encoding("/_stcore/host-config") == "gzip"  # the rest, as before
+    assert _encoding("/application/static/x.js") == "gzip"  # only the static/ folder's own path

@@ -1,4 +1,4 @@
-"""Three changes to Streamlit 1.67's runtime, installed by `app.py` before the first page runs.
+"""Four changes to Streamlit 1.67's runtime, installed by `app.py` before the first page runs.
 
 All are monkeypatches of private functions: `tests/test_streamlit_fixes.py` shows each one's
 effect, and fails if a Streamlit upgrade moves what they replace.
@@ -12,9 +12,12 @@ from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.scriptrunner import script_runner
 from streamlit.runtime.scriptrunner_utils.script_requests import (
     RerunData, ScriptRequests, ScriptRequestType, _is_full_app_rerun)
+from streamlit.web.server.starlette import starlette_gzip_middleware as gzip_routes
 
 _request_rerun = AppSession.request_rerun
 _fold_rerun = ScriptRequests._request_rerun_locked
+_bypass_gzip = gzip_routes._should_bypass_gzip
+APP_STATIC = "/app/static/"  # where Streamlit serves static/ (server.enableStaticServing)
 
 
 def install() -> None:
@@ -26,6 +29,21 @@ def install() -> None:
     script_runner._clean_problem_modules = lambda: None
     AppSession.request_rerun = request_rerun_of_this_page
     ScriptRequests._request_rerun_locked = fold_keeping_the_pending_page
+    gzip_routes._should_bypass_gzip = serve_app_static_as_is
+
+
+def serve_app_static_as_is(path: str, base_url: str = "") -> bool:
+    """Streamlit's list of paths it serves without gzip (its own bundles), plus the app's
+    static files.
+
+    Starlette compresses a response again on every request, at level 9, in the server's own
+    process. Streamlit spares its own bundles that, but not `static/`: TensorFlow.js (1.5 MB)
+    and the models' weights, floats that gzip shrinks by under 10 %, were compressed for every
+    new browser: about 0.13 s of the server's CPU for the 2-D page's files, 0.33 s for the Draw
+    page's (4 models, 8 MB), on the cores that the page itself and a class's strokes need.
+    """
+    return (_bypass_gzip(path, base_url)
+            or gzip_routes._strip_base_url(path, base_url).startswith(APP_STATIC))
 
 
 def request_rerun_of_this_page(session: AppSession, client_state) -> None:
