@@ -50,7 +50,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.common import DIGITS, Figure, Server, load_average, machine_name, percentile, record
+from bench.common import (
+    BARE_APP, DIGITS, Figure, Server, load_average, machine_name, percentile, record)
 from tests.e2e.browser_actions import CANVAS, STROKES, map_axes, wait_idle
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS
 
@@ -91,6 +92,9 @@ DRAW = LivePage("draw", "draw", """[...document.querySelectorAll(
     (el) => el.shadowRoot?.querySelector('canvas.upper-canvas'))""", "canvas shown",
                 "/live/draw_reconstruct.js", "passes")
 PAGES = {"latent": LATENT, "draw": DRAW}
+# The floor of a load: bench/bare_canvas_app.py, the same canvas component and no model, at
+# /draw as on the app; "ready" is its canvas shown.
+FLOOR = LivePage("draw", "floor", DRAW.shown, "canvas shown", "", "")
 
 # Installed in every page before its own scripts: marks of a load, pointer moves, and the frame
 # that carries each decoded image (see the module's docstring).
@@ -191,13 +195,17 @@ LOAD_MARKS = """(module) => {
 
 
 def load_to_ready(context, url: str, page_kind: LivePage = LATENT) -> Load:
-    """Open the page in a new tab of `context`; the tab is closed after."""
+    """Open the page in a new tab of `context`; the tab is closed after. For the FLOOR app,
+    until its canvas is shown (its `ready` is that moment)."""
     page = context.new_page()
+    until = "shown" if page_kind is FLOOR else "ready"
     try:
         page.goto(f"{url}/{page_kind.path}", wait_until="commit")
-        page.wait_for_function("() => window.__aeBench?.marks.ready !== undefined",
+        page.wait_for_function(f"() => window.__aeBench?.marks.{until} !== undefined",
                                timeout=180_000)
-        marks = page.evaluate(LOAD_MARKS, page_kind.module)
+        marks = page.evaluate(LOAD_MARKS, page_kind.module or "-")
+        if page_kind is FLOOR:
+            marks["ready"] = marks["shown"]
         return Load({k: (marks.get(k) if marks.get(k) is not None else math.nan) / 1000
                      for k in MARKS})
     finally:
@@ -210,6 +218,8 @@ class Loads:
     reloads: list[Load]  # same browser context: the browser's cache is warm
     new_browsers: list[Load]  # a new context each: empty cache
     settled_s: float | None  # the wait after the first load for the server to go quiet
+    floor_reloads: list[Load] = field(default_factory=list)  # the bare app, each after one above
+    floor_new_browsers: list[Load] = field(default_factory=list)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -235,18 +245,32 @@ def wait_until_quiet(pid: int | None, limit_s: float = 60.0) -> float | None:
 
 
 def measure_loads(browser, url: str, repeats: int, server_pid: int | None,
-                  page: LivePage = LATENT) -> Loads:
+                  page: LivePage = LATENT, floor_url: str | None = None) -> Loads:
+    """The first load, then `repeats` reloads and `repeats` new-browser loads; with `floor_url`
+    (the bare app's server, warmed here) each is followed by the same load of the bare app, so
+    that the machine's drift weighs on both alike."""
     context = new_context(browser, page)
     first = load_to_ready(context, url, page)
     settled = wait_until_quiet(server_pid)
-    reloads = [load_to_ready(context, url, page) for _ in range(repeats)]
-    context.close()
-    fresh = []
+    loads = Loads(first, [], [], settled)
+    floor_context = new_context(browser, FLOOR) if floor_url else None
+    if floor_context:
+        load_to_ready(floor_context, floor_url, FLOOR)  # its server's first page
     for _ in range(repeats):
-        context = new_context(browser, page)
-        fresh.append(load_to_ready(context, url, page))
-        context.close()
-    return Loads(first, reloads, fresh, settled)
+        loads.reloads.append(load_to_ready(context, url, page))
+        if floor_context:
+            loads.floor_reloads.append(load_to_ready(floor_context, floor_url, FLOOR))
+    for closing in (context, floor_context):
+        if closing:
+            closing.close()
+    for _ in range(repeats):
+        for kind, target, kept in ((page, url, loads.new_browsers),
+                                   (FLOOR, floor_url, loads.floor_new_browsers)):
+            if target:
+                context = new_context(browser, kind)
+                kept.append(load_to_ready(context, target, kind))
+                context.close()
+    return loads
 
 
 # --- drags --------------------------------------------------------------------------------------
@@ -443,11 +467,13 @@ def measure(url: str | None, loads: int, drags: int, pages: list[str]) -> Run:
 
     load_before = load_average()
     run = Run({}, [], [], [], [], "", "", load_before)
-    with Server(url) as server, sync_playwright() as pw:
+    with Server(url) as server, Server(url, script=BARE_APP) as floor, sync_playwright() as pw:
         browser = launch(pw)
         pid = server.proc.pid if server.proc else None
+        floor_url = None if url else floor.url  # a running server: no floor of this machine
         for name in pages:  # the first page's first load meets the fresh server
-            run.loads[name] = measure_loads(browser, server.url, loads, pid, PAGES[name])
+            run.loads[name] = measure_loads(browser, server.url, loads, pid, PAGES[name],
+                                            floor_url)
         if "latent" in pages:
             context = new_context(browser)
             page, frames, run.backend = open_ready(context, server.url, "latent-2d")
@@ -479,17 +505,22 @@ def pooled(drags: list[Drag], name: str) -> list[float]:
 
 
 def load_rows(loads: Loads, kind: LivePage, first: str) -> list[str]:
-    rows = [(first, [loads.first], "—"),
-            (f"warm server, reload (same browser), median of {len(loads.reloads)}",
-             loads.reloads, f"≤ {LOAD_TARGET_S:.0f} s"),
-            (f"warm server, new browser (empty cache), median of {len(loads.new_browsers)}",
-             loads.new_browsers, f"≤ {LOAD_TARGET_S:.0f} s")]
-    return [f"| page load → live-ready, {what} | {target} | "
-            f"**{seconds([x.ready for x in runs])}** (runs: "
+    target = f"≤ {LOAD_TARGET_S:.0f} s"
+    warm = "page load → live-ready, warm server"
+    rows = [(f"page load → live-ready, {first}", [loads.first], "—", kind),
+            (f"{warm}, reload (same browser), median of {len(loads.reloads)}", loads.reloads,
+             target, kind),
+            (f"{warm}, new browser (empty cache), median of {len(loads.new_browsers)}",
+             loads.new_browsers, target, kind)]
+    floor = "the floor: the bare canvas app's page load → canvas shown"
+    rows += [(f"{floor}, {what}, each right after one of the page's", runs, "—", FLOOR)
+             for what, runs in (("reload", loads.floor_reloads),
+                                ("new browser", loads.floor_new_browsers)) if runs]
+    return [f"| {what} | {target} | **{seconds([x.ready for x in runs])}** (runs: "
             f"{', '.join(f'{x.ready:.2f}' for x in runs)}) | DOMContentLoaded "
             f"{seconds([x.dom for x in runs])}, title {seconds([x.title for x in runs])}, "
-            f"{kind.shown_name} {seconds([x.shown for x in runs])} |"
-            for what, runs, target in rows]
+            f"{shown.shown_name} {seconds([x.shown for x in runs])} |"
+            for what, runs, target, shown in rows]
 
 
 def load_split(loads: Loads, kind: LivePage) -> str:
@@ -586,10 +617,13 @@ def draw_markdown(run: Run, command: str) -> str:
 def load_figure(name: str, loads: Loads, kind: LivePage) -> Figure:
     warm = statistics.median(x.ready for x in loads.reloads)
     fresh = statistics.median(x.ready for x in loads.new_browsers)
+    floor = (f"bare canvas app, same run: {seconds([x.ready for x in loads.floor_reloads])} "
+             f"reload, {seconds([x.ready for x in loads.floor_new_browsers])} new browser"
+             if loads.floor_new_browsers else
+             f"{kind.shown_name} {statistics.median(x.shown for x in loads.reloads):.2f} s")
     return Figure(name, f"≤ {LOAD_TARGET_S:.0f} s",
                   f"{warm:.2f} s reload, {fresh:.2f} s new browser (first load "
-                  f"{loads.first.ready:.2f} s)",
-                  f"{kind.shown_name} {statistics.median(x.shown for x in loads.reloads):.2f} s")
+                  f"{loads.first.ready:.2f} s)", floor)
 
 
 def figures(run: Run) -> list[Figure]:
