@@ -1,4 +1,4 @@
-"""The two ways a class-store call can fail, both with a sentence a person can be shown."""
+"""The ways a class-store call can fail, each with a sentence a person can be shown."""
 
 from __future__ import annotations
 
@@ -10,6 +10,11 @@ BUSY = "Not sent: the class server is busy, try again."
 class Refused(Exception):
     """The request was understood and refused: room paused or closed, too fast, full, wrong key,
     malformed drawing... `str(exc)` is a sentence for the pupil or teacher."""
+
+
+class NotSeated(Refused):
+    """The caller holds no seat in that open room: a pupil token from another room or none, a
+    closed room, no room at all. The HTTP endpoints answer all of these alike."""
 
 
 class StoreUnavailable(Exception):

@@ -12,13 +12,13 @@ answer itself.
       200 {"id": 12}  |  4xx/503 {"error": ...}
 
 The pupil's token (from `ClassStore.join`, known only to that browser) is what proves who sends.
-It is checked first (`ClassStore.seated`), and a caller without a seat gets one answer whatever
-the code: the endpoints tell nobody which codes are open (the pages limit how fast codes can be
-tried; these need no limit of their own). The store then checks every other limit (pause, one
-send every so often, a full wall, the drawing's shape and values). Requests must say
-`application/json`, which a form on another site cannot send without the browser asking first,
-and this server never says yes to that question (no CORS headers): other sites cannot post in a
-pupil's name.
+It is checked first (`ClassStore.seated`; a send's own transaction checks it, `NotSeated`), and
+a caller without a seat gets one answer whatever the code: the endpoints tell nobody which codes
+are open (the pages limit how fast codes can be tried; these need no limit of their own). The
+store then checks every other limit (pause, one send every so often, a full wall, the drawing's
+shape and values). Requests must say `application/json`, which a form on another site cannot
+send without the browser asking first, and this server never says yes to that question (no CORS
+headers): other sites cannot post in a pupil's name.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from classroom.errors import BUSY, Refused, StoreUnavailable
+from classroom.errors import BUSY, NotSeated, Refused, StoreUnavailable
 from classroom.inputs import IMAGE_DTYPE, IMAGE_SHAPE, image_from_bytes
 from classroom.store import ClassStore
 
@@ -80,7 +80,8 @@ def routes(store: Callable[[], ClassStore], base_path: str = "") -> list[Route]:
         return store()
 
     async def send(request: Request) -> JSONResponse:
-        return await _answer(request, lambda body: seated(body).send(
+        # The store checks the seat itself, in the send's own transaction (NotSeated).
+        return await _answer(request, lambda body: store().send(
             body.get("code"), body.get("pupil"), decode_image(body.get("image")),
             body.get("digit")))
 
@@ -101,6 +102,8 @@ async def _answer(request: Request, action: Callable[[dict], int]) -> JSONRespon
         drawing_id = await run_in_threadpool(action, body)
     except BadRequest as exc:
         return JSONResponse({"error": str(exc)}, status_code=exc.status)
+    except NotSeated:
+        return JSONResponse({"error": NOT_SEATED}, status_code=409)
     except Refused as exc:
         return JSONResponse({"error": str(exc)}, status_code=409)
     except StoreUnavailable:

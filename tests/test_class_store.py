@@ -23,8 +23,8 @@ from sqlalchemy import create_engine, make_url, text
 from class_databases import Clock, PostgresCluster, postgres_missing, run_senders
 from classroom import codes, store as store_module
 from classroom.engine import database_url
-from classroom.store import (ClassStore, Refused, RoomSettings, StoreUnavailable, default_store,
-                             normalise_code)
+from classroom.store import (ClassStore, NotSeated, Refused, RoomSettings, StoreUnavailable,
+                             default_store, normalise_code)
 
 REQUIRE_POSTGRES = (os.environ.get("AE_REQUIRE_BROWSER") == "1"
                     or os.environ.get("CI", "").lower() not in ("", "0", "false"))
@@ -358,6 +358,25 @@ def test_another_rooms_code(store):
     assert "does not open" in refusal(store.clear, theirs.code, my_key)
     assert [d.id for d in store.drawings(mine.code)] == [anas]
     assert store.drawings(theirs.code) == [] and store.pupil_count(theirs.code) == 1
+
+
+def test_a_send_without_a_seat_says_why_and_is_not_seated(store):
+    """A send checks the seat in its own transaction: every such refusal is a `NotSeated` (the
+    HTTP endpoint answers them all alike), each saying what is wrong to a direct caller."""
+    mine, my_key = store.create_room(FAST)
+    ana = store.join(mine.code, "Ana")
+    def why_not(code, pupil) -> str:
+        with pytest.raises(NotSeated) as caught:
+            store.send(code, pupil, drawing(), 1)
+        return str(caught.value)
+
+    assert "not in this class" in why_not(mine.code, "A" * 22)  # a token of no pupil
+    assert "not in this class" in why_not(mine.code, "forged!")  # no token at all
+    assert "no open class" in why_not("ZZZZ", ana)
+    assert "not a class code" in why_not("not a code", ana)
+    assert "not a class code" in why_not(42, ana)
+    store.close(mine.code, my_key)
+    assert "no open class" in why_not(mine.code, ana)
 
 
 def test_unknown_and_hostile_codes(store):
