@@ -169,8 +169,8 @@ class ClassStore:
         """Stores the pupil's drawing (checked first); returns its id. One transaction of
         statements prepared once (`classroom.send_sql`): a class of 60 sends 30 a second."""
         blob, digit, pupil_id = image_bytes(image), check_digit(digit), _pupil_id(pupil_id)
-        sql = self._send_sql
         with self._write() as conn:
+            sql = self._send_sql  # (after the guard: a store with an unusable URL has none)
             seat = self._seat(conn, code, pupil_id)
             room = _room(seat)
             if room.paused:

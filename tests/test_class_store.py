@@ -637,7 +637,8 @@ def test_unreachable_or_misconfigured_database():
     for url in ("postgresql://nobody@127.0.0.1:1/none", "not a database url"):
         store = ClassStore(url, timeout_s=1)  # the constructor does not connect
         for call, args in [(store.room, ("K7QX",)), (store.create_room, ()),
-                           (store.join, ("K7QX", "Ana"))]:
+                           (store.join, ("K7QX", "Ana")), (store.seated, ("K7QX", "A" * 22)),
+                           (store.send, ("K7QX", "A" * 22, drawing(), 1))]:
             with pytest.raises(StoreUnavailable) as caught:
                 call(*args)
             assert "sqlalche" not in str(caught.value).lower()
