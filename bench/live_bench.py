@@ -11,7 +11,9 @@ headless Chromium at 1400x1000, the page's own clock (`performance.now`) through
   load of a fresh server, then `--loads` more on the warm server, each in a new tab of the same
   browser (cache warm, a reload) and each in a new browser context (empty cache, a new pupil). The
   map drawn (the canvas plane's first draw, `window.aeLive.plane.draws`: the page as it is
-  without live decoding) is marked in the same loads;
+  without live decoding) is marked in the same loads. The floor: each warm load is followed
+  by the same load of bench/bare_canvas_app.py (its own server, /draw; not with --url) to its
+  canvas shown;
 * 2-D sweep: the pointer moved across the box between the map's axes (the plane's test hook
   `axes()`, static/live/latent_plane.js) at 60 Hz for 1 s, no button held (a held button pans
   the map), `--drags` times. Decodes and distinct frames

@@ -6,6 +6,7 @@ tests/e2e/test_page_change_race.py."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import pytest
@@ -112,7 +113,9 @@ def _encoding(path: str) -> str | None:
 
     scope = {"type": "http", "method": "GET", "path": path, "root_path": "",
              "headers": [(b"accept-encoding", b"gzip")]}
-    asyncio.run(gzip_routes.SelectiveGZipMiddleware(app)(scope, receive, send))
+    middleware = gzip_routes.SelectiveGZipMiddleware(app)(scope, receive, send)
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own: Playwright's may be running here
+        thread.submit(asyncio.run, middleware).result()
     headers = dict(sent[0]["headers"])
     return headers[b"content-encoding"].decode() if b"content-encoding" in headers else None
 
