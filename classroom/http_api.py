@@ -2,7 +2,7 @@
 
 Why not a button: every Streamlit click is a script rerun of the pupil's session (about 10 ms
 of the server's CPU, measured), and with 60 pupils each sending every 2 s those reruns slowed
-every pupil's strokes. Here a send is one JSON request answered by the store (about 2 ms): the
+every pupil's strokes. Here a send is one JSON request answered by the store (about 3 ms): the
 page's component (`ui/class_send.py`) posts the drawing the server last gave it and shows the
 answer itself.
 
