@@ -82,3 +82,22 @@ def test_an_altered_weights_file_or_a_deleted_export_is_not_reused(static_folder
     assert browser_models.browser_urls("ae_2d").problem == "altered (test)"
     assert asked == ["ae_2d", "ae_2d"]
 
+
+
+def test_live_models_browser_forms_are_deleted_after_a_lesson_and_shipped_ones_kept(
+        static_folder) -> None:
+    import os
+    import time
+
+    hours = browser_models.LIVE_EXPORT_HOURS
+    folders = {"live-old-decoder-1": hours + 1, "live-new-decoder-2": hours - 1,
+               "ae_2d-decoder-3": hours + 100}
+    for name, age in folders.items():
+        folder = static_folder / "models" / name
+        folder.mkdir(parents=True)
+        (folder / "model.json").write_text("{}")
+        then = time.time() - age * 3600
+        os.utime(folder, (then, then))
+    assert browser_models.remove_old_live_exports() == ["live-old-decoder-1"]
+    assert sorted(p.name for p in (static_folder / "models").iterdir()) == [
+        "ae_2d-decoder-3", "live-new-decoder-2"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -220,6 +221,34 @@ def test_nginx_sends_teachers_browsers_to_the_walls_process(tmp_path) -> None:
     alone = serve.render_config("127.0.0.1:9000", [8601, 8602], tmp_path, 8600)
     assert re.search(pool, alone).group(1) == "aelab"
     assert serve.WALL_ELSEWHERE == {WALL_ELSEWHERE_ENV: "1"}  # what the app processes read
+
+
+def _niceness(pid: int) -> tuple[int, str | None]:
+    """The process's nice value, and its autogroup's line where Linux has autogroups."""
+    nice = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+    group = Path(f"/proc/{pid}/autogroup")
+    return nice, group.read_text().strip() if group.exists() else None
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads Linux's /proc")
+def test_class_processes_start_below_the_app_processes_and_their_autogroup_too(tmp_path) -> None:
+    """Each process starts in a session of its own, and with autogroups a session's nice value
+    counts, not the process's: the send server and the wall are lowered in both."""
+    serve = deploy_serve()
+    env = dict(os.environ)
+    lowered = serve.launch(["sleep", "30"], tmp_path / "lowered.log", env, lowered=True)
+    plain = serve.launch(["sleep", "30"], tmp_path / "plain.log", env)
+    try:
+        nice, group = _niceness(lowered.pid)
+        assert nice == serve.CLASS_NICENESS
+        assert group is None or group.endswith(f"nice {serve.CLASS_NICENESS}")
+        plain_nice, plain_group = _niceness(plain.pid)
+        assert plain_nice == _niceness(os.getpid())[0]
+        assert plain_group is None or plain_group != group  # a session, so an autogroup, of its own
+    finally:
+        for proc in (lowered, plain):
+            proc.kill()
+            proc.wait()
 
 
 def test_the_send_server_serves_the_same_routes_and_says_who_it_is(store) -> None:

@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,7 @@ PUBLISHED = STATIC / "models"  # git-ignored: made at run time
 INDEX = PUBLISHED / "index.json"  # source digest -> the two folders: survives a restart
 EXPORTER = Path(__file__).resolve().parents[1] / "ae_models" / "browser_export.py"
 STATIC_URL = "app/static"  # relative to the page, so it works behind a proxy's base path too
+LIVE_EXPORT_HOURS = 12  # a session's live model outlives no lesson (as a class room); see below
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,8 @@ def _publish(weights: str, _model) -> tuple[str, str]:
     from ae_models.browser_export import export_autoencoder
 
     safe = re.sub(r"[^A-Za-z0-9_-]", "-", weights)
+    if weights.startswith(f"{LIVE_KEY}:"):
+        remove_old_live_exports()
     folders = []
     for part, browser_model in export_autoencoder(_model).items():
         folder = PUBLISHED / f"{safe}-{part}-{browser_model.sha256[:16]}"
@@ -163,6 +167,23 @@ def _publish(weights: str, _model) -> tuple[str, str]:
             _write_once(browser_model, folder)
         folders.append(str(folder.relative_to(STATIC)))
     return folders[0], folders[1]
+
+
+def remove_old_live_exports(hours: float = LIVE_EXPORT_HOURS) -> list[str]:
+    """Delete the browser forms of live models written more than `hours` ago. Every session
+    that trains on *Train it live* exports its own (1.5 MB each): a laptop lent to a class a
+    week would gather gigabytes. A page still open on such a model loses its live path only
+    (the browser keeps what it has fetched; the server path stays)."""
+    cutoff = time.time() - hours * 3600
+    removed = []
+    for folder in PUBLISHED.glob(f"{LIVE_KEY}-*"):
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder)
+                removed.append(folder.name)
+        except OSError:  # another process removed it first
+            continue
+    return removed
 
 
 def _write_once(browser_model, folder: Path) -> None:
