@@ -30,7 +30,8 @@ SEND_COMPONENT = "class_send"  # ui.class_send
 SEND_PATH = "api/class/send"  # classroom.http_api
 POSTERS = ThreadPoolExecutor(max_workers=64)  # a send blocks a thread for its round trip only
 PERIOD = 2.0
-BLOCKS = 2  # the load phase, with and without class mode, in this many alternating blocks
+BLOCKS = 6  # the load phase, with and without class mode, in this many alternating blocks
+# (2 blocks of 30 s gave ratios from 1.06 to 1.40 on one machine within an hour)
 SATURATED_MS = 1000.0  # a stroke answered later than this: the class is past what the server holds
 LATENCY = "Class: a pupil's send to visible on the wall, 2 processes behind nginx, p95"
 LOST = "Class: 60 pupils sending every 2 s for 60 s through nginx, drawings lost"
@@ -162,9 +163,20 @@ class Crowd:
     errors: list[str] = field(default_factory=list)
 
 
-async def _pupil(pupil: ClassPupil, index: int, until: float, crowd: Crowd) -> None:
-    """Every PERIOD s: a new drawing, then Send (never two sends closer than PERIOD, even after
-    a slow stroke: the room would refuse the second)."""
+async def _open(url: str, pupils: int, live: bool, code: str | None = None) -> list:
+    """`pupils` sessions of the Draw page, ten page loads at a time: class pupils (they join
+    the room `code` as their page loads) or, without a code, pupils without class mode."""
+    sessions = [ClassPupil(url, code, fetch_media=False, live=live, route=f"pupil-{i}")
+                if code else ProtocolSession(url, fetch_media=False, live=live, route=f"pupil-{i}")
+                for i in range(pupils)]
+    for batch in range(0, pupils, 10):
+        await asyncio.gather(*(s.open() for s in sessions[batch:batch + 10]))
+    return sessions
+
+
+async def _pupil(pupil, index: int, until: float, crowd: Crowd) -> None:
+    """Every PERIOD s a new drawing; a class pupil then presses Send (never two sends closer
+    than PERIOD, even after a slow stroke: the room would refuse the second)."""
     await asyncio.sleep(index * PERIOD / 10 % PERIOD)  # staggered, as in protocol_bench
     n, last_send = 0, -PERIOD
     while time.perf_counter() < until:
@@ -176,54 +188,22 @@ async def _pupil(pupil: ClassPupil, index: int, until: float, crowd: Crowd) -> N
             crowd.errors.append(f"pupil {index}: stroke: {stroke.error}")
             continue
         crowd.stroke_ms.append(stroke.ms)
-        await asyncio.sleep(max(0.0, last_send + PERIOD - time.perf_counter()))
-        last_send = time.perf_counter()
-        crowd.sends.append(await pupil.send())
+        if isinstance(pupil, ClassPupil):
+            await asyncio.sleep(max(0.0, last_send + PERIOD - time.perf_counter()))
+            last_send = time.perf_counter()
+            crowd.sends.append(await pupil.send())
         await asyncio.sleep(max(0.0, PERIOD - (time.perf_counter() - started)))
 
 
-async def _crowd(url: str, code: str, pupils: int, seconds: float, live: bool
-                 ) -> tuple[Crowd, list]:
-    sessions = [ClassPupil(url, code, fetch_media=False, live=live, route=f"pupil-{i}")
-                for i in range(pupils)]
-    for batch in range(0, pupils, 10):  # page loads ten at a time
-        await asyncio.gather(*(s.open() for s in sessions[batch:batch + 10]))
-    crowd = Crowd()
+async def _draw(sessions: list, seconds: float, crowd: Crowd) -> Crowd:
+    """The sessions draw (and send, if in the class) for `seconds`; their results in `crowd`."""
     until = time.perf_counter() + seconds
     await asyncio.gather(*(_pupil(s, i, until, crowd) for i, s in enumerate(sessions)))
-    return crowd, sessions
-
-
-async def _phase(url: str, code: str, pupils: int, seconds: float, live: bool) -> Crowd:
-    crowd, sessions = await _crowd(url, code, pupils, seconds, live)
-    await asyncio.gather(*(s.close() for s in sessions))
     return crowd
 
 
-async def _strokes_only(url: str, pupils: int, seconds: float, live: bool) -> list[float]:
-    """The same pupils without class mode (a plain Draw page, no Send): their stroke times."""
-    sessions = [ProtocolSession(url, fetch_media=False, live=live, route=f"pupil-{i}")
-                for i in range(pupils)]
-    for batch in range(0, pupils, 10):
-        await asyncio.gather(*(s.open() for s in sessions[batch:batch + 10]))
-    times: list[float] = []
-
-    async def draw(session: ProtocolSession, index: int, until: float) -> None:
-        await asyncio.sleep(index * PERIOD / 10 % PERIOD)
-        n = 0
-        while time.perf_counter() < until:
-            started = time.perf_counter()
-            digit = DIGITS[(index + n) % len(DIGITS)]
-            result = await session.stroke(drawing_value(digit, seed=1000 * index + n))
-            n += 1
-            if result.ms is not None:
-                times.append(result.ms)
-            await asyncio.sleep(max(0.0, PERIOD - (time.perf_counter() - started)))
-
-    until = time.perf_counter() + seconds
-    await asyncio.gather(*(draw(s, i, until) for i, s in enumerate(sessions)))
+async def _close(sessions: list) -> None:
     await asyncio.gather(*(s.close() for s in sessions))
-    return times
 
 
 def _latencies(crowd: Crowd, seen: dict[str, float]) -> tuple[list[float], int]:
@@ -255,16 +235,24 @@ async def _class(url: str, code: str, key: str, pupils: int, seconds: float,
         await page.wait_for_function(RELOADED, timeout=180_000)  # on the wall's process
         await page.wait_for_selector(".ae-room-code", timeout=180_000)
         await page.evaluate(WATCH_WALL)
-        await _strokes_only(url, 10, 8, live)  # warm-up: models loaded in both processes, not counted
-        first = await _phase(url, code, latency_pupils, LATENCY_S, live)
+        warm = await _open(url, 10, live)  # models loaded in both processes, not counted
+        await _draw(warm, 8, Crowd())
+        await _close(warm)
+        latency_sessions = await _open(url, latency_pupils, live, code)
+        first = await _draw(latency_sessions, LATENCY_S, Crowd())
+        await _close(latency_sessions)
         await asyncio.sleep(3)
         seen = await page.evaluate("() => window.aeSeen")
-        baseline, second = [], Crowd()
-        for _ in range(BLOCKS):  # interleaved: a drift of the machine weighs on both alike
-            baseline += await _strokes_only(url, pupils, seconds / BLOCKS, live)
-            block = await _phase(url, code, pupils, seconds / BLOCKS, live)
-            for name in ("sends", "stroke_ms", "errors"):
-                getattr(second, name).extend(getattr(block, name))
+        # Each pupil opens two pages once, as a lesson would: a plain Draw page and one in the
+        # class. The blocks alternate which of them draws, so that a drift of the machine weighs
+        # on both alike; the class's pupils join once, before the first block.
+        plain, in_class = await _open(url, pupils, live), await _open(url, pupils, live, code)
+        without, second = Crowd(), Crowd()
+        for _ in range(BLOCKS):
+            await _draw(plain, seconds / BLOCKS, without)
+            await _draw(in_class, seconds / BLOCKS, second)
+        await _close(plain + in_class)
+        baseline = without.stroke_ms
         sent = len([s for s in first.sends + second.sends if s.drawing_id is not None])
         stored = len(store.drawings(code))
         deadline = time.time() + 30
@@ -327,7 +315,7 @@ def _report(got: dict, pupils: int, seconds: float, latency_pupils: int, live: b
     body = (f"`python -m bench.class_wall_bench class{' --live' if live else ''}`. "
             f"Machine: {machine()}.\n\n"
             f"`deploy/serve.py`: nginx, 2 app processes, the send server and the wall's process "
-            f"(both niced) sharing one SQLite file; one Chromium teacher on the wall (teacher "
+            f"(both lowered in CPU priority, autogroup included) sharing one SQLite file; one Chromium teacher on the wall (teacher "
             f"link, moved to the wall's process), pupils simulated at the WebSocket level "
             f"(`bench/class_crowd.py`); the bench's room asks for no name and no digit and "
             f"allows a send a second. Pupils' strokes: "
@@ -347,7 +335,9 @@ def _report(got: dict, pupils: int, seconds: float, latency_pupils: int, live: b
             f"(target p95 <= 2 s: {'met' if p95 <= 2 and not missing else '**missed**'}).\n"
             f"- Load, {pupils} pupils sending every {PERIOD:.0f} s for {seconds:.0f} s (after "
             f"the latency phase, same room; {BLOCKS} blocks of {seconds / BLOCKS:.0f} s, each "
-            f"after {seconds / BLOCKS:.0f} s of the same pupils without class mode): sent {got['sent']} (both phases), stored "
+            f"after {seconds / BLOCKS:.0f} s of the same pupils without class mode; each pupil "
+            "has a plain Draw page and one in the class open throughout, joined once): sent "
+            f"{got['sent']} (both phases), stored "
             f"{got['stored']}, shown on the wall {got['shown']}, markers on its map "
             f"{got['markers']}: lost {lost} (target 0: {'met' if lost == 0 else '**missed**'}). "
             f"Sends refused or unanswered: {len(refused)}"

@@ -20,8 +20,9 @@ pupils' browsers run the models, as phones with TensorFlow.js). Phase 1, latency
 2 s for 30 s; the teacher's page notes when each drawing's label first shows on the wall (a
 script in the page checks the DOM every 50 ms); send -> visible is the pupil's click to that
 moment (one machine, one clock). Target p95 <= 2 s. Phase 2, `--pupils` send every 2 s for
-`--duration` s, in two blocks, each after as long of the same pupils drawing without class mode
-(interleaved, so that a drift of the machine weighs on both alike): sent (ids the pupils were
+`--duration` s, in six blocks, each after as long of the same pupils drawing without class mode
+(interleaved, so that a drift of the machine weighs on both alike; each pupil has two pages
+open throughout, a plain Draw page and one in the class, joined once): sent (ids the pupils were
 told) = stored (the database) = shown (the wall's count and the markers on its map), target 0
 lost; the strokes' p95 with class mode against without, target within 20%. Behind
 `deploy/serve.py` the sends go to their own process (`classroom.send_server`); each simulated

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -239,6 +240,11 @@ def test_class_processes_start_below_the_app_processes_and_their_autogroup_too(t
     lowered = serve.launch(["sleep", "30"], tmp_path / "lowered.log", env, lowered=True)
     plain = serve.launch(["sleep", "30"], tmp_path / "plain.log", env)
     try:
+        for proc in (lowered, plain):  # nice(1) sets the value, then runs the command
+            deadline = time.monotonic() + 10
+            while Path(f"/proc/{proc.pid}/comm").read_text().strip() != "sleep":
+                assert time.monotonic() < deadline, "the command never started"
+                time.sleep(0.01)
         nice, group = _niceness(lowered.pid)
         assert nice == serve.CLASS_NICENESS
         assert group is None or group.endswith(f"nice {serve.CLASS_NICENESS}")

@@ -29,10 +29,11 @@ def pupil_panel(current: state.CurrentInput | None) -> None:
     _panel(current)
 
 
-@st.fragment
 def _panel(current: state.CurrentInput | None) -> None:
-    """The class's part of the page, a fragment of its own: joining, the digit question and
-    leaving rerun only this, not the page's reconstructions."""
+    """The class's part of the page. It runs with every stroke (the Draw page's fragment), so it
+    is kept lean: as a fragment of its own (joining, the digit question and leaving rerunning
+    only it) it cost every stroke 0.5 ms more of the server's CPU, and a class pupil's stroke
+    cost 13 % more than a plain one (bench/RESULTS.md); those clicks are rare."""
     from classroom.store import normalise_code
 
     from ui import class_session as cs
