@@ -3,6 +3,7 @@
     python -m bench.class_wall_bench refresh [--drawings 500] [--repeats 20]
     python -m bench.class_wall_bench class [--pupils 60] [--duration 60] [--latency-pupils 20]
                                            [--live]
+    python -m bench.class_wall_bench stroke-cost [--strokes 100]
     --write   record the figures in bench/RESULTS.md
 
 `refresh`: the Class page of a teacher (AppTest, a real SQLite store in a temporary folder) with
@@ -27,11 +28,17 @@ told) = stored (the database) = shown (the wall's count and the markers on its m
 lost; the strokes' p95 with class mode against without, target within 20%. Behind
 `deploy/serve.py` the sends go to their own process (`classroom.send_server`); each simulated
 pupil posts on one kept-alive connection, as a browser does.
+
+`stroke-cost`: what class mode adds to one stroke. A fresh `streamlit run lab.py`, once quiet; a
+pupil on a plain Draw page and one in a class (live path, bench/protocol_client.py) draw in
+turn, one stroke at a time; per stroke, the app process's CPU time (/proc, 10-ms ticks: read as
+a mean) and the stroke's time (request to script_finished).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import statistics
 import sys
@@ -140,6 +147,53 @@ def refresh_report(result: dict[str, list[float]], extra: dict[str, float], draw
     return body, Figure(REFRESH, f"≤ {REFRESH_TARGET_MS} ms", f"{worst:.0f} ms ({slowest})")
 
 
+async def _alternate(url: str, pid: int, code: str, strokes: int) -> dict[str, tuple]:
+    from bench.class_crowd import ClassPupil
+    from bench.common import DIGITS
+    from bench.live_bench import cpu_seconds, wait_until_quiet
+    from bench.protocol_client import ProtocolSession, drawing_value
+
+    pupils = {"plain": ProtocolSession(url, fetch_media=False, live=True),
+              "class": ClassPupil(url, code, fetch_media=False, live=True)}
+    for pupil in pupils.values():
+        await pupil.open()
+        for n in range(5):  # warm: this page's first runs
+            await pupil.stroke(drawing_value(DIGITS[n % len(DIGITS)], seed=n))
+    wait_until_quiet(pid)
+    result = {name: ([], []) for name in pupils}
+    for n in range(strokes):
+        for name, pupil in pupils.items():
+            await asyncio.sleep(0.15)
+            before = cpu_seconds(pid)
+            stroke = await pupil.stroke(drawing_value(DIGITS[n % len(DIGITS)], seed=n))
+            await asyncio.sleep(0.1)  # the run's tail on the server
+            result[name][0].append(stroke.ms)
+            result[name][1].append((cpu_seconds(pid) - before) * 1000)
+    for pupil in pupils.values():
+        await pupil.close()
+    return result
+
+
+def stroke_cost(strokes: int) -> str:
+    """A plain pupil's stroke and a class pupil's, alternating on one quiet app process."""
+    os.environ["AE_CLASS_DIR"] = tempfile.mkdtemp(prefix="aelab-class-bench-")
+    from bench.common import Server
+    from classroom.store import ClassStore, RoomSettings
+
+    store = ClassStore()
+    room, _ = store.create_room(RoomSettings(ask_nickname=False, ask_digit=False))
+    with Server() as server:
+        result = asyncio.run(_alternate(server.url, server.proc.pid, room.code, strokes))
+    store.dispose()
+    rows = [f"| {name} | {statistics.mean(cpu):.1f} ms | {statistics.median(ms):.1f} ms |"
+            for name, (ms, cpu) in result.items()]
+    extra = statistics.mean(result["class"][1]) - statistics.mean(result["plain"][1])
+    return (f"`python -m bench.class_wall_bench stroke-cost`. Machine: {machine()}.\n\n"
+            f"{strokes} strokes each, alternating, one quiet app process, live path:\n\n"
+            "| pupil | server CPU per stroke, mean | stroke, median |\n|---|---|---|\n"
+            + "\n".join(rows) + f"\n\nClass mode adds {extra:+.1f} ms of CPU to a stroke.\n")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.class_wall_bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -153,9 +207,17 @@ def main() -> int:
     two.add_argument("--latency-pupils", type=int, default=20)
     two.add_argument("--live", action="store_true",
                      help="pupils on the live path (their browsers run the models)")
-    for p in (one, two):
+    three = sub.add_parser("stroke-cost")
+    three.add_argument("--strokes", type=int, default=100)
+    for p in (one, two, three):
         p.add_argument("--write", action="store_true")
     args = parser.parse_args()
+    if args.command == "stroke-cost":
+        body = stroke_cost(args.strokes)
+        print(body)
+        if args.write:
+            record(f"{TITLE}: a class pupil's stroke", body, [])
+        return 0
     if args.command == "refresh":
         result, extra = refresh(args.drawings, args.repeats)
         body, figure = refresh_report(result, extra, args.drawings)
