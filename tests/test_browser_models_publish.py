@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -83,12 +85,8 @@ def test_an_altered_weights_file_or_a_deleted_export_is_not_reused(static_folder
     assert asked == ["ae_2d", "ae_2d"]
 
 
-
 def test_live_models_browser_forms_are_deleted_after_a_lesson_and_shipped_ones_kept(
         static_folder) -> None:
-    import os
-    import time
-
     hours = browser_models.LIVE_EXPORT_HOURS
     folders = {"live-old-decoder-1": hours + 1, "live-new-decoder-2": hours - 1,
                "ae_2d-decoder-3": hours + 100}
