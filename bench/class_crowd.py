@@ -31,7 +31,7 @@ SEND_PATH = "api/class/send"  # classroom.http_api
 POSTERS = ThreadPoolExecutor(max_workers=64)  # a send blocks a thread for its round trip only
 PERIOD = 2.0
 BLOCKS = 6  # the load phase, with and without class mode, in this many alternating blocks
-# (2 blocks of 30 s gave ratios from 1.06 to 1.40 on one machine within an hour)
+# (2 blocks of 30 s gave ratios from 1.06 to 1.40 on one machine in one session)
 SATURATED_MS = 1000.0  # a stroke answered later than this: the class is past what the server holds
 LATENCY = "Class: a pupil's send to visible on the wall, 2 processes behind nginx, p95"
 LOST = "Class: 60 pupils sending every 2 s for 60 s through nginx, drawings lost"
@@ -315,7 +315,8 @@ def _report(got: dict, pupils: int, seconds: float, latency_pupils: int, live: b
     body = (f"`python -m bench.class_wall_bench class{' --live' if live else ''}`. "
             f"Machine: {machine()}.\n\n"
             f"`deploy/serve.py`: nginx, 2 app processes, the send server and the wall's process "
-            f"(both lowered in CPU priority, autogroup included) sharing one SQLite file; one Chromium teacher on the wall (teacher "
+            f"(both lowered in CPU priority, autogroup included) sharing one SQLite file; one "
+            f"Chromium teacher on the wall (teacher "
             f"link, moved to the wall's process), pupils simulated at the WebSocket level "
             f"(`bench/class_crowd.py`); the bench's room asks for no name and no digit and "
             f"allows a send a second. Pupils' strokes: "
