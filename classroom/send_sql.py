@@ -32,7 +32,8 @@ class Prepared:
 
 
 class SendStatements:
-    """What a send reads and writes. Values: `code`, `pupil`, `now`, `image`, `digit`."""
+    """What a send reads and writes. Values: `code`, `pupil`, `now`, `image`, `digit`.
+    `bump` (the room's version: the wall redraws when it changes) serves every write."""
 
     def __init__(self, dialect: Dialect) -> None:
         code, pupil, now = bindparam("code"), bindparam("pupil"), bindparam("now")

@@ -162,7 +162,7 @@ class ClassStore:
             conn.execute(insert(pupils).values(
                 id=pupil_id, room_code=room.code, joined_at=self._clock(),
                 nickname=nickname if room.settings.ask_nickname else None))
-            _bump(conn, room.code)
+            self._send_sql.bump(conn, code=room.code)
         return pupil_id
 
     def send(self, code: str, pupil_id: str, image, digit: int | None) -> int:
@@ -197,7 +197,7 @@ class ClassStore:
                 drawings.c.pupil_id == pupil_id)).rowcount
             if not gone:
                 raise Refused("That drawing is not yours, or it is no longer on the wall.")
-            _bump(conn, room.code)
+            self._send_sql.bump(conn, code=room.code)
 
     # --- what the wall reads ---------------------------------------------------------------
 
@@ -254,7 +254,7 @@ class ClassStore:
         with self._write() as conn:
             room = self._teacher_room(conn, code, teacher_key)
             conn.execute(update(rooms).where(rooms.c.code == room.code).values(paused=bool(paused)))
-            _bump(conn, room.code)
+            self._send_sql.bump(conn, code=room.code)
 
     def remove(self, code: str, teacher_key: str, drawing_id: int) -> None:
         drawing_id = _drawing_id(drawing_id)
@@ -264,14 +264,14 @@ class ClassStore:
                 drawings.c.id == drawing_id, drawings.c.room_code == room.code)).rowcount
             if not gone:
                 raise Refused("That drawing is no longer on the wall.")
-            _bump(conn, room.code)
+            self._send_sql.bump(conn, code=room.code)
 
     def clear(self, code: str, teacher_key: str) -> None:
         """Deletes every drawing of the room (its pupils stay joined)."""
         with self._write() as conn:
             room = self._teacher_room(conn, code, teacher_key)
             conn.execute(delete(drawings).where(drawings.c.room_code == room.code))
-            _bump(conn, room.code)
+            self._send_sql.bump(conn, code=room.code)
 
     def close(self, code: str, teacher_key: str) -> None:
         """Deletes the room with its pupils and drawings."""
@@ -413,10 +413,6 @@ def _pupil_id(pupil_id: object) -> str:
     if not codes.looks_like_token(pupil_id):
         raise NotSeated(NOT_IN_THIS_CLASS)
     return pupil_id  # type: ignore[return-value]
-
-
-def _bump(conn: Connection, code: str) -> None:
-    conn.execute(update(rooms).where(rooms.c.code == code).values(version=rooms.c.version + 1))
 
 
 def _delete_rooms(conn: Connection, room_codes: list[str]) -> None:
