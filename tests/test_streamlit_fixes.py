@@ -6,6 +6,8 @@ tests/e2e/test_page_change_race.py."""
 from __future__ import annotations
 
 import asyncio
+import socket
+from asyncio import base_events
 from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
@@ -28,6 +30,8 @@ def test_what_the_fixes_replace_exists_and_app_py_installs_them(monkeypatch) -> 
     assert streamlit_fixes._fold_rerun.__qualname__ == "ScriptRequests._request_rerun_locked"
     assert "current_page_script_hash" in dir(type(_session(HOME)._pages_manager))
     assert streamlit_fixes._bypass_gzip.__name__ == "_should_bypass_gzip"
+    assert streamlit_fixes._set_nodelay.__module__ == "asyncio.base_events"
+    monkeypatch.setattr(base_events, "_set_nodelay", base_events._set_nodelay)
     monkeypatch.setattr(gzip_routes, "_should_bypass_gzip", gzip_routes._should_bypass_gzip)
     monkeypatch.setattr(script_runner, "_clean_problem_modules", script_runner._clean_problem_modules)
     monkeypatch.setattr(AppSession, "request_rerun", AppSession.request_rerun)
@@ -38,6 +42,7 @@ def test_what_the_fixes_replace_exists_and_app_py_installs_them(monkeypatch) -> 
     assert AppSession.request_rerun is streamlit_fixes.request_rerun_of_this_page
     assert ScriptRequests._request_rerun_locked is streamlit_fixes.fold_keeping_the_pending_page
     assert gzip_routes._should_bypass_gzip is streamlit_fixes.serve_app_static_as_is
+    assert base_events._set_nodelay is streamlit_fixes.send_at_once
     assert "streamlit_fixes.install()" in (REPO / "app.py").read_text()
 
 
@@ -129,3 +134,57 @@ def test_the_apps_static_files_are_sent_as_they_are(monkeypatch) -> None:
     assert _encoding("/static/js/index.js") is None  # Streamlit's bundles, as before
     assert _encoding("/_stcore/host-config") == "gzip"  # the rest, as before
     assert _encoding("/application/static/x.js") == "gzip"  # only the static/ folder's own path
+
+
+def _bound_as_streamlit_binds() -> socket.socket:
+    """A listening socket made as Streamlit 1.67 makes its own (starlette_server._bind_socket):
+    no proto given, so its `proto` is 0, not IPPROTO_TCP."""
+    listener = socket.socket(family=socket.AF_INET)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.setblocking(False)
+    assert listener.proto == 0
+    return listener
+
+
+def _nodelay(sock: socket.socket) -> bool:
+    return bool(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+
+async def _served_connection_nodelay() -> bool:
+    """TCP_NODELAY of the server's side of one connection, as asyncio's server sets it up."""
+    accepted = asyncio.get_running_loop().create_future()
+
+    class Answer(asyncio.Protocol):
+        def connection_made(self, transport) -> None:
+            accepted.set_result(_nodelay(transport.get_extra_info("socket")))
+
+    with _bound_as_streamlit_binds() as listener:
+        server = await asyncio.get_running_loop().create_server(Answer, sock=listener)
+        _, writer = await asyncio.open_connection(*listener.getsockname())
+        nodelay = await accepted
+        writer.close()
+        server.close()
+    return nodelay
+
+
+def test_connections_to_streamlits_socket_send_at_once(monkeypatch) -> None:
+    monkeypatch.setattr(base_events, "_set_nodelay", streamlit_fixes._set_nodelay)
+    assert asyncio.run(_served_connection_nodelay()) is False  # Streamlit as shipped: Nagle's
+    monkeypatch.setattr(base_events, "_set_nodelay", streamlit_fixes.send_at_once)
+    assert asyncio.run(_served_connection_nodelay()) is True
+
+
+def test_sockets_open_before_the_fix_send_at_once_too() -> None:
+    with _bound_as_streamlit_binds() as listener, socket.create_connection(
+            listener.getsockname()) as first_browser:
+        listener.setblocking(True)
+        served, _ = listener.accept()
+        with served:
+            assert not _nodelay(listener) and not _nodelay(served)
+            streamlit_fixes.send_open_sockets_at_once()
+            assert _nodelay(listener) and _nodelay(served) and _nodelay(first_browser)
+            with socket.create_connection(listener.getsockname()):
+                later, _ = listener.accept()
+                with later:
+                    assert _nodelay(later)  # Linux copies the listener's options
