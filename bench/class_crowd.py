@@ -259,7 +259,7 @@ async def _class(url: str, code: str, key: str, pupils: int, seconds: float,
         shown = -1
         while time.time() < deadline:
             text = await page.inner_text(".ae-summary")
-            shown = int(re.search(r"(\d+) drawings", text).group(1))
+            shown = int(re.search(r"(\d+) drawings?", text).group(1))
             if shown >= stored:
                 break
             await asyncio.sleep(0.5)

@@ -209,6 +209,22 @@ def show_live(component, key: str, component_key: str, data: dict, **callbacks) 
     return urls.decoder is not None and result.ready == urls.decoder
 
 
+IMPORT = re.compile(r"""^import\s+(?:[^'"]*?\s+from\s+)?['"]\./([\w.-]+\.js)['"]""", re.M)
+
+
+@functools.cache
+def module_imports(module: str) -> tuple[str, ...]:
+    """The modules `static/live/<module>` imports, directly or through another (static imports):
+    the loader asks for them all at once instead of one level of the chain after another."""
+    found, todo = [], [module]
+    while todo:
+        for name in IMPORT.findall((STATIC / "live" / todo.pop()).read_text()):
+            if name not in found:
+                found.append(name)
+                todo.append(name)
+    return tuple(found)
+
+
 def loader_js(module: str) -> str:
     """A Components v2 script that imports `static/live/<module>` (cached by the browser) and
     mounts it. If it cannot even load, the component's root (`data-live`) turns off and its
@@ -227,7 +243,10 @@ def loader_js(module: str) -> str:
     return f"""
 const LIVE = new URL('{STATIC_URL}/live/', document.baseURI).href;
 const TFJS = new URL('{STATIC_URL}/vendor/tfjs/', document.baseURI).href;
-const PRELOAD_SLOTS = 3;  // of the browser's 6 connections to the app: the rest for its scripts
+// As many as the browser's connections to the app: a request is cheap since Nagle's algorithm
+// is off (ui.streamlit_fixes); 3, as before that, kept the last model 0.1-0.2 s later.
+const PRELOAD_SLOTS = 6;
+const MODULES = {json.dumps([module, *module_imports(module)])};
 const preloads = (globalThis.aeLivePreloads ??= {{seen: new Set(), waiting: [], inFlight: 0}});
 const sentStates = (globalThis.aeLiveSentStates ??= new WeakMap());
 
@@ -284,6 +303,19 @@ function preload(data) {{
   }}
 }}
 
+function preloadModules() {{
+  // The module and everything it imports, at once: an import is only seen once its importer
+  // has arrived and been parsed, 3 levels deep for the Draw page.
+  for (const name of MODULES) {{
+    const href = LIVE + name;
+    if (!preloads.seen.has(href)) {{
+      preloads.seen.add(href);
+      document.head.appendChild(Object.assign(document.createElement('link'), {{
+        rel: 'modulepreload', href}}));
+    }}
+  }}
+}}
+
 function changedStatesOnly(component) {{
   if (!sentStates.has(component.parentElement)) {{
     sentStates.set(component.parentElement, new Map());
@@ -302,6 +334,7 @@ function changedStatesOnly(component) {{
 export default function (component) {{
   let cleanup = null;
   let unmounted = false;
+  preloadModules();
   preload(component.data);
   import(LIVE + '{module}')
     .then((module) => {{ if (!unmounted) cleanup = module.mount(changedStatesOnly(component)); }})

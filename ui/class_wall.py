@@ -167,6 +167,11 @@ def watch(code: str) -> None:
         st.rerun()
 
 
+def counted(n: int, noun: str) -> str:
+    """'1 pupil', '3 pupils': the wall is read aloud from the front of the room."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _summary(drawings: list[Drawing], pupils: int | None, teaching: ct.Teaching) -> str:
     """Pupils, drawings, and how many of each digit: one line the back row can read."""
     counts = cr.digit_counts(drawings)
@@ -174,7 +179,8 @@ def _summary(drawings: list[Drawing], pupils: int | None, teaching: ct.Teaching)
         f'<span class="ae-chip" style="background:{DIGIT_COLORS[d] if d is not None else "#ddd"}">'
         f'{"?" if d is None else d}</span><b>{n}</b>' for d, n in counts.items())
     paused = ' · <b style="color:#b00">sending paused</b>' if teaching.room.paused else ""
-    return (f'<div class="ae-summary">{pupils or 0} pupils · {len(drawings)} drawings{paused}'
+    return (f'<div class="ae-summary">{counted(pupils or 0, "pupil")} · '
+            f'{counted(len(drawings), "drawing")}{paused}'
             f'<span class="ae-chips">{chips}</span></div>')
 
 
@@ -272,7 +278,7 @@ def _map_2d(key: str, drawings: list[Drawing], results: list[cr.Result]) -> None
     if view is None:
         return
     points = view.scale.to_display(view.to_plot(np.stack([r.code for r in results])))
-    st.markdown(f"**{title_of(key)}: the class's {len(drawings)} drawings**")
+    st.markdown(f"**{title_of(key)}: the class's {counted(len(drawings), 'drawing')}**")
     fig = latent.map_2d(view, class_names(key), None, None)  # the clouds built once per model
     trace = add_drawings_2d(fig, points, [d.digit for d in drawings],
                             [cr.drawing_label(d) for d in drawings])
@@ -314,7 +320,7 @@ def _space_3d(drawings: list[Drawing]) -> None:
         st.warning(f"The 3-D model is unavailable. {status.error or ''}", icon=":material/error:")
         return
     codes = cr.per_drawing(_cache(), f"code:{key}", drawings, cr.codes_of(status.model))
-    st.markdown(f"**{title_of(key)}: the class's {len(drawings)} drawings**")
+    st.markdown(f"**{title_of(key)}: the class's {counted(len(drawings), 'drawing')}**")
     base = _space_3d_clouds(weights_id(key), view.shown, tuple(class_names(key)), view)
     fig = go.Figure(base, _validate=False)  # validated once, when it was built
     add_drawings_3d(fig, view.to_plot(np.stack(codes)), [d.digit for d in drawings],
