@@ -100,6 +100,13 @@ def test_a_fragment_rerun_folded_into_a_page_change_keeps_the_new_page(monkeypat
     assert again._rerun_data.query_string == "x=1"
 
 
+def run_in_a_loop_of_its_own(coroutine):
+    """`asyncio.run` in a thread of its own: after a browser test, Playwright's loop is running
+    in this one."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 def _encoding(path: str) -> str | None:
     """The Content-Encoding Streamlit's own gzip middleware gives a 4 KB script at `path`
     for a browser that accepts gzip."""
@@ -118,9 +125,7 @@ def _encoding(path: str) -> str | None:
 
     scope = {"type": "http", "method": "GET", "path": path, "root_path": "",
              "headers": [(b"accept-encoding", b"gzip")]}
-    middleware = gzip_routes.SelectiveGZipMiddleware(app)(scope, receive, send)
-    with ThreadPoolExecutor(1) as thread:  # a loop of its own: Playwright's may be running here
-        thread.submit(asyncio.run, middleware).result()
+    run_in_a_loop_of_its_own(gzip_routes.SelectiveGZipMiddleware(app)(scope, receive, send))
     headers = dict(sent[0]["headers"])
     return headers[b"content-encoding"].decode() if b"content-encoding" in headers else None
 
@@ -170,9 +175,9 @@ async def _served_connection_nodelay() -> bool:
 
 def test_connections_to_streamlits_socket_send_at_once(monkeypatch) -> None:
     monkeypatch.setattr(base_events, "_set_nodelay", streamlit_fixes._set_nodelay)
-    assert asyncio.run(_served_connection_nodelay()) is False  # Streamlit as shipped: Nagle's
+    assert run_in_a_loop_of_its_own(_served_connection_nodelay()) is False  # as shipped: Nagle's
     monkeypatch.setattr(base_events, "_set_nodelay", streamlit_fixes.send_at_once)
-    assert asyncio.run(_served_connection_nodelay()) is True
+    assert run_in_a_loop_of_its_own(_served_connection_nodelay()) is True
 
 
 def test_sockets_open_before_the_fix_send_at_once_too() -> None:
