@@ -23,13 +23,12 @@ def pupil_panel(current: state.CurrentInput | None) -> None:
     Outside a class (no join link in this session) it draws nothing and touches no database.
     """
     requested = _requested_code()
-    if requested is None:
-        class_cookies.flush()  # "Leave the class" has just forgotten the seat
-        return
-    _panel(current)
+    class_cookies.flush()  # a seat just taken, or just forgotten by "Leave the class"
+    if requested is not None:
+        _panel(requested, current)
 
 
-def _panel(current: state.CurrentInput | None) -> None:
+def _panel(requested: str, current: state.CurrentInput | None) -> None:
     """The class's part of the page. It runs with every stroke (the Draw page's fragment), so it
     is kept lean: as a fragment of its own (joining, the digit question and leaving rerunning
     only it) it cost every stroke 0.5 ms more of the server's CPU, and a class pupil's stroke
@@ -38,10 +37,6 @@ def _panel(current: state.CurrentInput | None) -> None:
 
     from ui import class_session as cs
 
-    class_cookies.flush()
-    requested = st.session_state.get(CLASS_PARAM)
-    if not requested:  # "Leave the class", pressed in this fragment
-        return
     code = normalise_code(requested)
     with st.container(border=True, key="class_panel"):
         if code is None:
