@@ -22,6 +22,12 @@ from pathlib import Path
 
 from tests.e2e.server import free_port, start_server, stop_server, wait_healthy
 
+# Python keeps each module's compiled bytecode (__pycache__) and reuses it from the next start
+# on, unless PYTHONDONTWRITEBYTECODE is set, as on this project's build machines: the servers the
+# benches start then compiled the app's modules from source at every launch (about 0.1 s of a
+# cold start), which a teacher's laptop does only once. The benches run with Python's default.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "RESULTS.md"
 BARE_APP = REPO / "bench" / "bare_canvas_app.py"

@@ -27,6 +27,7 @@ import base64
 import binascii
 import json
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from starlette.concurrency import run_in_threadpool
@@ -36,7 +37,9 @@ from starlette.routing import Route
 
 from classroom.errors import BUSY, NotSeated, Refused, StoreUnavailable
 from classroom.inputs import IMAGE_DTYPE, IMAGE_SHAPE, image_from_bytes
-from classroom.store import ClassStore
+
+if TYPE_CHECKING:  # the store (and SQLAlchemy) come with the first send: see lab.py
+    from classroom.store import ClassStore
 
 SEND_PATH, WITHDRAW_PATH = "api/class/send", "api/class/withdraw"
 MAX_BODY = 16_384  # bytes: a drawing is 4.2 kB of base64

@@ -8,12 +8,14 @@ import base64
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from apptest_helpers import REPO
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -265,3 +267,21 @@ def test_the_send_server_serves_the_same_routes_and_says_who_it_is(store) -> Non
     with TestClient(send_server.app) as client:
         assert client.get(send_server.HEALTH_PATH).text == send_server.WHO
         assert client.get(f"/{http_api.SEND_PATH}").status_code == 405  # POST only
+
+
+LAB_START = """
+import sys
+import lab
+print("sqlalchemy" in sys.modules)
+store = lab.class_store()
+print("sqlalchemy" in sys.modules, type(store).__name__, store is lab.class_store())
+"""
+
+
+def test_the_app_server_imports_the_store_at_the_first_send_only(tmp_path) -> None:
+    """`streamlit run lab.py`: SQLAlchemy (0.3 s) is not imported before the server answers."""
+    env = {**os.environ, "AE_CLASS_DIR": str(tmp_path)}
+    env.pop("AE_CLASS_DB_URL", None)
+    out = subprocess.run([sys.executable, "-c", LAB_START], cwd=REPO, env=env, check=True,
+                         capture_output=True, text=True).stdout.split()
+    assert out == ["False", "True", "ClassStore", "True"]

@@ -5,14 +5,19 @@ tests/e2e/test_page_change_race.py."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import socket
+import subprocess
+import sys
 from asyncio import base_events
 from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import pytest
 from apptest_helpers import REPO
+from streamlit import delta_generator
+from streamlit.components.v2.bidi_component import serialization as component_data
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.scriptrunner import script_runner
@@ -31,6 +36,10 @@ def test_what_the_fixes_replace_exists_and_app_py_installs_them(monkeypatch) -> 
     assert "current_page_script_hash" in dir(type(_session(HOME)._pages_manager))
     assert streamlit_fixes._bypass_gzip.__name__ == "_should_bypass_gzip"
     assert streamlit_fixes._set_nodelay.__module__ == "asyncio.base_events"
+    assert streamlit_fixes._is_dataframe_like.__module__ == "streamlit.dataframe_util"
+    assert hasattr(delta_generator, "_use_warning_has_been_displayed")
+    monkeypatch.setattr(component_data, "is_dataframe_like", component_data.is_dataframe_like)
+    monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
     monkeypatch.setattr(base_events, "_set_nodelay", base_events._set_nodelay)
     monkeypatch.setattr(gzip_routes, "_should_bypass_gzip", gzip_routes._should_bypass_gzip)
     monkeypatch.setattr(script_runner, "_clean_problem_modules", script_runner._clean_problem_modules)
@@ -43,6 +52,8 @@ def test_what_the_fixes_replace_exists_and_app_py_installs_them(monkeypatch) -> 
     assert ScriptRequests._request_rerun_locked is streamlit_fixes.fold_keeping_the_pending_page
     assert gzip_routes._should_bypass_gzip is streamlit_fixes.serve_app_static_as_is
     assert base_events._set_nodelay is streamlit_fixes.send_at_once
+    assert component_data.is_dataframe_like is streamlit_fixes.is_data_frame_without_importing_pandas
+    assert delta_generator._use_warning_has_been_displayed  # no stack walk at the first element
     assert "streamlit_fixes.install()" in (REPO / "app.py").read_text()
 
 
@@ -193,3 +204,52 @@ def test_sockets_open_before_the_fix_send_at_once_too() -> None:
                 later, _ = listener.accept()
                 with later:
                     assert _nodelay(later)  # Linux copies the listener's options
+
+
+# A fresh interpreter: a component's data (lists and dicts, as the drawing canvas and the live
+# modules send) serialised as Streamlit does, with and without the fix.
+COMPONENT_DATA = """
+import sys
+from streamlit.components.v2.bidi_component import serialization
+from streamlit.proto.BidiComponent_pb2 import BidiComponent
+from ui import streamlit_fixes
+if sys.argv[1] == "fixed":
+    streamlit_fixes.install()
+serialization.serialize_mixed_data({"models": [{"key": "dense"}], "size": {"w": 280}, "n": 3},
+                                   BidiComponent())
+print("pandas" in sys.modules, "pyarrow" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(("how", "imported"), [("shipped", "True True"), ("fixed", "False False")])
+def test_a_components_lists_and_dicts_do_not_import_pandas(how, imported) -> None:
+    out = subprocess.run([sys.executable, "-c", COMPONENT_DATA, how], cwd=REPO, check=True,
+                         capture_output=True, text=True).stdout.split()
+    assert " ".join(out) == imported
+
+
+def test_data_frames_are_still_data_frames_to_components() -> None:
+    import numpy as np
+    import pandas as pd
+
+    frame = pd.DataFrame({"a": [1, 2]})
+    assert streamlit_fixes.is_data_frame_without_importing_pandas(frame)
+    assert streamlit_fixes.is_data_frame_without_importing_pandas({"a": pd.Series([1, 2])})
+    assert streamlit_fixes.is_data_frame_without_importing_pandas(np.zeros((2, 2)))
+    assert not streamlit_fixes.is_data_frame_without_importing_pandas([{"a": 1}])
+
+
+def test_no_page_needs_streamlits_magic() -> None:
+    """`magicEnabled = false` (.streamlit/config.toml): a bare expression on a page would show
+    nothing, so no page has one (a docstring is not one)."""
+    assert "magicEnabled = false" in (REPO / ".streamlit" / "config.toml").read_text()
+    for script in [REPO / "app.py", *sorted((REPO / "app_pages").glob("*.py"))]:
+        for node in ast.walk(ast.parse(script.read_text())):
+            body = getattr(node, "body", None)
+            for i, statement in enumerate(body if isinstance(body, list) else []):
+                if not isinstance(statement, ast.Expr):
+                    continue
+                value = statement.value
+                docstring = i == 0 and isinstance(value, ast.Constant) and isinstance(value.value, str)
+                assert docstring or isinstance(value, (ast.Call, ast.Await)), (
+                    f"{script.name}:{statement.lineno} is written by magic only")

@@ -1,4 +1,4 @@
-"""Five changes to Streamlit 1.67's runtime, installed by `app.py` before the first page runs.
+"""Seven changes to Streamlit 1.67's runtime, installed by `app.py` before the first page runs.
 
 All are monkeypatches of private functions: `tests/test_streamlit_fixes.py` shows each one's
 effect, and fails if a Streamlit upgrade moves what they replace.
@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 from asyncio import base_events
 from dataclasses import replace
 
+from streamlit import delta_generator
+from streamlit.components.v2.bidi_component import serialization as component_data
 from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.scriptrunner import script_runner
 from streamlit.runtime.scriptrunner_utils.script_requests import (
@@ -21,6 +24,7 @@ _request_rerun = AppSession.request_rerun
 _fold_rerun = ScriptRequests._request_rerun_locked
 _bypass_gzip = gzip_routes._should_bypass_gzip
 _set_nodelay = base_events._set_nodelay
+_is_dataframe_like = component_data.is_dataframe_like
 APP_STATIC = "/app/static/"  # where Streamlit serves static/ (server.enableStaticServing)
 
 
@@ -34,6 +38,11 @@ def install() -> None:
     AppSession.request_rerun = request_rerun_of_this_page
     ScriptRequests._request_rerun_locked = fold_keeping_the_pending_page
     gzip_routes._should_bypass_gzip = serve_app_static_as_is
+    component_data.is_dataframe_like = is_data_frame_without_importing_pandas
+    # The first element a process draws asks whether it runs in a Python REPL, to warn that
+    # Streamlit apps need `streamlit run`: `inspect.stack()`, reading the source file of each of
+    # the 30 frames under it, 0.1-0.2 s of a fresh server's first page. Here the answer is known.
+    delta_generator._use_warning_has_been_displayed = True
     if base_events._set_nodelay is not send_at_once:
         base_events._set_nodelay = send_at_once  # each connection from now on
         send_open_sockets_at_once()  # the server's own, and the first browser's
@@ -86,6 +95,21 @@ def serve_app_static_as_is(path: str, base_url: str = "") -> bool:
     """
     return (_bypass_gzip(path, base_url)
             or gzip_routes._strip_base_url(path, base_url).startswith(APP_STATIC))
+
+
+def is_data_frame_without_importing_pandas(value: object) -> bool:
+    """Streamlit's `is_dataframe_like`, answered at once for a list or a dict while pandas is
+    not imported.
+
+    Components v2 asks it of each value of a component's data, and Streamlit's answer imports
+    pandas and pyarrow first, even for a list or a dict: on a fresh server the drawing canvas
+    waited 0.4-0.8 s for them in the first page's run. A list is never a data frame to Streamlit,
+    and a dict only when its values are pandas Series, which cannot exist before pandas is
+    imported.
+    """
+    if type(value) in (list, dict) and "pandas" not in sys.modules:
+        return False
+    return _is_dataframe_like(value)
 
 
 def request_rerun_of_this_page(session: AppSession, client_state) -> None:

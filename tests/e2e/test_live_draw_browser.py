@@ -113,6 +113,48 @@ def code_picture(page, key: str) -> np.ndarray:
     return np.array(values, np.uint8).reshape(height, width, 4)[..., :3]
 
 
+def test_a_fresh_page_runs_its_models_before_the_first_stroke_and_shows_nothing(page, app_url):
+    """The models' first run (TensorFlow.js setting their layers up, several passes' time) is
+    not left to the pen's first stroke: it is made on a blank image, and nothing is painted."""
+    open_live_draw(page, app_url)
+    page.wait_for_function(f"() => {HOOK}.blankRuns === 1", timeout=30_000)
+    state = hook(page)
+    assert state["source"] is None and state["outputs"] == {} and state["input"] is None
+    draw_until_last_point(page, 7)
+    assert hook(page)["source"] == "canvas"
+    page.mouse.up()
+    assert wait_for_server_input(page)["blankRuns"] == 1
+
+
+FRAMES_TO_NEXT_PASS = """async (lastPassMs) => {
+    // Frames from schedule() to the pass it starts, after a pass that took lastPassMs.
+    const engine = globalThis.aeLive.drawEngine;
+    const run = engine.run;
+    let frame = 0;
+    let counting = true;
+    const tick = () => { frame += 1; if (counting) requestAnimationFrame(tick); };
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    requestAnimationFrame(tick);
+    const started = await new Promise((resolve) => {
+        engine.run = (...args) => { engine.run = run; resolve(frame); return run.apply(engine, args); };
+        engine.lastPassMs = lastPassMs;
+        engine.schedule();
+    });
+    counting = false;
+    return started;
+}"""
+
+
+def test_after_a_slow_pass_the_pen_gets_a_frame_of_its_own(page, app_url):
+    """Passes slower than two frames (a slow machine or phone) leave every other frame to the
+    pen's line; quicker ones run every frame."""
+    open_live_draw(page, app_url)
+    page.wait_for_function(f"() => {HOOK}.blankRuns === 1", timeout=30_000)
+    quick = [page.evaluate(FRAMES_TO_NEXT_PASS, 5) for _ in range(3)]
+    slow = [page.evaluate(FRAMES_TO_NEXT_PASS, 100) for _ in range(3)]
+    assert [s - q for q, s in zip(quick, slow)] == [1, 1, 1], (quick, slow)
+
+
 def test_live_scores_match_ae_models_metrics(page, app_url):
     """MSE, PSNR, SSIM and the code's heat map, all from the browser (the server runs no model
     on the live path), against ae_models.metrics and ui.images.code_image."""
