@@ -108,8 +108,9 @@ class DrawEngine {
       this.showInputs('ready');
       setStateValue('ready', data.signature);
       // Nothing drawn yet (a fresh page): the models' first run, 3-4 passes' time while
-      // TensorFlow.js sets their layers up, is done now, not in the pen's first stroke.
-      setTimeout(() => this.run(() => this.blankRun()), 0);
+      // TensorFlow.js sets their layers up, is done now, not in the pen's first stroke; after
+      // the frame that shows the page live.
+      requestAnimationFrame(() => setTimeout(() => this.run(() => this.blankRun()), 0));
     } catch (error) {
       this.fail(element, error);
       this.paintServer(element, data);
