@@ -14,9 +14,10 @@
  * (`data.server`), which are painted here like the live ones, with no image files to fetch.
  *
  * Test hook: window.aeLive.draw = {ready, backend, passes, blankRuns, serverPaints, source,
- * input, corrupted, outputs, codes, metrics, latencies}, where outputs, codes and metrics are keyed by
- * model; source is 'canvas' (a live pass of the pen's drawing), 'server' (a live pass of the
- * server's input) or 'server results' (the server's own pictures).
+ * input, corrupted, outputs, codes, metrics, latencies}, where outputs, codes and metrics are
+ * keyed by model; blankRuns counts the models' unpainted first runs (see blankRun); source is
+ * 'canvas' (a live pass of the pen's drawing), 'server' (a live pass of the server's input) or
+ * 'server results' (the server's own pictures).
  */
 import {loadTensorFlow} from './load_tfjs.js';
 import {cachedModel, floats, paintStrip, sliderValue} from './page_tools.js';
@@ -107,9 +108,9 @@ class DrawEngine {
       element.dataset.live = 'ready';
       this.showInputs('ready');
       setStateValue('ready', data.signature);
-      // Nothing drawn yet (a fresh page): the models' first run, 3-4 passes' time while
-      // TensorFlow.js sets their layers up, is done now, not in the pen's first stroke; after
-      // the frame that shows the page live.
+      // Where nothing is drawn yet (a fresh page), the models' first run, 3-4 passes' time
+      // while TensorFlow.js sets their layers up, is done now, not in the pen's first stroke;
+      // after the frame that shows the page live.
       requestAnimationFrame(() => setTimeout(() => this.run(() => this.blankRun()), 0));
     } catch (error) {
       this.fail(element, error);
