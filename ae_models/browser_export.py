@@ -14,6 +14,11 @@ Keras's `Resizing` becomes `HalfPixelResizing`, a class `static/live/half_pixel_
 registers: TensorFlow.js's own `Resizing` aligns corners (Keras uses half-pixel centres) and
 gets its output shape wrong with a batch axis, so our decoders would not even load. The class
 only calls TensorFlow.js's `resizeBilinear` / `resizeNearestNeighbor` with `halfPixelCenters`.
+
+A `Conv2DTranspose` with "same" padding becomes `SubPixelConv2DTranspose`
+(`static/live/sub_pixel_conv_transpose.js`): one ordinary convolution, whose kernel
+`ae_models.sub_pixel` works out from the layer's own, then depth-to-space. Same numbers, and
+in TensorFlow.js's WebAssembly backend about three times faster.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from .sub_pixel import phase_bias, phase_kernel, sub_pixel_form
 
 if TYPE_CHECKING:
     import keras
@@ -125,6 +132,18 @@ def _conv(class_name: str) -> Callable[[Config], tuple[str, Config]]:
     return translate
 
 
+def _conv_transpose(layer: Config) -> tuple[str, Config]:
+    """The sub-pixel form where it applies, else TensorFlow.js's own (slower) class."""
+    form = sub_pixel_form(layer["config"])
+    if form is None:
+        return _conv("Conv2DTranspose")(layer)
+    config = layer["config"]
+    return "SubPixelConv2DTranspose", {
+        "filters": config["filters"], "block_size": form.block_size,
+        "kernel_size": form.kernel_size, "padding": form.padding,
+        "use_bias": config["use_bias"], "activation": _activation(layer)}
+
+
 def _max_pooling(layer: Config) -> tuple[str, Config]:
     _channels_last(layer)
     return "MaxPooling2D", _pick(layer["config"], "pool_size", "strides", "padding", "data_format")
@@ -169,7 +188,7 @@ TRANSLATORS: dict[str, Callable[[Config], tuple[str, Config]]] = {
     "InputLayer": _input_layer,
     "Dense": _dense,
     "Conv2D": _conv("Conv2D"),
-    "Conv2DTranspose": _conv("Conv2DTranspose"),
+    "Conv2DTranspose": _conv_transpose,
     "MaxPooling2D": _max_pooling,
     "UpSampling2D": _upsampling,
     "BatchNormalization": _batch_normalization,
@@ -247,13 +266,24 @@ def model_topology(model: keras.Model) -> dict[str, Any]:
 
 # --- Weights: one little-endian float32 buffer, named as TensorFlow.js names its variables ---
 
+def layer_weights(layer: keras.layers.Layer) -> list[tuple[str, np.ndarray]]:
+    """(variable name, values) of one layer as its browser form holds them: a sub-pixel
+    `Conv2DTranspose`'s kernel and bias rearranged into phases, any other layer's as they are."""
+    weights = [(variable.name, np.asarray(variable.numpy(), dtype="<f4"))
+               for variable in layer.weights]
+    form = sub_pixel_form(layer.get_config()) if type(layer).__name__ == "Conv2DTranspose" else None
+    if form is None:
+        return weights
+    rearrange = {"kernel": phase_kernel, "bias": phase_bias}
+    return [(name, rearrange[name](values, form).astype("<f4")) for name, values in weights]
+
+
 def weight_entries(model: keras.Model) -> tuple[list[Config], bytes]:
     """The manifest's weight specs ("<layer>/<variable>") and the concatenated float32 bytes."""
     specs, chunks = [], []
     for layer in model.layers:
-        for variable in layer.weights:
-            values = np.asarray(variable.numpy(), dtype="<f4")
-            specs.append({"name": f"{layer.name}/{variable.name}", "shape": list(values.shape),
+        for name, values in layer_weights(layer):
+            specs.append({"name": f"{layer.name}/{name}", "shape": list(values.shape),
                           "dtype": "float32"})
             chunks.append(values.tobytes())
     return specs, b"".join(chunks)

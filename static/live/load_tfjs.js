@@ -39,14 +39,14 @@ function addScript(src) {
  * Ask for the files that follow tf.min.js now, so they download while it does: the WASM
  * backend's script (it needs the global `tf`, so it runs after) and binary (the backend asks for
  * it only once both scripts have run: 0.6 s later on the 2-D page, whose main thread is busy
- * drawing the Plotly map), and `run_model.js` with its import (they read `tf` when evaluated, so
+ * drawing the Plotly map), and `run_model.js` with its imports (they read `tf` when evaluated, so
  * they are imported after).
  */
 function requestTheRest() {
   const links = [
     ...SCRIPTS.slice(1).map((name) => ({rel: 'preload', as: 'script', href: VENDOR + name})),
     {rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href: VENDOR + WASM_BINARY},
-    ...['run_model.js', 'half_pixel_resizing.js'].map((name) => (
+    ...['run_model.js', 'half_pixel_resizing.js', 'sub_pixel_conv_transpose.js'].map((name) => (
       {rel: 'modulepreload', href: new URL(name, import.meta.url).href})),
   ];
   for (const attributes of links) {

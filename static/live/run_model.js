@@ -6,6 +6,7 @@
  * needs static/vendor/tfjs/tf-backend-wasm.min.js.
  */
 import './half_pixel_resizing.js';
+import './sub_pixel_conv_transpose.js';
 
 const tf = globalThis.tf;
 const WASM_FOLDER = new URL('../vendor/tfjs/', import.meta.url).href;
