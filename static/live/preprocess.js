@@ -113,7 +113,21 @@ function inkOnBlack(tf, gray) {
   }
   const ink = bright >= dark ? tf.sub(gray, background) : tf.sub(background, gray);
   const scaled = tf.clipByValue(tf.div(ink, contrast), 0, 1);
-  return tf.where(tf.less(scaled, NOISE_FLOOR), tf.zerosLike(scaled), scaled);
+  return tf.mul(scaled, atLeast(tf, scaled, NOISE_FLOOR));
+}
+
+/**
+ * 1 where `values` >= `threshold`, else 0, as float32. The same as `greaterEqual` (a - b > 0
+ * exactly when a > b in floating point), with the step function: WebAssembly's comparison ops
+ * took 1.2-2.4 ms a 280x280 drawing, ten times its arithmetic.
+ */
+function atLeast(tf, values, threshold) {
+  return tf.sub(1, tf.step(tf.sub(threshold, values)));
+}
+
+/** 1 where `values` > `threshold`, else 0, as float32 (see atLeast). */
+function above(tf, values, threshold) {
+  return tf.step(tf.sub(values, threshold));
 }
 
 /** NumPy's median of a 1-D tensor: the middle value, or the mean of the two middle values. */
@@ -126,7 +140,7 @@ function median(tf, values) {
 
 /** The rows and columns holding ink above BBOX_THRESHOLD, as {top, left, height, width}. */
 function inkBox(tf, ink) {
-  const strong = tf.cast(tf.greater(ink, BBOX_THRESHOLD), 'int32');
+  const strong = above(tf, ink, BBOX_THRESHOLD);
   const rows = tf.max(strong, 1);
   const cols = tf.max(strong, 0);
   if (tf.max(rows).dataSync()[0] === 0) {
