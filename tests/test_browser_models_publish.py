@@ -85,6 +85,28 @@ def test_an_altered_weights_file_or_a_deleted_export_is_not_reused(static_folder
     assert asked == ["ae_2d", "ae_2d"]
 
 
+@pytest.mark.parametrize("exporter", ["browser_export.py", "sub_pixel.py"])
+def test_a_changed_exporter_exports_again(static_folder, tmp_path, monkeypatch,
+                                          exporter) -> None:
+    """A new version of the code that makes browser forms (a faster layer, say) reaches a
+    restarted server's pages instead of the forms the old code wrote."""
+    copies = []
+    for path in browser_models.EXPORTER_FILES:
+        copy = tmp_path / "exporter" / path.name
+        copy.parent.mkdir(exist_ok=True)
+        copy.write_bytes(path.read_bytes())
+        copies.append(copy)
+    monkeypatch.setattr(browser_models, "EXPORTER_FILES", tuple(copies))
+    browser_models.browser_urls("ae_2d")
+    browser_models._publish.clear()
+    monkeypatch.setattr(browser_models, "get_model", refuse_to_load)
+    browser_models.browser_urls("ae_2d")  # unchanged: the earlier export, nothing loaded
+    with open(tmp_path / "exporter" / exporter, "a") as f:
+        f.write("\n# changed\n")
+    with pytest.raises(AssertionError, match="was loaded"):
+        browser_models.browser_urls("ae_2d")
+
+
 def test_live_models_browser_forms_are_deleted_after_a_lesson_and_shipped_ones_kept(
         static_folder) -> None:
     hours = browser_models.LIVE_EXPORT_HOURS

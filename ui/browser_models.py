@@ -36,7 +36,9 @@ from ui.model_cache import get_model, weights_id
 STATIC = Path(__file__).resolve().parents[1] / "static"
 PUBLISHED = STATIC / "models"  # git-ignored: made at run time
 INDEX = PUBLISHED / "index.json"  # source digest -> the two folders: survives a restart
-EXPORTER = Path(__file__).resolve().parents[1] / "ae_models" / "browser_export.py"
+# The code that makes a browser form: a change to either makes every model export again.
+EXPORTER_FILES = tuple(Path(__file__).resolve().parents[1] / "ae_models" / name
+                 for name in ("browser_export.py", "sub_pixel.py"))
 STATIC_URL = "app/static"  # relative to the page, so it works behind a proxy's base path too
 LIVE_EXPORT_HOURS = 12  # a session's live model outlives no lesson (as a class room); see below
 
@@ -91,7 +93,7 @@ def _model_files(model_json: str) -> tuple[str, ...]:
 def _source_digest(key: str) -> str | None:
     """What a shipped model's browser form is made from: its two .keras files and the exporter
     (their SHA-256 together), or None when a file is missing (the loader then says why)."""
-    parts = [weights_dir(key) / "encoder.keras", weights_dir(key) / "decoder.keras", EXPORTER]
+    parts = [weights_dir(key) / "encoder.keras", weights_dir(key) / "decoder.keras", *EXPORTER_FILES]
     try:
         stamps = [(str(path), *_stamp(path.stat())) for path in parts]
     except OSError:
