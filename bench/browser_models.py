@@ -1,12 +1,14 @@
 """In-browser models (issue #17): TensorFlow.js against Keras, and how fast it answers, per backend.
 
-    python -m bench.browser_models                      # every model, wasm cpu webgl; Markdown
+    python -m bench.browser_models                      # every model, every backend; Markdown
     python -m bench.browser_models --write              # ... and bench/RESULTS.md
     python -m bench.browser_models --backends wasm --models ae_2d vae_2d --repeats 50
 
 Every model is exported by `ae_models.browser_export` (timed) and served with the app's static/
 folder by the site of `tests/e2e/model_site.py`, the one the parity test uses; one headless
-Chromium tab on static/live/parity.html, offline but for that site, then, per backend:
+Chromium tab on static/live/parity.html, offline but for that site (and a cross-origin-isolated
+one, as lab.py serves the app's pages, for wasm-threads: TensorFlow.js's threaded WASM build),
+then, per backend:
 
 * parity: the largest max abs difference per pixel from Keras of encoder, decoder and the two in
   a row, 100 inputs each, as the parity test computes it (target <= 1e-4);
@@ -16,8 +18,8 @@ Chromium tab on static/live/parity.html, offline but for that site, then, per ba
   median <= 33 ms).
 
 Times are the page's own clock (`performance.now`) around a call and the read-back of its output,
-after warm-up calls; painting is not included. A fresh tab then loads the four defaults on the
-WASM backend and reads the Resource Timing entries: the model bytes it downloaded (target
+after warm-up calls; painting is not included. A fresh isolated tab first loads the four
+defaults on the WASM backend and reads the Resource Timing entries: the model bytes it downloaded (target
 <= 10 MB) and, apart, the TensorFlow.js runtime's. Headless Chromium here renders WebGL in
 software (SwiftShader): its WebGL figures say nothing about a real GPU.
 `--write` records the current figures only when every model was measured (no `--models`).
@@ -41,7 +43,9 @@ from tests.e2e.model_site import (SAMPLES, ExportedModel, ParityHarness, export_
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS
 
 TITLE = "In-browser models (TensorFlow.js)"
-BACKENDS = ("wasm", "cpu", "webgl")  # wasm: what the pages try first
+# WASM in a cross-origin-isolated tab, as lab.py serves the app's pages: the threaded build.
+THREADED = "wasm-threads"
+BACKENDS = (THREADED, "wasm", "cpu", "webgl")  # WASM: what the pages try first
 DRAW_DEFAULTS = ("dense", "conv", "conv_denoise", "vae")  # ui/widgets.py DEFAULT_MODELS
 TOLERANCE, TOLERANCE_TEXT = 1e-4, "1e-4"
 HOVER_MEDIAN_MS, HOVER_P95_MS, PEN_MEDIAN_MS = 16.0, 33.0, 33.0
@@ -60,9 +64,15 @@ class BackendRun:
 
     backend: str
     renderer: str = ""
+    threads: int | None = None  # the WASM backend's
     diffs: dict[str, float] = field(default_factory=dict)  # key -> worst of its three
     decode_ms: dict[str, list[float]] = field(default_factory=dict)
     pen_ms: list[float] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """The backend as the tables name it: the threaded one with its thread count."""
+        return f"{self.backend} ({self.threads})" if self.backend == THREADED else self.backend
 
     def worst_diff(self) -> tuple[float, str]:
         key = max(self.diffs, key=self.diffs.get)
@@ -89,8 +99,8 @@ def has_defaults(models: dict[str, ExportedModel]) -> bool:
 def measure_backend(harness: ParityHarness, models: dict[str, ExportedModel], backend: str,
                     repeats: int) -> BackendRun:
     """Parity of every model, then the hover and pen-move timings, on one backend."""
-    harness.use_backend(backend)
-    run = BackendRun(backend)
+    harness.use_backend("wasm" if backend == THREADED else backend)
+    run = BackendRun(backend, threads=harness.wasm_threads())
     if backend == "webgl":
         run.renderer = harness.page.evaluate("() => window.parityHook.webglRenderer()") or ""
     for key, model in models.items():
@@ -105,8 +115,9 @@ def measure_backend(harness: ParityHarness, models: dict[str, ExportedModel], ba
 
 
 def measure_downloads(browser, site: str) -> Downloads:
-    """A fresh tab (empty cache) reconstructs once with the four defaults on WASM."""
-    with open_harness(browser, site) as harness:
+    """A fresh tab (empty cache), cross-origin isolated as the app's pages, reconstructs once
+    with the four defaults on WASM."""
+    with open_harness(browser, site, isolated=True) as harness:
         harness.use_backend("wasm")
         harness.reconstruct_all_ms(DRAW_DEFAULTS, sample_images()[0], repeats=1)
         return Downloads(models=harness.downloaded_bytes("/models/"),
@@ -125,8 +136,10 @@ def measure(models: dict[str, ExportedModel], backends: list[str],
                                          args=CHROMIUM_ARGS)
             try:
                 downloads = measure_downloads(browser, site) if has_defaults(models) else None
-                with open_harness(browser, site) as harness:
-                    runs = [measure_backend(harness, models, b, repeats) for b in backends]
+                with (open_harness(browser, site) as harness,
+                      open_harness(browser, site, isolated=True) as isolated):
+                    runs = [measure_backend(isolated if b == THREADED else harness, models, b,
+                                            repeats) for b in backends]
                 return runs, downloads, f"Chromium {browser.version}"
             finally:
                 browser.close()
@@ -149,7 +162,7 @@ def mb(n: int) -> str:
 def model_table(models: dict[str, ExportedModel], runs: list[BackendRun]) -> list[str]:
     """Per model: code, export time, bytes, and its max abs difference on each backend."""
     head = "| model | code | export (ms) | browser form (encoder + decoder) | " + " | ".join(
-        f"max abs diff, {r.backend}" for r in runs) + " |"
+        f"max abs diff, {r.label}" for r in runs) + " |"
     lines = [head, "|---|---|---:|---:|" + "---:|" * len(runs)]
     for key, m in models.items():
         size = sum(part.size_bytes for part in m.parts.values())
@@ -162,7 +175,7 @@ def model_table(models: dict[str, ExportedModel], runs: list[BackendRun]) -> lis
 
 def timing_table(models: dict[str, ExportedModel], runs: list[BackendRun]) -> list[str]:
     """Per timed call (rows) and backend (columns): median / p95 milliseconds."""
-    lines = ["| call, median / p95 (ms) | target | " + " | ".join(r.backend for r in runs) + " |",
+    lines = ["| call, median / p95 (ms) | target | " + " | ".join(r.label for r in runs) + " |",
              "|---|---|" + "---:|" * len(runs)]
     hover_target = f"≤ {HOVER_MEDIAN_MS:g} / ≤ {HOVER_P95_MS:g}"
     for key in low_dimensional(models):
@@ -187,11 +200,13 @@ def markdown(models: dict[str, ExportedModel], runs: list[BackendRun], downloads
            f"largest max abs difference per pixel from Keras (target ≤ {TOLERANCE_TEXT}). Times: "
            f"{repeats} calls after 3 warm-up calls, the page's clock around the call and the "
            "read-back of its output (painting not included; Chromium's clock ticks in 0.1 ms "
-           "steps on a page that is not cross-origin isolated). Export: `export_autoencoder` of "
+           f"steps on a page that is not cross-origin isolated). {THREADED} (threads in "
+           "brackets): WASM in a cross-origin-isolated tab, as `lab.py` serves the app's pages, "
+           "where TensorFlow.js runs its threaded build. Export: `export_autoencoder` of "
            "both halves, in Python, once per model (the first includes one-time set-up).")
     lines = [setup, "", how, "", *model_table(models, runs), "", *timing_table(models, runs), "",
              "Worst max abs difference: " + "; ".join(
-                 "{} {:.1e} ({})".format(r.backend, *r.worst_diff()) for r in runs) + "."]
+                 "{} {:.1e} ({})".format(r.label, *r.worst_diff()) for r in runs) + "."]
     if downloads is not None:
         lines += ["", (f"Downloads of a fresh tab reconstructing with the four defaults (WASM): "
                        f"models {mb(downloads.models)} (target ≤ {MAX_BYTES / 1e6:g} MB), "
@@ -206,7 +221,7 @@ def markdown(models: dict[str, ExportedModel], runs: list[BackendRun], downloads
 
 def per_backend(runs: list[BackendRun], value: Callable[[BackendRun], str]) -> str:
     """'wasm X; cpu Y; webgl (software) Z': one figure's value on every backend measured."""
-    return "; ".join(f"{r.backend}{' (software)' if r.backend == 'webgl' else ''} {value(r)}"
+    return "; ".join(f"{r.label}{' (software)' if r.backend == 'webgl' else ''} {value(r)}"
                      for r in runs)
 
 
@@ -236,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.browser_models", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--backends", nargs="+", choices=BACKENDS, default=list(BACKENDS),
-                        help="TensorFlow.js backends, in this order (default: all three)")
+                        help="TensorFlow.js backends, in this order (default: all four)")
     parser.add_argument("--models", nargs="+",
                         help=f"default: every shipped model and a *Train it live* one ({LIVE_KEY})")
     parser.add_argument("--repeats", type=int, default=100, help="timed calls per figure (100)")

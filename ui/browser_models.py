@@ -268,7 +268,9 @@ function startTensorFlow() {{
   // backend's binary: asked for now, at mount, since an import waits for the page's main
   // thread, which a busy page holds (bench/RESULTS.md).
   // async = false: the scripts run in this order.
-  const wasm = TFJS + 'tfjs-backend-wasm-simd.wasm';  // the binary load_tfjs.js's backend picks
+  // The binary load_tfjs.js's backend picks: threaded on a cross-origin-isolated page (lab.py).
+  const wasm = TFJS + (globalThis.crossOriginIsolated ? 'tfjs-backend-wasm-threaded-simd.wasm'
+    : 'tfjs-backend-wasm-simd.wasm');
   if (!preloads.seen.has(wasm)) {{
     preloads.seen.add(wasm);
     document.head.appendChild(Object.assign(document.createElement('link'), {{

@@ -13,9 +13,10 @@
  * `ready: 'server'`: the server then runs the models and sends its pictures and numbers as data
  * (`data.server`), which are painted here like the live ones, with no image files to fetch.
  *
- * Test hook: window.aeLive.draw = {ready, backend, passes, blankRuns, serverPaints, source,
- * input, corrupted, outputs, codes, metrics, latencies}, where outputs, codes and metrics are
- * keyed by model; blankRuns counts the models' unpainted first runs (see blankRun); source is
+ * Test hook: window.aeLive.draw = {ready, backend, threads, passes, blankRuns, serverPaints,
+ * source, input, corrupted, outputs, codes, metrics, latencies}, where outputs, codes and metrics
+ * are keyed by model; threads is the WASM backend's (1 where the page is not cross-origin
+ * isolated); blankRuns counts the models' unpainted first runs (see blankRun); source is
  * 'canvas' (a live pass of the pen's drawing), 'server' (a live pass of the server's input) or
  * 'server results' (the server's own pictures).
  */
@@ -31,8 +32,8 @@ const MAX_LATENCIES = 2000;
 // frame to the pen (see schedule).
 const SLOW_PASS_MS = 2000 / 60;
 const hook = (globalThis.aeLive ??= {}).draw ??= {
-  ready: false, backend: null, passes: 0, blankRuns: 0, serverPaints: 0, source: null, input: null,
-  corrupted: null, outputs: {}, codes: {}, metrics: {}, latencies: [],
+  ready: false, backend: null, threads: null, passes: 0, blankRuns: 0, serverPaints: 0,
+  source: null, input: null, corrupted: null, outputs: {}, codes: {}, metrics: {}, latencies: [],
 };
 
 /** The drawable canvas's finished strokes and the stroke in progress (open shadow root). */
@@ -104,7 +105,7 @@ class DrawEngine {
       // The pen was faster than the models (a fresh page): start from what it has drawn.
       this.readCanvas ||= this.input === null && this.liveDrawing();
       await this.pass();
-      Object.assign(hook, {ready: true, backend});
+      Object.assign(hook, {ready: true, backend, threads: runModel.wasmThreads()});
       element.dataset.live = 'ready';
       this.showInputs('ready');
       setStateValue('ready', data.signature);

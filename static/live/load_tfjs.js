@@ -12,9 +12,11 @@ const VENDOR = new URL('../vendor/tfjs/', import.meta.url).href;
 const SCRIPTS = ['tf.min.js', 'tf-backend-wasm.min.js'];
 // WASM first: exact float32 everywhere and fast on a CPU; WebGL next; the CPU backend always runs.
 const BACKENDS = ['wasm', 'webgl', 'cpu'];
-// The binary the WASM backend picks where WebAssembly SIMD runs (every current browser; the
-// threaded one needs cross-origin isolation, which the app does not have).
-const WASM_BINARY = 'tfjs-backend-wasm-simd.wasm';
+// The binary the WASM backend picks where WebAssembly SIMD runs (every current browser): the
+// threaded build on a cross-origin-isolated page (lab.py sends the headers), else the other.
+// ui/browser_models.py's loader preloads the same one.
+const WASM_BINARY = globalThis.crossOriginIsolated ? 'tfjs-backend-wasm-threaded-simd.wasm'
+  : 'tfjs-backend-wasm-simd.wasm';
 
 function addScript(src) {
   /* Runs once `src` has run; a tag the loader added (`data-state` says how it went) is reused. */

@@ -16,12 +16,38 @@ export async function useBackend(name) {
   if (name === 'wasm') {
     tf.wasm.setWasmPaths(WASM_FOLDER);
   }
-  const started = await tf.setBackend(name);
+  const started = await (name === 'wasm' ? startWasm() : tf.setBackend(name));
   await tf.ready();
   if (!started || tf.getBackend() !== name) {
     throw new Error(`TensorFlow.js backend ${name} is not available here`);
   }
   return name;
+}
+
+/**
+ * Start the WASM backend. On a cross-origin-isolated page (lab.py) it is TensorFlow.js's threaded
+ * build, whose pool has half of `navigator.hardwareConcurrency` threads, at most 4: it counts
+ * two hardware threads per core, so a 2-core laptop got one, and `tf.wasm.setThreadsCount` is
+ * capped by that count. Two threads there ran the Draw page's four models 1.65x faster
+ * (17.5 -> 10.6 ms, bench/RESULTS.md), so a machine of 2 or 3 cores shows the backend 4 while it
+ * reads the count, once, as it starts; the browser's own value is back right after.
+ */
+async function startWasm() {
+  const cores = navigator.hardwareConcurrency;
+  if (!globalThis.crossOriginIsolated || !(cores === 2 || cores === 3)) {
+    return tf.setBackend('wasm');
+  }
+  Object.defineProperty(navigator, 'hardwareConcurrency', {value: 4, configurable: true});
+  try {
+    return await tf.setBackend('wasm');
+  } finally {
+    delete navigator.hardwareConcurrency;  // the own property: Navigator's getter shows again
+  }
+}
+
+/** Threads of the WASM backend's pool (1: the single-threaded build), or null on another. */
+export function wasmThreads() {
+  return tf.getBackend() === 'wasm' ? tf.wasm.getThreadsCount() : null;
 }
 
 /** The first backend of `names` that starts in this browser. */

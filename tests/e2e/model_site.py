@@ -8,7 +8,8 @@ Shared by the parity test (tests/e2e/test_browser_models.py) and the benchmark
 * `serve_site`: a throw-away HTTP server with the app's `static/` folder at /app/static/ (the URL
   Streamlit gives it) and that folder at /models/;
 * `open_harness`: one tab on parity.html with every request to anything but that server aborted
-  (the browser path works offline), wrapped in a `ParityHarness`;
+  (the browser path works offline), wrapped in a `ParityHarness`; `isolated=True` serves it
+  cross-origin isolated, as lab.py serves the app (TensorFlow.js's threaded WASM build);
 * inputs that need no data set (`sample_images`, `sample_codes`) and `parity_diffs`, the three
   max abs differences against Keras.
 
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from ae_models.artifacts import read_latents
+from lab import ISOLATION_HEADERS
 from ae_models.data import synthetic_digits
 from ae_models.registry import LIVE_KEY
 
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = 100  # inputs per comparison (issue #17: 100 test inputs)
 HARNESS = "/app/static/live/parity.html"
+ISOLATED = "isolated"  # in a page's query: served cross-origin isolated, as lab.py serves pages
 
 
 # --- models and the site that serves them ------------------------------------------------------
@@ -103,6 +106,14 @@ class _TwoFolderHandler(http.server.SimpleHTTPRequestHandler):
                 return str(root / path[len(prefix):])
         return str(Path("/nonexistent"))
 
+    def end_headers(self) -> None:
+        """A page asked for with ISOLATED in its query gets lab.py's cross-origin isolation
+        headers: TensorFlow.js then runs its threaded WASM build, as in the app."""
+        if ISOLATED in urllib.parse.urlsplit(self.path).query:
+            for name, value in ISOLATION_HEADERS:
+                self.send_header(name.decode(), value.decode())
+        super().end_headers()
+
     def log_message(self, *args: Any) -> None:  # quiet test and bench output
         pass
 
@@ -137,6 +148,10 @@ class ParityHarness:
             return
         self.page.evaluate("name => window.parityHook.useBackend(name)", backend)
         self.backend = backend
+
+    def wasm_threads(self) -> int | None:
+        """Threads of the WASM backend now running (1: the single-threaded build)."""
+        return self.page.evaluate("() => window.parityHook.wasmThreads()")
 
     def url(self, key: str, part: str) -> str:
         return f"{self.site}/models/{key}/{part}/model.json"
@@ -198,9 +213,12 @@ def offline_tab(browser: Any, site: str, path: str, timeout_ms: int = 120_000) -
 
 
 @contextmanager
-def open_harness(browser: Any, site: str, timeout_ms: int = 120_000) -> Iterator[ParityHarness]:
-    """The model parity harness in an offline tab."""
-    with offline_tab(browser, site, HARNESS, timeout_ms) as page:
+def open_harness(browser: Any, site: str, timeout_ms: int = 120_000,
+                 isolated: bool = False) -> Iterator[ParityHarness]:
+    """The model parity harness in an offline tab; `isolated`: cross-origin isolated, as the
+    app's pages under lab.py (the threaded WASM build), else as under `streamlit run app.py`."""
+    path = f"{HARNESS}?{ISOLATED}" if isolated else HARNESS
+    with offline_tab(browser, site, path, timeout_ms) as page:
         page.evaluate("() => performance.setResourceTimingBufferSize(10000)")  # > 250 files
         yield ParityHarness(page, site)
 

@@ -32,7 +32,11 @@ MODELS = [*model_keys(None), LIVE_KEY]
 # (the convolutions take up to 23 s each on it here). WebGL is software-only in headless
 # Chromium here, so its parity and speed are measured by a benchmark, not in the suite.
 CPU_MODELS = ["dense", "ae_2d", "ae_3d", "vae_2d", LIVE_KEY]
-CASES = [("wasm", key) for key in MODELS] + [("cpu", key) for key in CPU_MODELS]
+# WASM twice: in a cross-origin-isolated tab (lab.py's pages: the threaded build) and not
+# (`streamlit run app.py`, a browser without SharedArrayBuffer: the single-threaded one).
+THREADED = "wasm threads"
+CASES = ([(THREADED, key) for key in MODELS] + [("wasm", key) for key in MODELS]
+         + [("cpu", key) for key in CPU_MODELS])
 RESULTS = REPO / "test-output" / "browser_models.json"
 
 
@@ -65,11 +69,37 @@ def harness(browser, site) -> Iterator[ParityHarness]:
         yield tab
 
 
+@pytest.fixture(scope="module")
+def threaded_harness(browser, site) -> Iterator[ParityHarness]:
+    """The same, cross-origin isolated as lab.py serves the app's pages."""
+    with open_harness(browser, site, isolated=True) as tab:
+        yield tab
+
+
+def expected_threads(cores: int) -> int:
+    """The threaded build's pool: half the cores, 2 to 4, and 1 on a single core (run_model.js
+    shows TensorFlow.js 4 cores where there are 2 or 3: it would take one thread there)."""
+    return 1 if cores < 2 else min(4, max(2, cores // 2))
+
+
+@pytest.mark.browser
+def test_an_isolated_page_runs_the_threaded_build_on_several_threads(harness, threaded_harness):
+    cores = threaded_harness.page.evaluate("() => navigator.hardwareConcurrency")
+    threaded_harness.use_backend("wasm")
+    harness.use_backend("wasm")
+    assert threaded_harness.wasm_threads() == expected_threads(cores)
+    assert harness.wasm_threads() == 1
+    # The browser's own core count is back once the backend has started.
+    assert threaded_harness.page.evaluate(
+        "() => Object.getOwnPropertyDescriptor(navigator, 'hardwareConcurrency')") is None
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("backend, key", CASES)  # grouped by backend: one switch per backend
-def test_browser_matches_keras(key, backend, models, harness, measurements):
+def test_browser_matches_keras(key, backend, models, harness, threaded_harness, measurements):
     """Encoder, decoder and the two in a row, on 100 inputs: max abs difference <= 1e-4."""
-    harness.use_backend(backend)
-    diffs = parity_diffs(harness, key, models[key].ae)
+    tab = threaded_harness if backend == THREADED else harness
+    tab.use_backend("wasm" if backend == THREADED else backend)
+    diffs = parity_diffs(tab, key, models[key].ae)
     measurements["max_abs_diff"].setdefault(backend, {})[key] = diffs
     assert max(diffs.values()) <= TOLERANCE, diffs

@@ -284,6 +284,16 @@ def test_presenter_tiles_are_live_too(page, app_url):
     assert page.locator('[data-testid="stImage"]').count() == 0, "no server copy of the tiles"
 
 
+def test_the_app_is_cross_origin_isolated_and_its_models_run_on_several_threads(page, app_url):
+    """lab.py's headers make the page cross-origin isolated, so TensorFlow.js runs its threaded
+    WASM build: two threads or more wherever the browser reports two cores or more."""
+    open_live_draw(page, app_url)
+    state = page.evaluate(f"""() => ({{isolated: crossOriginIsolated, threads: {HOOK}.threads,
+        cores: navigator.hardwareConcurrency, backend: {HOOK}.backend}})""")
+    assert state["isolated"] and state["backend"] == "wasm", state
+    assert state["threads"] == (1 if state["cores"] < 2 else min(4, max(2, state["cores"] // 2)))
+
+
 def test_live_drawing_works_offline(page, app_url):
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(app_url)
                else route.abort())
