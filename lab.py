@@ -28,9 +28,11 @@ if TYPE_CHECKING:
 # Cross-origin isolation: with these on every response, a page may use SharedArrayBuffer, and
 # TensorFlow.js's WASM backend runs its threaded build (static/vendor/tfjs/), which spreads a
 # convolution over several cores: the Draw page's four models 17.5 -> 10.6 ms on a 2-core
-# machine (bench/RESULTS.md). The app loads nothing from another origin, so nothing is blocked.
+# machine (bench/RESULTS.md). The app itself loads nothing from another origin; "credentialless"
+# (not "require-corp") still lets a lesson's text show a picture from the web, fetched without
+# cookies. A browser without it (Safari) leaves the page unisolated: the single-threaded build.
 ISOLATION_HEADERS = ((b"cross-origin-opener-policy", b"same-origin"),
-                     (b"cross-origin-embedder-policy", b"require-corp"))
+                     (b"cross-origin-embedder-policy", b"credentialless"))
 
 
 class CrossOriginIsolation:

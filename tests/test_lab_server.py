@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 import lab
 
 ISOLATION = {"cross-origin-opener-policy": "same-origin",
-             "cross-origin-embedder-policy": "require-corp"}
+             "cross-origin-embedder-policy": "credentialless"}
 
 
 async def hello(request):
