@@ -19,9 +19,9 @@ then, per backend:
 
 Times are the page's own clock (`performance.now`) around a call and the read-back of its output,
 after warm-up calls; painting is not included. A fresh isolated tab first loads the four
-defaults on the WASM backend and reads the Resource Timing entries: the model bytes it downloaded (target
-<= 10 MB) and, apart, the TensorFlow.js runtime's. Headless Chromium here renders WebGL in
-software (SwiftShader): its WebGL figures say nothing about a real GPU.
+defaults on the WASM backend and reads the Resource Timing entries: the model bytes it
+downloaded (target <= 10 MB) and, apart, the TensorFlow.js runtime's. Headless Chromium here
+renders WebGL in software (SwiftShader): its WebGL figures say nothing about a real GPU.
 `--write` records the current figures only when every model was measured (no `--models`).
 """
 

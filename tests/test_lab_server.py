@@ -47,4 +47,3 @@ def test_websockets_pass_through() -> None:
     with isolated_site() as client, client.websocket_connect("/ws") as socket:
         socket.send_text("ping")
         assert socket.receive_text() == "ping"
-

@@ -34,9 +34,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from ae_models.artifacts import read_latents
-from lab import ISOLATION_HEADERS
 from ae_models.data import synthetic_digits
 from ae_models.registry import LIVE_KEY
+from lab import ISOLATION_HEADERS
 
 if TYPE_CHECKING:
     from ae_models.browser_export import BrowserModel
@@ -46,6 +46,13 @@ REPO = Path(__file__).resolve().parents[2]
 SAMPLES = 100  # inputs per comparison (issue #17: 100 test inputs)
 HARNESS = "/app/static/live/parity.html"
 ISOLATED = "isolated"  # in a page's query: served cross-origin isolated, as lab.py serves pages
+
+
+def expected_threads(cores: int) -> int:
+    """The threaded WASM build's pool on a cross-origin-isolated page: half the cores, 2 to 4,
+    and 1 on a single core (run_model.js shows TensorFlow.js 4 cores where there are 2 or 3: it
+    would take one thread there)."""
+    return 1 if cores < 2 else min(4, max(2, cores // 2))
 
 
 # --- models and the site that serves them ------------------------------------------------------

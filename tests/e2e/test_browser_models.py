@@ -20,8 +20,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from model_site import (SAMPLES, ExportedModel, ParityHarness, export_models, open_harness,
-                        parity_diffs, serve_site, write_models)
+from model_site import (SAMPLES, ExportedModel, ParityHarness, expected_threads,
+                        export_models, open_harness, parity_diffs, serve_site, write_models)
 from server import REPO
 
 from ae_models.registry import LIVE_KEY, model_keys
@@ -74,12 +74,6 @@ def threaded_harness(browser, site) -> Iterator[ParityHarness]:
     """The same, cross-origin isolated as lab.py serves the app's pages."""
     with open_harness(browser, site, isolated=True) as tab:
         yield tab
-
-
-def expected_threads(cores: int) -> int:
-    """The threaded build's pool: half the cores, 2 to 4, and 1 on a single core (run_model.js
-    shows TensorFlow.js 4 cores where there are 2 or 3: it would take one thread there)."""
-    return 1 if cores < 2 else min(4, max(2, cores // 2))
 
 
 @pytest.mark.browser

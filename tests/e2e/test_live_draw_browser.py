@@ -17,6 +17,7 @@ from browser_actions import (
     open_page,
     wait_idle,
 )
+from model_site import expected_threads
 
 pytestmark = pytest.mark.browser
 HOOK = "window.aeLive?.draw"
@@ -291,7 +292,7 @@ def test_the_app_is_cross_origin_isolated_and_its_models_run_on_several_threads(
     state = page.evaluate(f"""() => ({{isolated: crossOriginIsolated, threads: {HOOK}.threads,
         cores: navigator.hardwareConcurrency, backend: {HOOK}.backend}})""")
     assert state["isolated"] and state["backend"] == "wasm", state
-    assert state["threads"] == (1 if state["cores"] < 2 else min(4, max(2, state["cores"] // 2)))
+    assert state["threads"] == expected_threads(state["cores"])
 
 
 def test_live_drawing_works_offline(page, app_url):
