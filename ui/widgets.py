@@ -21,6 +21,9 @@ CANVAS_SIZE = 280
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp"]
 INPUT_MODES = ["Draw", "Upload", "Example"]
 LINKED = "query-params"  # settings live in the URL, so a link reopens the same view
+# The canvas's own toolbar (undo, redo...) appears 2.65rem above it on hover: give it a band of
+# its own, or it covers the Clear button above the canvas.
+CANVAS_TOOLBAR_BAND = "<style>.st-key-{key} {{ margin-top: 2.6rem; }}</style>"
 
 
 def by_mode(normal, presenter):
@@ -109,6 +112,7 @@ def _canvas_input() -> None:
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     stroke = left.slider("Pen width", 8, 40, 22, key="pen_width")
     right.button("Clear", icon=":material/delete:", width="stretch", on_click=_clear_canvas)
+    st.html(CANVAS_TOOLBAR_BAND.format(key=f"canvas_{version}"))
     result = st_canvas(stroke_width=stroke, stroke_color="#FFFFFF", background_color="#000000",
                        height=CANVAS_SIZE, width=CANVAS_SIZE, drawing_mode="freedraw",
                        return_image_data=True, key=f"canvas_{version}")

@@ -97,3 +97,21 @@ def test_every_page_through_the_navigation(page, app_url):
         page.wait_for_timeout(500)
         assert_clean(page)
         assert page.locator("h1").count() >= 1, f"page {i} has no heading"
+
+
+def test_canvas_toolbar_leaves_the_clear_button_free(page, app_url):
+    """The canvas's own toolbar rises above it on hover: it must not cover Clear, and Clear
+    clicked where a pupil would click it (its centre, the pointer just off the canvas) clears."""
+    open_page(page, app_url, "draw")
+    draw_digit(page, 1)
+    wait_for_change(page, "Reconstruction", [], count=N_DEFAULT_MODELS)
+    canvas = page.locator('[data-testid="stBidiComponentIsolated"]').first.bounding_box()
+    page.mouse.move(canvas["x"] + canvas["width"] / 2, canvas["y"] + canvas["height"] / 2)
+    page.wait_for_timeout(600)  # the toolbar's rise on hover
+    toolbar = page.locator(".dc-toolbar-card").first.bounding_box()
+    clear = page.get_by_role("button", name="Clear", exact=True).bounding_box()
+    assert toolbar["y"] >= clear["y"] + clear["height"], (toolbar, clear)
+    page.mouse.move(canvas["x"] + canvas["width"] - 5, canvas["y"] + 5)  # past the toolbar
+    page.mouse.click(clear["x"] + clear["width"] / 2, clear["y"] + clear["height"] / 2)
+    page.get_by_text("Nothing drawn yet").first.wait_for(timeout=30_000)
+    assert_clean(page)
