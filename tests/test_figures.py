@@ -134,6 +134,15 @@ def test_scatter_3d_traces() -> None:
     assert not any(t.name == figures.PROBE_POINT_NAME for t in no_probe.data)
 
 
+def test_scatter_3d_leaves_room_for_its_axes() -> None:
+    """The legend goes under the cloud and the camera stands back from Plotly's default eye
+    (1.25, 1.25, 1.25), whose cube lost its left axis labels in a narrow column."""
+    fig = figures.latent_scatter_3d(np.zeros((10, 3)), np.arange(10))
+    assert fig.layout.legend.orientation == "h" and fig.layout.legend.yanchor == "top"
+    eye = fig.layout.scene.camera.eye
+    assert np.linalg.norm([eye.x, eye.y, eye.z]) > 1.15 * np.linalg.norm([1.25] * 3)
+
+
 def test_psnr_vs_sigma_dashed_baselines() -> None:
     sigmas = [0.0, 0.2, 0.4]
     series = {

@@ -384,6 +384,11 @@ def mark_latent_map_2d(
     return fig
 
 
+# Plotly's default eye (1.25, 1.25, 1.25) sits so close that, in a plot taller than it is wide
+# (a column beside the decoded digit), the cube's left axis labels are cut off.
+CAMERA_EYE_3D = {"x": 1.6, "y": 1.6, "z": 1.35}
+
+
 def latent_scatter_3d(
     codes: np.ndarray,
     labels: np.ndarray,
@@ -417,9 +422,13 @@ def latent_scatter_3d(
         fig,
         title,
         height=650,
-        scene={"xaxis": axis("z1"), "yaxis": axis("z2"), "zaxis": axis("z3"), "aspectmode": "cube"},
+        scene={"xaxis": axis("z1"), "yaxis": axis("z2"), "zaxis": axis("z3"), "aspectmode": "cube",
+               "camera": {"eye": CAMERA_EYE_3D}},
         uirevision=revision or title or "latent-3d",
         margin={"l": 0, "r": 0, "t": 60 if title else 10, "b": 0},
+        # Below the cloud, not beside it: the rotating cube keeps the whole width, and its axis
+        # labels are not clipped at a narrow (presenter's, phone's) plot's left edge.
+        legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top"},
     )
 
 
