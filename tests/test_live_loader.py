@@ -39,3 +39,13 @@ def test_the_loader_asks_for_the_module_and_its_chain() -> None:
     listed = json.loads(re.search(r"const MODULES = (\[.*?\]);", js).group(1))
     assert listed == ["draw_reconstruct.js", *module_imports("draw_reconstruct.js")]
     assert "rel: 'modulepreload'" in js
+
+
+def test_the_loader_preloads_the_wasm_binary_the_page_will_use() -> None:
+    """The binary is named twice, in the loader (preloaded at mount) and in load_tfjs.js (which
+    the backend fetches): the same two names in the same order, and both shipped."""
+    pattern = r"crossOriginIsolated \? '([\w.-]+\.wasm)'\s*:\s*'([\w.-]+\.wasm)'"
+    preloaded = re.findall(pattern, loader_js("draw_reconstruct.js"))
+    used = re.findall(pattern, (LIVE / "load_tfjs.js").read_text())
+    assert len(preloaded) == 1 and preloaded == used
+    assert all((STATIC / "vendor" / "tfjs" / name).is_file() for name in used[0])
