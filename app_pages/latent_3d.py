@@ -54,7 +54,7 @@ def explorer(current) -> None:
         fig = latent_scatter_3d(view.points, view.labels, class_names(MODEL),
                                 user_point=user.point, probe_point=point, revision=MODEL)
         fig.update_layout(height=widgets.by_mode(fig.layout.height, PRESENTER_HEIGHT))
-        st.plotly_chart(fig, key=f"{PREFIX}_chart", theme=None, config={"displayModeBar": False})
+        widgets.scene_chart(fig, key=f"{PREFIX}_chart")
         st.caption("Drag to rotate, scroll to zoom. Gold diamond: your digit; black **x**: the "
                    "probe, decoded on the right.")
         latent.scores_caption(MODEL)

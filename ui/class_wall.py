@@ -326,7 +326,7 @@ def _space_3d(drawings: list[Drawing]) -> None:
     add_drawings_3d(fig, view.to_plot(np.stack(codes)), [d.digit for d in drawings],
                     [cr.drawing_label(d) for d in drawings])
     fig.update_layout(height=widgets.by_mode(*MAP_HEIGHT), datarevision=_revision(drawings))
-    st.plotly_chart(fig, key="class_space", theme=None, config={"displayModeBar": False})
+    widgets.scene_chart(fig, key="class_space")
     widgets.note("Drag to rotate. Diamonds: the class's drawings, coded by the 3-D model.")
 
 

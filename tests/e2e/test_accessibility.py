@@ -221,3 +221,36 @@ def test_a_finger_on_the_2d_map_explores_it_without_panning(browser, app_url):
         assert page.evaluate("(el) => el.scrollWidth <= el.clientWidth", title.element_handle())
     finally:
         context.close()
+
+
+SCENE_SIZE = """() => { const plot = document.querySelector('.js-plotly-plot');
+  const box = plot.getBoundingClientRect();
+  return {left: box.left, right: box.right, width: box.width, height: box.height,
+          drawnWidth: plot._fullLayout.width, drawnHeight: plot._fullLayout.height}; }"""
+
+
+@pytest.mark.parametrize("screen", [{"width": 390, "height": 844}, {"width": 1400, "height": 1000}],
+                         ids=["phone", "desktop"])
+def test_the_3d_cloud_fits_the_screen(browser, app_url, screen):
+    """Plotly scales a 3-D scene to its plot's height: on a phone a plot as tall as the desktop's
+    showed the cube's left side and its z3 labels cut off. There the plot is about as tall as it
+    is wide, and Plotly draws to that box; a desktop keeps the figure's own height."""
+    phone = screen["width"] < 640
+    context = browser.new_context(viewport=screen, has_touch=phone, is_mobile=phone)
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    try:
+        open_settled(page, app_url, "latent-3d")
+        page.wait_for_function("() => document.querySelector('.js-plotly-plot')?._fullLayout")
+        scene = page.evaluate(SCENE_SIZE)
+        assert scene["left"] >= 0 and scene["right"] <= screen["width"]
+        assert scene["drawnHeight"] == pytest.approx(scene["height"], abs=1), "drawn to its box"
+        assert scene["drawnWidth"] == pytest.approx(scene["width"], abs=1)
+        if phone:
+            # the legend's rows (~110 px) under a scene about as tall as the plot is wide
+            assert scene["height"] <= screen["width"] + 60 + 1, scene
+        else:
+            assert scene["height"] == 650, scene
+        assert_clean(page)
+    finally:
+        context.close()
