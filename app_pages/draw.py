@@ -32,7 +32,6 @@ what digits look like rather than copying pixels. Try Gaussian noise or a crossh
 
 PRESENTER_COLUMNS = 4  # model tiles per row at 1280x720
 PRESENTER_SCALE = 7  # 196 px tiles: four fit beside the canvas
-NOTHING_YET = "Nothing drawn yet: draw a digit on the black canvas (or choose *Example*)."
 CONTROLS = "draw"  # the corruption controls' key prefix (and their URL keys)
 PAGE = "app_pages/draw.py"
 SCORES = {"mse": mse, "bce": bce, "psnr": psnr, "ssim": ssim}  # as ae_models.metrics.image_metrics
@@ -170,7 +169,7 @@ def results_to_draw(layout: str, chosen: list[str], current, settings: Corruptio
             exports(current.image, settings, chosen)
         return None
     if current is None:
-        st.info(NOTHING_YET, icon=":material/draw:")
+        st.info(widgets.nothing_yet(), icon=":material/draw:")  # the browser says it once it runs
     return results
 
 
@@ -186,7 +185,8 @@ def live_pictures(layout: str, browser: live_draw.BrowserModels, current, settin
     guessing = st.session_state.get(f"{CONTROLS}_guess_first")
     canvas = None if guessing else f"canvas_{st.session_state.get('canvas_version', 0)}"
     live_draw.live_models(browser, None if current is None else current.image, settings,
-                          layout, CONTROLS, canvas, state.dataset() == "mnist", server)
+                          layout, CONTROLS, canvas, state.dataset() == "mnist", server,
+                          widgets.nothing_yet())
 
 
 def server_results(chosen: list[str], image: np.ndarray, corrupted: np.ndarray) -> dict:

@@ -44,6 +44,14 @@ def test_empty_canvas_says_nothing_drawn(at):
     assert not images_with_caption(at, "Reconstruction")
 
 
+def test_upload_mode_with_no_file_asks_for_an_upload_not_a_drawing(at):
+    at.segmented_control(key="input_mode").set_value("Upload").run()
+    assert not at.exception
+    assert not says_nothing_drawn(at)
+    assert any(i.value.startswith("Nothing uploaded yet: upload an image of a digit")
+               for i in at.info)
+
+
 def test_a_drawing_is_reconstructed_by_every_default_model(at):
     draw(at, 3)
     assert not at.exception

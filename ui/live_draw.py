@@ -33,6 +33,7 @@ from ui.model_cache import spec_of
 
 HTML = """
 <div class="live-draw" data-live="loading">
+  <div class="live-empty"></div>
   <div class="live-tiles"></div>
   <div class="live-note"
        data-off="Live drawing is off in this browser: the pictures update when you lift the pen."></div>
@@ -43,6 +44,12 @@ CSS = """
 .live-draw[data-live="loading"] .live-tiles, .live-draw[data-live="off"] .live-tiles,
 .live-draw.empty .live-tiles { display: none; }
 .live-tiles { display: flex; flex-wrap: wrap; gap: 1rem; }
+/* Nothing drawn yet, said where the pictures will be (the models part; the server says it
+   until the browser runs the models). */
+.live-empty { display: none; }
+.live-draw.empty[data-live="ready"] .live-empty:not(:empty) { display: block; padding: 1rem;
+  border-radius: var(--st-base-radius, 0.5rem); background: var(--st-blue-background-color, #EDF5FF);
+  color: var(--st-blue-text-color, #244FB4); }
 .live-tiles.full { display: block; }
 .live-tiles.presenter { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); }
 figure.tile { margin: 0; flex: 0 1 var(--tile-size, 196px); }
@@ -109,16 +116,18 @@ def browser_models(keys: list[str]) -> BrowserModels:
 
 def live_models(browser: BrowserModels, image: np.ndarray | None, settings: CorruptionSettings,
                 layout: str, controls: str, canvas_key: str | None, center: bool,
-                server: dict | None = None) -> None:
+                server: dict | None = None, empty_note: str = "") -> None:
     """Mount the models part (the page leaves its own pictures out once `browser_runs`, or
     `browser_paints` with the `server_pictures` given here). The corruption sliders are keyed
-    `<controls>_sigma`... inside a container keyed `<controls>_panel`."""
+    `<controls>_sigma`... inside a container keyed `<controls>_panel`. `empty_note` is shown
+    where the pictures will be while nothing is drawn."""
     models, signature = browser
     data = {"part": "models", "layout": layout, "models": models, "signature": signature,
             "image": None if image is None else encode_image(image),
             "corruption": _corruption(settings), "controls": controls,
             "canvasKey": canvas_key, "center": center, "codePx": TILE_PX,
-            "lut": LUT, "server": server, **_corruption_fields(settings)}
+            "lut": LUT, "server": server, "emptyNote": empty_note,
+            **_corruption_fields(settings)}
     live_draw(data=data, key=MODELS_KEY, on_ready_change=lambda: None)
 
 

@@ -140,10 +140,13 @@ def _canvas_input() -> None:
         state.set_input(processed.image, "drawing")
 
 
+def _thing() -> str:
+    return "a digit" if state.dataset() == "mnist" else "a piece of clothing"
+
+
 def _upload_input() -> None:
     digits = state.dataset() == "mnist"
-    thing = "a digit" if digits else "a piece of clothing"
-    upload = st.file_uploader(f"An image of {thing} (PNG, JPEG, BMP, GIF, WebP)",
+    upload = st.file_uploader(f"An image of {_thing()} (PNG, JPEG, BMP, GIF, WebP)",
                               type=UPLOAD_TYPES, key="upload")
     center = st.toggle("Crop and centre by mass (as MNIST digits are)", value=digits,
                        key=state.per_dataset("upload_center"),
@@ -188,6 +191,13 @@ def input_picker() -> state.CurrentInput | None:
     else:
         _canvas_input()
     return state.current_input()
+
+
+def nothing_yet() -> str:
+    """What to do while there is no input, in the words of the input mode the user is in."""
+    if st.session_state.get("input_mode") == "Upload":
+        return f"Nothing uploaded yet: upload an image of {_thing()} (or choose Example)."
+    return f"Nothing drawn yet: draw {_thing()} on the black canvas (or choose Example)."
 
 
 def input_summary(current: state.CurrentInput | None) -> None:

@@ -85,6 +85,10 @@ class DrawEngine {
     this.setStateValue = setStateValue;
     this.watchSliders();
     this.adoptServerInput(data);
+    const note = element.querySelector('.live-empty');
+    note.textContent = data.emptyNote ?? '';
+    note.setAttribute('role', 'status');
+    element.classList.toggle('empty', this.input === null);
     try {
       const problem = data.models.find((model) => !model.encoder)?.problem;
       if (problem !== undefined) {

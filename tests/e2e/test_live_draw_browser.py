@@ -114,17 +114,32 @@ def code_picture(page, key: str) -> np.ndarray:
     return np.array(values, np.uint8).reshape(height, width, 4)[..., :3]
 
 
+def notes_shown(page) -> int:
+    """The "Nothing drawn yet" notes on screen (the server's, or the live part's)."""
+    return page.get_by_text("Nothing drawn yet").locator("visible=true").count()
+
+
 def test_a_fresh_page_runs_its_models_before_the_first_stroke_and_shows_nothing(page, app_url):
     """The models' first run (TensorFlow.js setting their layers up, several passes' time) is
-    not left to the pen's first stroke: it is made on a blank image, and nothing is painted."""
+    not left to the pen's first stroke: it is made on a blank image, and nothing is painted.
+    Where the pictures will be, the page says that nothing is drawn yet, once, until the pen
+    moves, and again after Clear."""
     open_live_draw(page, app_url)
     page.wait_for_function(f"() => {HOOK}.blankRuns === 1", timeout=30_000)
     state = hook(page)
     assert state["source"] is None and state["outputs"] == {} and state["input"] is None
+    assert notes_shown(page) == 1 and page.locator(".live-draw [role=status]").is_visible()
     draw_until_last_point(page, 7)
     assert hook(page)["source"] == "canvas"
+    assert notes_shown(page) == 0, "the note stays over the live pictures"
     page.mouse.up()
     assert wait_for_server_input(page)["blankRuns"] == 1
+    assert notes_shown(page) == 0
+    page.get_by_role("button", name="Clear", exact=True).click()
+    page.wait_for_function(f"() => {HOOK}.input === null", timeout=30_000)
+    wait_idle(page)
+    assert notes_shown(page) == 1
+    assert_clean(page)
 
 
 FRAMES_TO_NEXT_PASS = """async (lastPassMs) => {
