@@ -25,7 +25,6 @@ BATCH_SIZES = [16, 32, 64]
 COPIES = 8  # noise draws of the current input averaged in the sweep and the tables
 DRAWS = 4  # gallery columns for the current input (one per noise draw)
 GALLERY_DIGITS = 6  # gallery columns for a batch of test digits
-CHART_CONFIG = {"displayModeBar": False}
 HIGHLIGHT = "font-weight: bold; background-color: #d9ead3"  # the best method in a table
 PRESENTER_CHART_HEIGHT = 440  # px: the sweep under the title and controls at 1280x720
 
@@ -141,7 +140,7 @@ if reveal_results:
     with chart_col:
         sweep_chart = psnr_vs_sigma(sigmas, series, f"Mean PSNR on {about}", dashed=set(baseline_curves))
         sweep_chart.update_layout(height=widgets.by_mode(sweep_chart.layout.height, PRESENTER_CHART_HEIGHT))
-        st.plotly_chart(sweep_chart, key="dn_sweep_chart", config=CHART_CONFIG)
+        widgets.chart(sweep_chart, key="dn_sweep_chart")
     with preview_col:
         widgets.show_image(preview, preview_caption, scale=4 if preview.shape[0] > 28 else None,
                            alt=preview_alt)

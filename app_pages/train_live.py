@@ -9,7 +9,6 @@ from ui.images import image_grid, upscale
 from ui.example_images import training_images
 
 TRAIN_SIZES = [1000, 3000, 5000]
-CHART_CONFIG = {"displayModeBar": False}
 
 widgets.page_header("Train it live",
                     "Watch an autoencoder **learn**: a small dense network starts from random weights "
@@ -71,8 +70,9 @@ def show_preview(reconstructions, caption: str) -> None:
 def show_curves(reports) -> None:
     curves = {"loss": [r.loss for r in reports], "val_loss": [r.val_loss for r in reports]}
     figure = training_curves(curves, "MSE per epoch: dashed = validation")
-    figure.update_layout(height=320, margin={"t": 50, "b": 40})
-    chart_slot.plotly_chart(figure, config=CHART_CONFIG, key=f"live_curve_{len(reports)}")
+    figure.update_layout(height=320, margin={"b": 40})
+    with chart_slot.container():
+        widgets.chart(figure, key=f"live_curve_{len(reports)}")
 
 
 def on_epoch(report) -> None:

@@ -136,8 +136,8 @@ def traversal_section() -> None:
             start = latent_walks.prior_samples(1, size, seed)[0]
             start_caption = f"Start: a code drawn from N(0, I) (seed {seed})"
         widgets.show_image(decoded(MODEL, start[None])[0], start_caption, scale=4)
-        st.plotly_chart(kl_per_dimension(kl, title="KL per dimension", active_threshold=UNUSED_KL),
-                        key="vae_kl_chart", config={"displayModeBar": False})
+        widgets.chart(kl_per_dimension(kl, title="KL per dimension", active_threshold=UNUSED_KL),
+                      key="vae_kl_chart")
         st.caption(f"Average KL in nats over {kl_source}; grey bars: unused dimensions.")
     with rows:
         widgets.note(f"**{title_of(MODEL)}**: each row moves **one** of the {size} numbers of the "

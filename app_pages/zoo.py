@@ -10,7 +10,6 @@ from ui.figures import training_curves
 from ui.model_cache import card, history, metrics, spec_of, title_of
 
 ROW_PX = 35
-CHART_CONFIG = {"displayModeBar": False}
 TABLE_CONFIG = {
     "Model": st.column_config.TextColumn(pinned=True),
     "Code size": st.column_config.NumberColumn(help="Numbers in the code (the bottleneck)"),
@@ -72,7 +71,7 @@ if no_card:
 st.dataframe(rows, column_config=TABLE_CONFIG, hide_index=True, height=ROW_PX * (len(rows) + 1) + 3,
              key="zoo_table")
 if (figure := zoo_tables.pca_comparison_figure(rows)) is not None:
-    st.plotly_chart(figure, config=CHART_CONFIG, key="zoo_pca_bars")
+    widgets.chart(figure, key="zoo_pca_bars")
 
 if found := zoo_tables.targets(all_metrics):
     st.header("Targets")
@@ -128,11 +127,11 @@ def model_details(key: str) -> None:
         loss = zoo_tables.lookup(info, "training", "loss") or ""
         title = f"Loss per epoch{f' ({loss})' if loss else ''}: dashed = validation"
         left, right = st.columns([3, 2])
-        left.plotly_chart(training_curves(curves, title), config=CHART_CONFIG,
-                          key=f"curves_{key}")
+        with left:
+            widgets.chart(training_curves(curves, title), key=f"curves_{key}")
         if rate:
-            right.plotly_chart(zoo_tables.learning_rate_figure(rate), config=CHART_CONFIG,
-                               key=f"lr_{key}")
+            with right:
+                widgets.chart(zoo_tables.learning_rate_figure(rate), key=f"lr_{key}")
 
     if denoise := zoo_tables.denoising_rows(all_metrics, key):
         st.markdown("#### Denoising (mean PSNR against the clean test digit)")

@@ -132,6 +132,23 @@ def test_labelled_grid_png_decodes_with_room_for_labels(digit: np.ndarray) -> No
     assert np.asarray(page)[0, 0].tolist() == [255, 255, 255]  # white page behind the labels
 
 
+def test_labelled_grid_png_draws_no_missing_glyph_boxes(digit: np.ndarray) -> None:
+    """Pillow's font has no σ: the Denoising lab's "noisy input (σ 0.50)" showed a box."""
+    from PIL import ImageFont
+
+    font = ImageFont.load_default(size=20)
+    box = bytes(font.getmask("\U0010fffd"))  # what a missing glyph looks like
+
+    def drawable(text: str) -> bool:
+        return all(bytes(font.getmask(ch)) != box for ch in text if not ch.isspace())
+
+    assert not drawable("σ×−")  # why labels are spelt out at all
+    assert all(drawable(spelt) for spelt in images.SPELT_OUT.values())
+    greek = images.labelled_grid_png([[digit]], ["noisy input (σ 0.50)"], ["draw 1 × 2"])
+    spelt = images.labelled_grid_png([[digit]], ["noisy input (sigma 0.50)"], ["draw 1 x 2"])
+    assert greek == spelt
+
+
 def test_labelled_grid_png_checks_label_counts(digit: np.ndarray) -> None:
     with pytest.raises(ValueError):
         images.labelled_grid_png([[digit]], ["a", "b"], ["x"])

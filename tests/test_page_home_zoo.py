@@ -6,6 +6,7 @@ script run); the zoo tests replace metrics.json with FAKE_METRICS for their own 
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -161,7 +162,13 @@ def test_zoo_details_of_the_selected_model(zoo):
     for part, table in zip(("encoder", "decoder"), layers):
         assert list(table["Layer"]) == [layer["name"] for layer in card["architecture"][part]]
         assert int(table["Params"].sum()) == card["parameters"][part]
-    # The PCA bar chart, the loss curves and the learning-rate schedule.
-    assert len(zoo.get("plotly_chart")) == 3
+    # The PCA bar chart, the loss curves and the learning-rate schedule, each titled in the page
+    # (where a title wraps on a phone), not inside the figure (where it was cut off).
+    charts = zoo.get("plotly_chart")
+    assert len(charts) == 3
+    assert all("text" not in json.loads(c.proto.spec)["layout"].get("title", {}) for c in charts)
+    texts = _texts(zoo.markdown)
+    for title in ("Test MSE relative to PCA", "Loss per epoch", "Learning rate"):
+        assert any(t.startswith(f"**{title}") for t in texts), title
     denoise = [t for t in tables if "Corruption" in t.columns]
     assert len(denoise) == 1 and list(denoise[0]["Corruption"]) == ["σ 0.5", "crosshair"]

@@ -465,6 +465,8 @@ def psnr_vs_sigma(
         xaxis={"title": {"text": "Gaussian noise sigma"}},
         yaxis={"title": {"text": "PSNR (dB)"}},
         hovermode="x unified",
+        # Rows above the plot, not a column beside it: on a phone the column took half the width.
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
     )
 
 
@@ -507,6 +509,8 @@ def training_curves(
         xaxis={"title": {"text": "epoch"}},
         yaxis={"title": {"text": "loss"}, "type": "log" if log_y else "linear"},
         hovermode="x unified",
+        # A row above the plot, not a column beside it: a phone keeps the plot's width.
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
     )
 
 
@@ -543,7 +547,8 @@ def metric_bars(
     if horizontal:
         fig.update_yaxes(autorange="reversed")  # first name at the top, like a table
     if baseline is not None:
-        line = {"line_dash": "dash", "line_width": 3, "line_color": "black",
+        # Under the bars: their value labels are written over the line, not crossed out by it.
+        line = {"line_dash": "dash", "line_width": 3, "line_color": "black", "layer": "below",
                 "annotation_text": f"{baseline_name}: {baseline:.3g}", "annotation_font_size": 16}
         if horizontal:
             fig.add_vline(x=baseline, annotation_position="top", **line)

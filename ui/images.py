@@ -171,6 +171,12 @@ def _as_rgb(image: np.ndarray, scale: int) -> np.ndarray:
     return np.repeat(big[:, :, None], 3, axis=2) if big.ndim == 2 else big
 
 
+# Pillow's own font (Aileron: no font file to ship or find) has no Greek and few symbols: a
+# missing glyph is drawn as a box ("noisy input (σ 0.50)" showed one). Such labels are spelt out.
+SPELT_OUT = str.maketrans({"σ": "sigma", "×": "x", "−": "-", "–": "-", "≥": ">=", "≤": "<=",
+                           "→": "->", "µ": "u"})
+
+
 def labelled_grid_png(
     rows: Sequence[Sequence[np.ndarray | None]],
     row_labels: Sequence[str],
@@ -185,6 +191,8 @@ def labelled_grid_png(
     column labels on top, in dark text on a white page so the PNG prints and projects well.
     """
     n_cols = _check_grid(rows, row_labels, col_labels)
+    row_labels = [text.translate(SPELT_OUT) for text in row_labels]
+    col_labels = [text.translate(SPELT_OUT) for text in col_labels]
     cells = [[None if im is None else _as_rgb(im, scale) for im in row] for row in rows]
     present = [c for row in cells for c in row if c is not None]
     if not present:

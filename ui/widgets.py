@@ -284,10 +284,23 @@ def download_figure_html(fig, file_name: str, key: str, title: str | None = None
     download("Download the plot (HTML)", html, file_name, "text/html", key)
 
 
+CHART_CONFIG = {"displayModeBar": False}
+
+
+def chart(fig: go.Figure, key: str) -> None:
+    """A Plotly chart with its title as page text above it, where it wraps: Plotly does not wrap
+    a title, and a long one was cut off at a phone's width. The title is taken off `fig`."""
+    title = fig.layout.title.text
+    if title:
+        st.markdown(f"**{title}**".replace("$", r"\$"))
+        fig.update_layout(title_text=None, margin={"t": 40})
+    st.plotly_chart(fig, key=key, config=CHART_CONFIG)
+
+
 def scene_chart(fig: go.Figure, key: str) -> None:
     """A rotatable 3-D figure at its own height, or about as tall as it is wide on a phone, so
     the whole cube shows (the server does not know the screen's width; the browser's CSS does)."""
     box = SCENE_BOX.format(key=key)
     st.html(SCENE_BOX_ON_A_PHONE.format(box=box))
     with st.container(key=box, height=int(fig.layout.height or 450), border=False):
-        st.plotly_chart(fig, key=key, theme=None, height="stretch", config={"displayModeBar": False})
+        st.plotly_chart(fig, key=key, theme=None, height="stretch", config=CHART_CONFIG)

@@ -361,7 +361,7 @@ def pca_comparison_figure(rows: Sequence[Mapping[str, Any]]) -> go.Figure | None
         names, values = zip(*ratios)
         fig = metric_bars(names, values, baseline=1.0, baseline_name="PCA, same code size",
                           title="Test MSE relative to PCA with the same code size",
-                          y_title="test MSE / PCA MSE (log scale; below 1 beats PCA)",
+                          y_title="MSE / PCA's MSE (log; < 1 beats PCA)",
                           horizontal=True)
         # Log scale: with 576 numbers PCA is almost exact, so a wide code's ratio is in the
         # hundreds and would flatten every other bar on a linear axis.
