@@ -63,6 +63,9 @@ TITLE_FONT_SIZE = 22
 LEGEND_FONT_SIZE = 18
 LINE_WIDTH = 3
 LINE_MARKER_SIZE = 9
+# A line chart's legend as rows above the plot, not a column beside it: on a phone the column
+# took half the width.
+LEGEND_ABOVE = {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}
 
 
 def _style(fig: go.Figure, title: str, height: int, **layout: object) -> go.Figure:
@@ -465,8 +468,7 @@ def psnr_vs_sigma(
         xaxis={"title": {"text": "Gaussian noise sigma"}},
         yaxis={"title": {"text": "PSNR (dB)"}},
         hovermode="x unified",
-        # Rows above the plot, not a column beside it: on a phone the column took half the width.
-        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        legend=LEGEND_ABOVE,
     )
 
 
@@ -509,8 +511,7 @@ def training_curves(
         xaxis={"title": {"text": "epoch"}},
         yaxis={"title": {"text": "loss"}, "type": "log" if log_y else "linear"},
         hovermode="x unified",
-        # A row above the plot, not a column beside it: a phone keeps the plot's width.
-        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        legend=LEGEND_ABOVE,
     )
 
 

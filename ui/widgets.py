@@ -24,9 +24,9 @@ LINKED = "query-params"  # settings live in the URL, so a link reopens the same 
 # The canvas's own toolbar (undo, redo...) appears 2.65rem above it on hover: give it a band of
 # its own, or it covers the Clear button above the canvas.
 CANVAS_TOOLBAR_BAND = "<style>.st-key-{key} {{ margin-top: 2.6rem; }}</style>"
+CHART_CONFIG = {"displayModeBar": False}
 # Plotly scales a 3-D scene to its plot's height: in a tall, narrow plot (a phone's) the cube's
 # sides and axis labels fall outside. There the plot's box is cut to about its width (+ legend).
-SCENE_BOX = "{key}_box"
 SCENE_BOX_ON_A_PHONE = """<style>@media (max-width: 640px) {{
   [data-testid="stLayoutWrapper"]:has(> .st-key-{box}) {{
     flex-basis: calc(100vw + 60px) !important; height: calc(100vw + 60px) !important; }}
@@ -284,9 +284,6 @@ def download_figure_html(fig, file_name: str, key: str, title: str | None = None
     download("Download the plot (HTML)", html, file_name, "text/html", key)
 
 
-CHART_CONFIG = {"displayModeBar": False}
-
-
 def chart(fig: go.Figure, key: str) -> None:
     """A Plotly chart with its title as page text above it, where it wraps: Plotly does not wrap
     a title, and a long one was cut off at a phone's width. The title is taken off `fig`."""
@@ -300,7 +297,7 @@ def chart(fig: go.Figure, key: str) -> None:
 def scene_chart(fig: go.Figure, key: str) -> None:
     """A rotatable 3-D figure at its own height, or about as tall as it is wide on a phone, so
     the whole cube shows (the server does not know the screen's width; the browser's CSS does)."""
-    box = SCENE_BOX.format(key=key)
+    box = f"{key}_box"
     st.html(SCENE_BOX_ON_A_PHONE.format(box=box))
     with st.container(key=box, height=int(fig.layout.height or 450), border=False):
         st.plotly_chart(fig, key=key, theme=None, height="stretch", config=CHART_CONFIG)
